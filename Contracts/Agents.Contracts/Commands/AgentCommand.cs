@@ -32,6 +32,7 @@ public sealed record AgentCommand
     /// <summary>The type-specific body, e.g. <see cref="ResetVmPassword"/>.</summary>
     public required JObject Payload { get; init; }
 
+    [Newtonsoft.Json.JsonIgnore]
     public string RoutingKey => Topology.CommandRoutingKey(RouterId, VmId);
 
     public T PayloadAs<T>() => Payload.ToObject<T>(AgentJson.Serializer)

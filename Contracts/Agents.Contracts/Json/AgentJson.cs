@@ -13,7 +13,8 @@ public static class AgentJson
         ContractResolver = new CamelCasePropertyNamesContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false } },
         Converters = { new StringEnumConverter() },
         NullValueHandling = NullValueHandling.Ignore,
-        DateParseHandling = DateParseHandling.DateTimeOffset,
+        // event bodies are string maps: a date-looking string must stay the string it was
+        DateParseHandling = DateParseHandling.None,
         DateTimeZoneHandling = DateTimeZoneHandling.Utc,
         MissingMemberHandling = MissingMemberHandling.Ignore,
         MaxDepth = 32,

@@ -1,0 +1,39 @@
+using Agents.Messaging;
+using Agents.Messaging.Publishing;
+using Agents.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace Agents.IntegrationTests.Foundation;
+
+/// <summary>The messaging kit wired by hand against the fixture's node, as a service would wire it.</summary>
+internal static class Bus
+{
+    public static BrokerConnection Connection(BrokerFixture broker, string user = "admin", string name = "test") =>
+        new(Options.Create(new RabbitMqOptions { Uri = broker.AmqpUri(user), ConnectionName = name, PrefetchCount = 8 }),
+            NullLogger<BrokerConnection>.Instance);
+
+    public static ConfirmingPublisher Publisher(BrokerConnection connection) =>
+        new(connection, NullLogger<ConfirmingPublisher>.Instance);
+
+    /// <summary>Takes every message now in <paramref name="queue"/> (acking them), up to <paramref name="max"/>.</summary>
+    public static async Task<List<BasicGetResult>> DrainAsync(IChannel channel, string queue, int max = 10_000)
+    {
+        var taken = new List<BasicGetResult>();
+        while (taken.Count < max && await channel.BasicGetAsync(queue, autoAck: true) is { } result) taken.Add(result);
+        return taken;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds or the time is up (then fails with <paramref name="what"/>).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await condition()) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"not seen within {seconds}s: {what}");
+    }
+}

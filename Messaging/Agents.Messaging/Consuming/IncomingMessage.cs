@@ -1,0 +1,46 @@
+using System.Text;
+using Agents.Contracts;
+
+namespace Agents.Messaging.Consuming;
+
+/// <summary>A delivery as a handler sees it. The body is copied: it outlives the client's buffer.</summary>
+public sealed record IncomingMessage
+{
+    public required string Queue { get; init; }
+    public required string Exchange { get; init; }
+    public required string RoutingKey { get; init; }
+    public required ReadOnlyMemory<byte> Body { get; init; }
+    public string? MessageId { get; init; }
+    public string? CorrelationId { get; init; }
+    public string? Type { get; init; }
+    public string? ReplyTo { get; init; }
+    public bool Redelivered { get; init; }
+    /// <summary>Quorum queues count earlier deliveries in <c>x-delivery-count</c>.</summary>
+    public long DeliveryCount { get; init; }
+    public IReadOnlyDictionary<string, object?> Headers { get; init; } = new Dictionary<string, object?>();
+
+    public T Read<T>() => AgentJson.Deserialize<T>(Body.Span);
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        null => null,
+        _ => value.ToString(),
+    } : null;
+}
+
+/// <summary>What becomes of a delivery once its handler is done.</summary>
+public enum Disposition
+{
+    /// <summary>Done (its effects are durable): remove it from the queue.</summary>
+    Ack,
+    /// <summary>A transient failure: deliver it again. The queue's delivery-limit bounds the retries.</summary>
+    Retry,
+    /// <summary>It can never succeed: dead-letter it.</summary>
+    Reject,
+}
+
+public interface IMessageHandler
+{
+    Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct);
+}

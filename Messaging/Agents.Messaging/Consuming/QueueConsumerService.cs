@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Agents.Messaging.Consuming;
+
+/// <summary>Runs a <see cref="QueueConsumer"/> for the lifetime of the host.</summary>
+public sealed class QueueConsumerService(QueueConsumer consumer) : BackgroundService
+{
+    public QueueConsumer Consumer => consumer;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => consumer.RunAsync(stoppingToken);
+}

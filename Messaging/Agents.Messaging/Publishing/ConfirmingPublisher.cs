@@ -1,0 +1,134 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Agents.Messaging.Publishing;
+
+/// <summary>
+/// Publishes with publisher confirms: <see cref="PublishAsync"/> returns only once the broker has
+/// taken responsibility for the message. The window of outstanding confirms is a pool of
+/// channels, each publishing one message at a time, because RabbitMQ.Client 7.1.2 must not publish
+/// concurrently on one channel nor cancel a tracked publish. A publish interrupted by a lost
+/// connection is sent again on a fresh channel (at-least-once; consumers are idempotent).
+/// </summary>
+public sealed class ConfirmingPublisher : IAsyncDisposable
+{
+    private const int MaxAttempts = 30;
+    private readonly BrokerConnection _connection;
+    private readonly ILogger<ConfirmingPublisher> _logger;
+    private readonly Channel<PooledChannel> _pool;
+    private readonly List<PooledChannel> _all = [];
+
+    public ConfirmingPublisher(BrokerConnection connection, ILogger<ConfirmingPublisher> logger)
+    {
+        _connection = connection;
+        _logger = logger;
+        var size = connection.Options.MaxOutstandingConfirms;
+        _pool = System.Threading.Channels.Channel.CreateBounded<PooledChannel>(size);
+        for (var i = 0; i < size; i++)
+        {
+            var pooled = new PooledChannel();
+            _all.Add(pooled);
+            _pool.Writer.TryWrite(pooled);
+        }
+    }
+
+    public async Task PublishAsync(OutgoingMessage message, CancellationToken ct = default)
+    {
+        var pooled = await _pool.Reader.ReadAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await PublishWithRetryAsync(pooled, message, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pool.Writer.TryWrite(pooled);
+        }
+    }
+
+    private async Task PublishWithRetryAsync(PooledChannel pooled, OutgoingMessage message, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var channel = await pooled.OpenAsync(_connection, ct).ConfigureAwait(false);
+                var properties = ToProperties(message);
+                // Never pass a cancellable token to a tracked publish (7.1.2 confirm bookkeeping).
+                await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, message.Mandatory, properties, message.Body, CancellationToken.None)
+                    .ConfigureAwait(false);
+                return;
+            }
+            catch (PublishException e) when (e.IsReturn)
+            {
+                throw new PublishFailedException($"no queue is bound for {message.Exchange}/{message.RoutingKey} (message {message.MessageId})", e);
+            }
+            catch (PublishException e)
+            {
+                throw new PublishFailedException($"the broker refused message {message.MessageId} on {message.Exchange}", e);
+            }
+            catch (Exception e) when (IsTransient(e) && attempt < MaxAttempts && !ct.IsCancellationRequested)
+            {
+                _logger.LogWarning("Publish of {MessageId} to {Exchange} interrupted ({Error}); sending again (attempt {Attempt})",
+                    message.MessageId, message.Exchange, e.Message, attempt + 1);
+                await pooled.ResetAsync().ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000)), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) =>
+        e is AlreadyClosedException or OperationInterruptedException or BrokerUnreachableException or IOException
+            or ObjectDisposedException or TimeoutException or System.Net.Sockets.SocketException;
+
+    private static BasicProperties ToProperties(OutgoingMessage message)
+    {
+        var properties = new BasicProperties
+        {
+            MessageId = message.MessageId,
+            CorrelationId = message.CorrelationId,
+            Type = message.Type,
+            ReplyTo = message.ReplyTo,
+            Expiration = message.Expiration,
+            ContentType = "application/json",
+            ContentEncoding = "utf-8",
+            DeliveryMode = message.Persistent ? DeliveryModes.Persistent : DeliveryModes.Transient,
+            Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+        };
+        if (message.Headers is not null) properties.Headers = new Dictionary<string, object?>(message.Headers);
+        return properties;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pooled in _all) await pooled.ResetAsync().ConfigureAwait(false);
+    }
+
+    private sealed class PooledChannel
+    {
+        private IChannel? _channel;
+
+        public async Task<IChannel> OpenAsync(BrokerConnection connection, CancellationToken ct)
+        {
+            if (_channel?.IsOpen == true) return _channel;
+            await ResetAsync().ConfigureAwait(false);
+            var conn = await connection.GetAsync(ct).ConfigureAwait(false);
+            var options = new CreateChannelOptions(
+                publisherConfirmationsEnabled: true,
+                publisherConfirmationTrackingEnabled: true,
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(64));
+            _channel = await conn.CreateChannelAsync(options, ct).ConfigureAwait(false);
+            return _channel;
+        }
+
+        public async Task ResetAsync()
+        {
+            var channel = _channel;
+            _channel = null;
+            if (channel is null) return;
+            try { await channel.DisposeAsync().ConfigureAwait(false); }
+            catch (Exception) { /* the channel died with its connection */ }
+        }
+    }
+}
