@@ -16,6 +16,7 @@ public static class CaRequestTypes
     public const string CreateEnrollmentToken = nameof(Ca.CreateEnrollmentToken);
     public const string GetCaCertificate = nameof(Ca.GetCaCertificate);
     public const string ListCaProviders = nameof(Ca.ListCaProviders);
+    public const string GetHolderCertificate = nameof(Ca.GetHolderCertificate);
 }
 
 /// <summary>issueCertificate: from a CSR, or with a key pair made by the CA when <see cref="Csr"/> is null.</summary>
@@ -73,4 +74,10 @@ public sealed record GetCaCertificate
 public sealed record ListCaProviders
 {
     public string? Name { get; init; }
+}
+
+/// <summary>The current (newest valid, unrevoked) certificate of a holder: the API seals secrets to its key.</summary>
+public sealed record GetHolderCertificate
+{
+    public required string Holder { get; init; }
 }
