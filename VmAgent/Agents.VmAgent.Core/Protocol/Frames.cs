@@ -46,8 +46,8 @@ public sealed record RenewedFrame(string CertificatePem, string CaCertificatePem
 
 public sealed record RenewRefusedFrame(string Reason) : Frame;
 
-/// <summary>Bridge → agent. <see cref="Payload"/> is the command's body as on the bus (camelCase JSON).</summary>
-public sealed record CommandFrame(Guid CommandId, Guid JobId, string Type, JsonElement Payload, int TimeoutSeconds) : Frame;
+/// <summary>Bridge → agent. <see cref="Payload"/> is the command's body as on the bus (camelCase JSON); the command type travels as <c>commandType</c> because <c>type</c> names the frame.</summary>
+public sealed record CommandFrame(Guid CommandId, Guid JobId, [property: JsonPropertyName("commandType")] string Type, JsonElement Payload, int TimeoutSeconds) : Frame;
 
 /// <summary>Agent → bridge: the one result of a command id (a redelivery gets the stored one).</summary>
 public sealed record ResultFrame(
