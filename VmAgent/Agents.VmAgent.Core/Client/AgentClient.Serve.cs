@@ -1,0 +1,140 @@
+using System.Net;
+using Agents.VmAgent.Core.Logging;
+using Agents.VmAgent.Core.Protocol;
+
+namespace Agents.VmAgent.Core.Client;
+
+public sealed partial class AgentClient
+{
+    private async Task<SessionOutcome> ServeAsync(FrameConnection connection, IPEndPoint endpoint, CancellationToken ct)
+    {
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var session = new AgentSession(connection, lifetime);
+        await connection.WriteAsync(new HelloFrame(HelloFrame.CurrentProtocolVersion, _options.AgentVersion, _executor.Capabilities,
+            Environment.OSVersion.Platform.ToString(), Environment.MachineName), ct).ConfigureAwait(false);
+        _session = session;
+        SessionCount++;
+        _log.Info($"connected to router {endpoint} with mutual TLS");
+        var heartbeats = HeartbeatLoopAsync(session);
+        var renewal = RenewalLoopAsync(session);
+        try
+        {
+            await ReadLoopAsync(session).ConfigureAwait(false);
+        }
+        catch (FrameException e)
+        {
+            LastError = $"bad frame from router: {e.Message}";
+            _log.Warn($"closing connection to {endpoint}: {LastError}");
+            await connection.CloseAsync(e.Message).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // the session ended on purpose: silent router, renewal, or reconnect request
+        }
+        catch (IOException e)
+        {
+            LastError = $"connection to {endpoint} lost: {e.Message}";
+            _log.Warn(LastError);
+        }
+        finally
+        {
+            _session = null;
+            session.End();
+            session.PendingRenewal?.TrySetCanceled(CancellationToken.None);
+            await Task.WhenAll(heartbeats, renewal).ConfigureAwait(false);
+        }
+        ct.ThrowIfCancellationRequested();
+        return session.ReconnectRequested ? SessionOutcome.ReconnectNow : SessionOutcome.Served;
+    }
+
+    private async Task ReadLoopAsync(AgentSession session)
+    {
+        while (true)
+        {
+            var frame = await session.Connection.ReadAsync(session.Token).ConfigureAwait(false);
+            session.LastReceived = DateTimeOffset.UtcNow;
+            switch (frame)
+            {
+                case null:
+                    LastError = "router closed the connection";
+                    _log.Info(LastError);
+                    return;
+                case HeartbeatFrame:
+                    break;
+                case CommandFrame command:
+                    session.CommandStarted();
+                    _ = RunCommandAsync(session, command);
+                    break;
+                case RenewedFrame or RenewRefusedFrame:
+                    if (session.PendingRenewal?.TrySetResult(frame) != true) throw new FrameException("a renewal answer nobody asked for");
+                    break;
+                case RekeyFrame rekey:
+                    _ = RenewInBackgroundAsync(rekey.Reconnect, "the router asked for a new key");
+                    break;
+                case ErrorFrame error:
+                    LastError = $"router closed the connection: {error.Reason}";
+                    _log.Warn(LastError);
+                    return;
+                default:
+                    throw new FrameException($"a '{frame.GetType().Name}' frame is not valid from a router");
+            }
+        }
+    }
+
+    private async Task RunCommandAsync(AgentSession session, CommandFrame command)
+    {
+        try
+        {
+            _log.Info($"command {command.CommandId} (job {command.JobId}, {command.Type}) received");
+            // the agent's lifetime, not the session's: a command finishes and is journaled even if the connection drops
+            var result = await _executor.ExecuteAsync(command, _stopping).ConfigureAwait(false);
+            try
+            {
+                await session.Connection.WriteAsync(result, session.Token).ConfigureAwait(false);
+                _log.Info($"command {command.CommandId} (job {command.JobId}) answered {result.Outcome}");
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException)
+            {
+                _log.Warn($"result of command {command.CommandId} not sent (connection gone); it is journaled and answers the redelivery");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the agent is stopping
+        }
+        catch (Exception e)
+        {
+            // the journal could not be written: answer nothing, the bridge's execution timeout reports it
+            _log.Error($"command {command.CommandId} could not be processed", e);
+        }
+        finally
+        {
+            session.CommandFinished();
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(AgentSession session)
+    {
+        var interval = _options.HeartbeatInterval;
+        try
+        {
+            while (!session.Token.IsCancellationRequested)
+            {
+                await Task.Delay(interval, session.Token).ConfigureAwait(false);
+                if (DateTimeOffset.UtcNow - session.LastReceived > interval * 3)
+                {
+                    LastError = $"router silent for {(interval * 3).TotalSeconds:0} s";
+                    _log.Warn(LastError);
+                    session.End();
+                    await session.Connection.DisposeAsync().ConfigureAwait(false);
+                    return;
+                }
+                await session.Connection.WriteAsync(new HeartbeatFrame(DateTimeOffset.UtcNow), session.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or NotSupportedException)
+        {
+            // the session is over; the read loop reports why
+        }
+    }
+}

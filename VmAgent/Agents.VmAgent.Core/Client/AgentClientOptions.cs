@@ -1,0 +1,28 @@
+using Agents.VmAgent.Core.Protocol;
+
+namespace Agents.VmAgent.Core.Client;
+
+/// <summary>How the agent reaches its router. Every setting is documented in docs/operations-agent.md.</summary>
+public sealed class AgentClientOptions
+{
+    public const int DefaultPort = 8443;
+
+    /// <summary>Router addresses: IPv4, IPv6 (<c>::1</c> or <c>[::1]:8443</c>) or names, tried in order. Empty: discover as CloudStack's guest scripts do.</summary>
+    public IReadOnlyList<string> RouterAddresses { get; init; } = [];
+    public int Port { get; init; } = DefaultPort;
+    public required string DataDirectory { get; init; }
+    /// <summary>The name the router's certificate is checked for in SNI; the router is authenticated by its holder SAN, not by this name.</summary>
+    public string TlsServerName { get; init; } = "cloudstack-router";
+    public string? EnrollmentToken { get; init; }
+    public string? UserDataFile { get; init; }
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RenewalAnswerTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Renew at this fraction of the certificate's lifetime (± 5 % of the lifetime as jitter).</summary>
+    public double RenewAtFraction { get; init; } = 2.0 / 3.0;
+    public int MaxFrameBytes { get; init; } = FrameCodec.DefaultMaxFrameBytes;
+    public string AgentVersion { get; init; } = typeof(AgentClientOptions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Agents.VmAgent.Core.Journal;
+using Agents.VmAgent.Core.Logging;
+using Agents.VmAgent.Core.Policy;
+using Agents.VmAgent.Core.Protocol;
+
+namespace Agents.VmAgent.Core.Handlers;
+
+/// <summary>
+/// The one way a command runs: journal first (a known id returns its stored result), then the local
+/// policy, then the handler. The result is on disk before it is returned, so it survives a restart.
+/// </summary>
+public sealed class CommandExecutor
+{
+    private readonly IReadOnlyDictionary<string, ICommandHandler> _handlers;
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<ResultFrame>>> _running = new();
+    private readonly CommandJournal _journal;
+    private readonly AgentPolicy _policy;
+    private readonly IAgentLog _log;
+    private readonly string _workDirectory;
+
+    public CommandExecutor(IEnumerable<ICommandHandler> handlers, CommandJournal journal, AgentPolicy policy, IAgentLog log, string workDirectory)
+    {
+        _handlers = handlers.ToDictionary(h => h.CommandType, StringComparer.Ordinal);
+        _journal = journal;
+        _policy = policy;
+        _log = log;
+        _workDirectory = workDirectory;
+    }
+
+    /// <summary>The command types this agent will run: handled here and allowed by the policy (the hello's capabilities).</summary>
+    public IReadOnlyList<string> Capabilities => _handlers.Keys.Where(_policy.Allows).Order(StringComparer.Ordinal).ToList();
+
+    public Task<ResultFrame> ExecuteAsync(CommandFrame command, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        // a redelivery while the first delivery still runs joins it instead of running twice
+        var lazy = _running.GetOrAdd(command.CommandId, _ => new Lazy<Task<ResultFrame>>(() => RunOnceAsync(command, ct)));
+        return lazy.Value;
+    }
+
+    private async Task<ResultFrame> RunOnceAsync(CommandFrame command, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Yield();
+            if (_journal.Find(command.CommandId) is { } stored)
+            {
+                _log.Info($"command {command.CommandId} (job {command.JobId}) was already processed: returning its stored {stored.Outcome} result");
+                return stored;
+            }
+            if (_journal.WasStarted(command.CommandId))
+                return Record(new ResultFrame(command.CommandId, AgentOutcome.Failed,
+                    Message: "the agent stopped while this command ran; it is not run a second time"));
+
+            var refusal = Refusal(command);
+            if (refusal is not null)
+            {
+                _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {refusal}");
+                return Record(new ResultFrame(command.CommandId, AgentOutcome.Rejected, Message: refusal));
+            }
+
+            _journal.MarkStarted(command.CommandId);
+            var stopwatch = Stopwatch.StartNew();
+            var result = await RunHandlerAsync(command, ct).ConfigureAwait(false);
+            return Record(new ResultFrame(command.CommandId, result.Outcome, result.ExitCode, result.Stdout, result.Stderr, result.Message, stopwatch.ElapsedMilliseconds));
+        }
+        finally
+        {
+            _running.TryRemove(command.CommandId, out _);
+        }
+    }
+
+    private string? Refusal(CommandFrame command)
+    {
+        if (!_handlers.ContainsKey(command.Type)) return $"this agent has no handler for '{command.Type}'";
+        if (!_policy.Allows(command.Type)) return $"the local policy does not allow '{command.Type}'";
+        return null;
+    }
+
+    private async Task<HandlerResult> RunHandlerAsync(CommandFrame command, CancellationToken ct)
+    {
+        var handler = _handlers[command.Type];
+        var context = new CommandContext(command, _policy, _log, _workDirectory);
+        try
+        {
+            var result = await handler.HandleAsync(context, ct).ConfigureAwait(false);
+            if (result.Outcome == AgentOutcome.Rejected)
+                _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {result.Message}");
+            return result;
+        }
+        catch (CommandRejectedException e)
+        {
+            _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {e.Message}");
+            return HandlerResult.Rejected(e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // the exception's message, never the payload: the payload may hold a sealed secret's context
+            _log.Error($"command {command.CommandId} (job {command.JobId}, {command.Type}) failed", e);
+            return HandlerResult.Failed($"{command.Type} failed: {e.Message}");
+        }
+    }
+
+    private ResultFrame Record(ResultFrame result)
+    {
+        _journal.Record(result);
+        return result;
+    }
+}

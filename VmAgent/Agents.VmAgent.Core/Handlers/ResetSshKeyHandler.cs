@@ -1,0 +1,34 @@
+using Agents.VmAgent.Core.Logging;
+using Agents.VmAgent.Core.Os;
+using Agents.VmAgent.Core.Protocol;
+
+namespace Agents.VmAgent.Core.Handlers;
+
+/// <summary>resetSSHKeyForVirtualMachine: replaces the CloudStack-managed keys in the user's authorized_keys.</summary>
+public sealed class ResetSshKeyHandler(IGuestOs os) : ICommandHandler
+{
+    public string CommandType => CommandTypes.ResetVmSshKey;
+
+    public async Task<HandlerResult> HandleAsync(CommandContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var payload = PayloadReader.Read(context.Command.Payload, ProtocolJson.Default.ResetSshKeyPayload);
+        try
+        {
+            GuestInput.Username(payload.Username);
+            if (payload.PublicKeys is null || payload.PublicKeys.Count == 0) throw new ArgumentException("no public keys given");
+            foreach (var key in payload.PublicKeys) GuestInput.PublicKey(key);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandRejectedException(e.Message, e);
+        }
+        // another user's home is root's business
+        if (!context.Policy.Privileged && !string.Equals(payload.Username, Environment.UserName, StringComparison.Ordinal))
+            return HandlerResult.Rejected($"writing {payload.Username}'s keys needs root and the policy says privileged: false");
+
+        await os.SetAuthorizedKeysAsync(payload.Username, payload.PublicKeys, ct).ConfigureAwait(false);
+        context.Log.Info($"{payload.PublicKeys.Count} SSH key(s) set for user {payload.Username} (command {context.Command.CommandId})");
+        return HandlerResult.Success($"{payload.PublicKeys.Count} key(s) set for {payload.Username}");
+    }
+}

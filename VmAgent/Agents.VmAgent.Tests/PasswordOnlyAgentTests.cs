@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Agents.Security.Sealing;
+using Agents.VmAgent.Core.Client;
+using Agents.VmAgent.Core.Crypto;
+using Agents.VmAgent.Core.Identity;
+using Agents.VmAgent.Core.Os;
+using Agents.VmAgent.Core.Protocol;
+using Agents.VmAgent.Tests.Support;
+using PasswordOnlyAgent;
+
+namespace Agents.VmAgent.Tests;
+
+public sealed class PasswordOnlyAgentTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly TestPki _pki = new();
+
+    public void Dispose()
+    {
+        _pki.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task the_password_only_sample_resets_passwords_and_rejects_everything_else()
+    {
+        await using var bridge = new Bridge(_pki);
+        var sandbox = new SandboxGuestOs(_temp.Sub("sandbox"));
+        var options = new AgentClientOptions
+        {
+            RouterAddresses = ["127.0.0.1"], Port = bridge.Port, DataDirectory = _temp.Sub("data"),
+            EnrollmentToken = bridge.Relay.TokenFor("vm-p"), InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(400),
+        };
+        var agent = PasswordOnly.Create(options, new TrustAnchor(_pki.Root), sandbox, new TestLog("password-only"));
+        using var stop = new CancellationTokenSource();
+        var run = agent.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-p"), "the sample agent to connect");
+        Assert.Equal(["ResetVmPassword"], bridge.Registry.Snapshot().Single().Capabilities);
+
+        using var cert = agent.CurrentCertificate!;
+        var password = JsonSerializer.Serialize(new ResetPasswordPayload("admin", SecretSealer.Seal("only-this", cert)), ProtocolJson.Default.ResetPasswordPayload);
+        var reset = await bridge.Registry.SendCommandAsync("vm-p", new(Guid.NewGuid(), Guid.NewGuid(), "ResetVmPassword", password), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
+        var recipe = await bridge.Registry.SendCommandAsync("vm-p", new(Guid.NewGuid(), Guid.NewGuid(), "RunRecipe", """{"name":"package-upgrade"}"""), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
+        var keys = await bridge.Registry.SendCommandAsync("vm-p", new(Guid.NewGuid(), Guid.NewGuid(), "ResetVmSshKey", """{"username":"admin","publicKeys":["ssh-ed25519 AAAA x"]}"""), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
+
+        Assert.Equal(AgentOutcome.Success, reset.Outcome);
+        Assert.True(Sha512Crypt.Verify("only-this", sandbox.ShadowHash("admin")!));
+        Assert.Equal(AgentOutcome.Rejected, recipe.Outcome);
+        Assert.Equal(AgentOutcome.Rejected, keys.Outcome);
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
