@@ -3,8 +3,10 @@ using Agents.Messaging.Publishing;
 using Agents.Messaging.Rpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
 
 namespace Agents.Messaging;
 
@@ -26,15 +28,28 @@ public static class MessagingServiceCollectionExtensions
     }
 
     /// <summary>Consumes <paramref name="queue"/> with <typeparamref name="THandler"/> while the host runs.</summary>
-    public static IServiceCollection AddQueueConsumer<THandler>(this IServiceCollection services, string queue)
+    /// <param name="declareTopology">Declares the queue and its bindings on every (re)connect, for queues a service owns.</param>
+    public static IServiceCollection AddQueueConsumer<THandler>(this IServiceCollection services, string queue,
+        Func<IChannel, CancellationToken, Task>? declareTopology = null)
         where THandler : class, IMessageHandler
     {
-        services.AddSingleton<THandler>();
+        services.TryAddSingleton<THandler>();
         services.AddSingleton<IHostedService>(sp => new QueueConsumerService(new QueueConsumer(
             sp.GetRequiredService<BrokerConnection>(),
             queue,
             sp.GetRequiredService<THandler>(),
-            sp.GetRequiredService<ILogger<QueueConsumer>>())));
+            sp.GetRequiredService<ILogger<QueueConsumer>>(),
+            declareTopology)));
         return services;
     }
+
+    /// <summary>Declares a durable quorum queue bound to <paramref name="exchange"/> with <paramref name="bindings"/> (policies add the rest).</summary>
+    public static Func<IChannel, CancellationToken, Task> QuorumQueue(string queue, string exchange, params string[] bindings) =>
+        async (channel, ct) =>
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct).ConfigureAwait(false);
+            foreach (var binding in bindings)
+                await channel.QueueBindAsync(queue, exchange, binding, cancellationToken: ct).ConfigureAwait(false);
+        };
 }

@@ -34,6 +34,13 @@ public sealed record RekeyCertificate
     public bool Reconnect { get; init; }
 }
 
+/// <summary>getRouterHealthCheckResults with performfreshchecks: run the router's checks now.</summary>
+public sealed record RunHealthChecks
+{
+    /// <summary>Basic, Advanced, or null for both.</summary>
+    public string? CheckType { get; init; }
+}
+
 /// <summary>
 /// A secret sealed to one certificate's P-256 key: ECDH with an ephemeral key, HKDF-SHA256,
 /// AES-256-GCM. Fields are base64. The format is documented in docs/protocol.md.

@@ -28,6 +28,7 @@ public sealed record AgentCommandCompleted
         CommandTypes.ResetVmPassword => EventTypes.VmResetPassword,
         CommandTypes.ResetVmSshKey => EventTypes.VmResetSshKey,
         CommandTypes.RekeyCertificate => EventTypes.CertificateRekey,
+        CommandTypes.RunHealthChecks => EventTypes.RouterHealthCheck,
         _ => EventTypes.AgentRecipeRun,
     };
 

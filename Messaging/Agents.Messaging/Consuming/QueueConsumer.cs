@@ -15,7 +15,8 @@ public sealed class QueueConsumer(
     BrokerConnection connection,
     string queue,
     IMessageHandler handler,
-    ILogger<QueueConsumer> logger)
+    ILogger<QueueConsumer> logger,
+    Func<IChannel, CancellationToken, Task>? declareTopology = null)
 {
     /// <summary>Set once the consumer is registered on the broker; reset while it recovers.</summary>
     public bool IsConsuming { get; private set; }
@@ -52,6 +53,8 @@ public sealed class QueueConsumer(
         await using var channel = await conn.CreateChannelAsync(
             new CreateChannelOptions(false, false, null, consumerDispatchConcurrency: prefetch), ct).ConfigureAwait(false);
         await channel.BasicQosAsync(0, prefetch, false, ct).ConfigureAwait(false);
+        // declared on every (re)connect: the queue may be new, or gone with its x-expires
+        if (declareTopology is not null) await declareTopology(channel, ct).ConfigureAwait(false);
 
         var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         channel.ChannelShutdownAsync += (_, args) =>

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Agents.Contracts;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Events;
+using Agents.Messaging.Consuming;
+using Agents.Messaging.Publishing;
+using Agents.RouterBridge.Core.Agents;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Newtonsoft.Json;
+
+namespace Agents.RouterBridge.Commands;
+
+/// <summary>
+/// One command from the router's queue: relayed to the VM's agent (or run on the router), its
+/// outcome published on cloudstack-events with a confirm, and only then acknowledged. A crash
+/// anywhere before the ack means a redelivery; the agent's journal keeps the effect single.
+/// </summary>
+public sealed class CommandRelayHandler(
+    IOptions<BridgeOptions> options,
+    AgentRegistry agents,
+    RouterCommandRunner router,
+    ConfirmingPublisher publisher,
+    ILogger<CommandRelayHandler> logger) : IMessageHandler
+{
+    public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
+    {
+        var command = message.Read<AgentCommand>();
+        if (command.RouterId != options.Value.RouterId)
+            throw new InvalidMessageException($"command {command.CommandId} is for router {command.RouterId}, this is {options.Value.RouterId}");
+
+        var started = Stopwatch.StartNew();
+        var result = await RunAsync(command, ct).ConfigureAwait(false);
+        var completed = new AgentCommandCompleted
+        {
+            MessageId = Guid.NewGuid(),
+            CommandId = command.CommandId,
+            JobId = command.JobId,
+            CommandType = command.Type,
+            RouterId = command.RouterId,
+            VmId = command.VmId,
+            Outcome = Enum.Parse<CommandOutcome>(result.Outcome.ToString()),
+            Attempt = command.Attempt,
+            ExitCode = result.ExitCode,
+            Stdout = result.Stdout,
+            Stderr = result.Stderr,
+            Message = result.Message,
+            DurationMs = result.DurationMs > 0 ? result.DurationMs : started.ElapsedMilliseconds,
+            CompletedAt = DateTimeOffset.UtcNow,
+        };
+        await publisher.PublishEventAsync(completed.ToEvent(), CancellationToken.None).ConfigureAwait(false);
+        logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) on {Target}: {Outcome} in {DurationMs} ms",
+            command.CommandId, command.JobId, command.Type, command.VmId ?? "router", completed.Outcome, completed.DurationMs);
+        return Disposition.Ack;
+    }
+
+    private Task<AgentResult> RunAsync(AgentCommand command, CancellationToken ct)
+    {
+        var payload = command.Payload.ToString(Formatting.None);
+        if (command.VmId is null) return router.RunAsync(command, payload, ct);
+        var request = new AgentCommandRequest(command.CommandId, command.JobId, command.Type, payload, command.ExecutionTimeoutSeconds);
+        return agents.SendCommandAsync(command.VmId, request,
+            TimeSpan.FromSeconds(Math.Max(1, command.DeliveryTimeoutSeconds)),
+            TimeSpan.FromSeconds(Math.Max(1, command.ExecutionTimeoutSeconds)), ct);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Agents.Messaging;
+using Agents.RouterBridge.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Agents.RouterBridge.Health;
+
+/// <summary>The router's basic checks: resources against thresholds, the broker, the listener, its own certificate.</summary>
+public sealed class BasicHealthChecks(IOptions<BridgeOptions> options, BrokerConnection broker, RouterIdentity identity)
+{
+    private HealthCheckOptions Thresholds => options.Value.HealthChecks;
+
+    public IReadOnlyList<IHealthCheck> All() =>
+    [
+        new Check("cpu_usage_check", CpuAsync),
+        new Check("memory_usage_check", MemoryAsync),
+        new Check("disk_space_check", DiskAsync),
+        new Check("broker_connection_check", ct => Task.FromResult(broker.IsOpen ? (true, "connected to the broker") : (false, "not connected to the broker"))),
+        new Check("agent_listener_check", ListenerAsync),
+        new Check("router_certificate_check", CertificateAsync),
+    ];
+
+    private async Task<(bool, string)> CpuAsync(CancellationToken ct)
+    {
+        var first = ReadCpu();
+        await Task.Delay(500, ct).ConfigureAwait(false);
+        var second = ReadCpu();
+        var busy = second.Busy - first.Busy;
+        var total = second.Total - first.Total;
+        var percent = total == 0 ? 0 : 100.0 * busy / total;
+        return (percent <= Thresholds.MaxCpuPercent, F($"cpu usage {percent:0.0}% (threshold {Thresholds.MaxCpuPercent}%)"));
+    }
+
+    private Task<(bool, string)> MemoryAsync(CancellationToken ct)
+    {
+        var info = File.ReadAllLines("/proc/meminfo").Select(l => l.Split(':')).ToDictionary(p => p[0], p => long.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+        var used = 100.0 * (info["MemTotal"] - info["MemAvailable"]) / info["MemTotal"];
+        return Task.FromResult((used <= Thresholds.MaxMemoryPercent, F($"memory usage {used:0.0}% (threshold {Thresholds.MaxMemoryPercent}%)")));
+    }
+
+    private Task<(bool, string)> DiskAsync(CancellationToken ct)
+    {
+        var drive = new DriveInfo(Path.GetFullPath(options.Value.DataDirectory));
+        var freeMb = drive.AvailableFreeSpace / (1024 * 1024);
+        return Task.FromResult((freeMb >= Thresholds.FreeDiskThresholdMb, F($"{freeMb} MB free on {drive.Name} (threshold {Thresholds.FreeDiskThresholdMb} MB)")));
+    }
+
+    private async Task<(bool, string)> ListenerAsync(CancellationToken ct)
+    {
+        using var client = new TcpClient(AddressFamily.InterNetworkV6) { Client = { DualMode = true } };
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.IPv6Loopback, options.Value.ListenPort, ct).ConfigureAwait(false);
+            return (true, F($"agent listener accepts connections on port {options.Value.ListenPort}"));
+        }
+        catch (SocketException e)
+        {
+            return (false, F($"agent listener on port {options.Value.ListenPort} refuses connections: {e.Message}"));
+        }
+    }
+
+    private Task<(bool, string)> CertificateAsync(CancellationToken ct)
+    {
+        var notAfter = identity.Certificate.NotAfter.ToUniversalTime();
+        var days = (notAfter - DateTime.UtcNow).TotalDays;
+        return Task.FromResult((days > Thresholds.CertificateExpiryWarningDays,
+            F($"router certificate {identity.Certificate.SerialNumber} expires {notAfter:O} ({days:0.0} days)")));
+    }
+
+    private static (long Busy, long Total) ReadCpu()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var idle = fields[3] + (fields.Length > 4 ? fields[4] : 0);
+        var total = fields.Sum();
+        return (total - idle, total);
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class Check(string name, Func<CancellationToken, Task<(bool Success, string Details)>> run) : IHealthCheck
+    {
+        public string Name => name;
+        public HealthCheckType Type => HealthCheckType.Basic;
+
+        public async Task<HealthCheckResult> RunAsync(CancellationToken ct)
+        {
+            var (success, details) = await run(ct).ConfigureAwait(false);
+            return new HealthCheckResult(name, HealthCheckType.Basic, success, details, DateTimeOffset.UtcNow);
+        }
+    }
+}

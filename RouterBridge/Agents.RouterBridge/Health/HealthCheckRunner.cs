@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Agents.Contracts.Events;
+using Agents.Messaging.Publishing;
+using Agents.VmAgent.Core.Journal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Agents.RouterBridge.Health;
+
+/// <summary>
+/// Runs the router's checks, keeps the last result of each (on disk too, so a failing check is
+/// still known as failing after a restart), publishes every result as a ROUTER.HEALTHCHECK
+/// ResourceStateEvent, raises an AlertEvent when a check starts failing and a resolved one when
+/// it passes again.
+/// </summary>
+public sealed class HealthCheckRunner(
+    IOptions<BridgeOptions> options,
+    BasicHealthChecks basic,
+    ScriptHealthChecks scripts,
+    ConfirmingPublisher publisher,
+    ILogger<HealthCheckRunner> logger)
+{
+    private readonly ConcurrentDictionary<string, HealthCheckResult> _last = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _oneRunAtATime = new(1, 1);
+    private bool _loaded;
+
+    private string RouterId => options.Value.RouterId;
+    private string StatePath => Path.Combine(options.Value.DataDirectory, "health-checks.json");
+
+    public IReadOnlyList<HealthCheckResult> LastResults() => _last.Values.OrderBy(r => r.CheckName, StringComparer.Ordinal).ToList();
+
+    public async Task<IReadOnlyList<HealthCheckResult>> RunAsync(HealthCheckType? type, CancellationToken ct)
+    {
+        await _oneRunAtATime.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            Load();
+            var checks = new List<IHealthCheck>();
+            if (type is null or HealthCheckType.Basic) checks.AddRange(basic.All());
+            if (type is null or HealthCheckType.Advanced) checks.AddRange(scripts.All());
+            var results = new List<HealthCheckResult>();
+            foreach (var check in checks)
+            {
+                HealthCheckResult result;
+                try { result = await check.RunAsync(ct).ConfigureAwait(false); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    result = new HealthCheckResult(check.Name, check.Type, false, $"the check itself failed: {e.Message}", DateTimeOffset.UtcNow);
+                }
+                var previous = _last.GetValueOrDefault(result.CheckName);
+                _last[result.CheckName] = result;
+                results.Add(result);
+                await PublishAsync(result, previous).ConfigureAwait(false);
+            }
+            Save();
+            return results;
+        }
+        finally
+        {
+            _oneRunAtATime.Release();
+        }
+    }
+
+    private async Task PublishAsync(HealthCheckResult result, HealthCheckResult? previous)
+    {
+        var state = result.Success ? "Passed" : "Failed";
+        await publisher.PublishEventAsync(new ResourceStateChanged
+        {
+            MessageId = Guid.NewGuid(),
+            EventType = EventTypes.RouterHealthCheck,
+            ResourceType = ResourceTypes.DomainRouter,
+            ResourceUuid = RouterId,
+            OldState = previous is null ? null : previous.Success ? "Passed" : "Failed",
+            NewState = state,
+            ChangedAt = result.LastUpdated,
+            Details = new Dictionary<string, string>
+            {
+                ["checkName"] = result.CheckName,
+                ["checkType"] = result.CheckType.ToString(),
+                ["success"] = result.Success ? "true" : "false",
+                ["details"] = result.Details,
+            },
+        }.ToEvent(), CancellationToken.None).ConfigureAwait(false);
+
+        var startedFailing = !result.Success && previous?.Success != false;
+        var recovered = result.Success && previous?.Success == false;
+        if (!startedFailing && !recovered) return;
+        if (startedFailing) logger.LogWarning("Health check {CheckName} on router {RouterId} failed: {Details}", result.CheckName, RouterId, result.Details);
+        else logger.LogInformation("Health check {CheckName} on router {RouterId} recovered", result.CheckName, RouterId);
+        await publisher.PublishEventAsync(new AlertRaised
+        {
+            MessageId = Guid.NewGuid(),
+            AlertType = EventTypes.AlertRouterHealth,
+            Severity = result.CheckType == HealthCheckType.Basic ? AlertSeverity.Critical : AlertSeverity.Warning,
+            State = startedFailing ? AlertState.Firing : AlertState.Resolved,
+            GroupKey = $"router-health/{RouterId}/{result.CheckName}",
+            ResourceType = ResourceTypes.DomainRouter,
+            ResourceUuid = RouterId,
+            Subject = startedFailing
+                ? $"Router {RouterId}: health check {result.CheckName} failed"
+                : $"Router {RouterId}: health check {result.CheckName} passes again",
+            Body = startedFailing
+                ? $"The {result.CheckType.ToString().ToLowerInvariant()} health check '{result.CheckName}' of virtual router {RouterId} failed: {result.Details}\n" +
+                  "Look at the router (getRouterHealthCheckResults id=" + RouterId + " performfreshchecks=true); restart or patch it (patchSystemVm) if it does not recover."
+                : $"The health check '{result.CheckName}' of virtual router {RouterId} passes again: {result.Details}",
+            RaisedAt = result.LastUpdated,
+        }.ToEvent(), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void Load()
+    {
+        if (_loaded) return;
+        _loaded = true;
+        if (!File.Exists(StatePath)) return;
+        try
+        {
+            foreach (var result in JsonSerializer.Deserialize<List<HealthCheckResult>>(File.ReadAllText(StatePath)) ?? [])
+                _last[result.CheckName] = result;
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning("Ignoring unreadable {Path}: {Error}", StatePath, e.Message);
+        }
+    }
+
+    private void Save()
+    {
+        DurableFile.Write(StatePath, JsonSerializer.SerializeToUtf8Bytes(LastResults()));
+    }
+}

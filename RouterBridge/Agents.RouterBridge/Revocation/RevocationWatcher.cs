@@ -1,0 +1,42 @@
+using Agents.Contracts;
+using Agents.Contracts.Events;
+using Agents.Messaging.Consuming;
+using Agents.RouterBridge.Core.Agents;
+using Agents.RouterBridge.Hosting;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+
+namespace Agents.RouterBridge.Revocation;
+
+/// <summary>
+/// Listens for CA.CERTIFICATE.REVOKE events: the serial joins the revoked set (refused at the
+/// next handshake) and any live session with that certificate is closed at once.
+/// </summary>
+public sealed class RevocationWatcher(AgentTls tls, AgentRegistry agents, ILogger<RevocationWatcher> logger) : IMessageHandler
+{
+    public const string Binding = "*.ActionEvent.CA-CERTIFICATE-REVOKE.#";
+
+    public static string QueueFor(string routerId) => $"{Topology.RouterQueue(routerId)}.revocations";
+
+    /// <summary>Durable but self-expiring: revocations published while the bridge restarts are not missed; a removed router leaves nothing behind.</summary>
+    public static Func<IChannel, CancellationToken, Task> Declare(string routerId) => async (channel, ct) =>
+    {
+        var queue = QueueFor(routerId);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-expires"] = 24 * 3600 * 1000 }, cancellationToken: ct).ConfigureAwait(false);
+        await channel.QueueBindAsync(queue, Topology.EventsExchange, Binding, cancellationToken: ct).ConfigureAwait(false);
+    };
+
+    public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
+    {
+        var body = message.Read<Dictionary<string, string?>>();
+        var revoked = CertificateChanged.FromEvent(new CloudStackEvent
+        {
+            Source = "", Category = EventCategory.ActionEvent, Type = EventTypes.CertificateRevoked, Description = body,
+        });
+        tls.Revoke(revoked.SerialNumber);
+        var closed = agents.Disconnect(revoked.SerialNumber, "certificate revoked");
+        logger.LogWarning("Certificate {Serial} ({Holder}) revoked: {Closed} session(s) closed", revoked.SerialNumber, revoked.Holder, closed);
+        return Task.FromResult(Disposition.Ack);
+    }
+}
