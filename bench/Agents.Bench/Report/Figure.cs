@@ -1,0 +1,22 @@
+namespace Agents.Bench.Report;
+
+/// <summary>One measured figure, next to the baseline it is judged against (both from the same run).</summary>
+public sealed record Figure(string Section, string Name, double Value, string Unit, double? Baseline = null, string? BaselineName = null, string? Goal = null)
+{
+    /// <summary>Value divided by baseline: for rates, higher is better.</summary>
+    public double? Ratio => Baseline is > 0 ? Value / Baseline : null;
+}
+
+public sealed class Results
+{
+    private readonly List<Figure> _figures = [];
+    public IReadOnlyList<Figure> Figures => _figures;
+
+    public Figure Add(Figure figure)
+    {
+        _figures.Add(figure);
+        Console.WriteLine($"  {figure.Section} / {figure.Name}: {figure.Value:0.##} {figure.Unit}" +
+            (figure.Ratio is { } r ? $"  (baseline {figure.Baseline:0.##}, ratio {r:0.00})" : ""));
+        return figure;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Agents.Bench.Report;
+
+/// <summary>bench/results/latest.md (for people) and latest.json (for scripts), with the machine they were measured on.</summary>
+public static class ReportWriter
+{
+    public static async Task WriteAsync(Results results, string directory, string rabbitMqVersion)
+    {
+        Directory.CreateDirectory(directory);
+        var machine = new
+        {
+            cores = Environment.ProcessorCount,
+            memoryGiB = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 1024, 1),
+            dotnet = RuntimeInformation.FrameworkDescription,
+            os = RuntimeInformation.OSDescription,
+            rabbitMq = rabbitMqVersion,
+            measuredAt = DateTimeOffset.UtcNow,
+        };
+        var json = new
+        {
+            machine,
+            figures = results.Figures.Select(f => new
+            {
+                section = f.Section, name = f.Name, value = Math.Round(f.Value, 3), unit = f.Unit,
+                baseline = f.Baseline is { } b ? Math.Round(b, 3) : (double?)null, baselineName = f.BaselineName,
+                ratio = f.Ratio is { } r ? Math.Round(r, 3) : (double?)null, goal = f.Goal,
+            }),
+        };
+        await File.WriteAllTextAsync(Path.Combine(directory, "latest.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+
+        var md = new StringBuilder();
+        md.AppendLine("# Benchmark results").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {machine.measuredAt:yyyy-MM-dd HH:mm} UTC on {machine.cores} cores, {machine.memoryGiB} GiB, {machine.dotnet}, RabbitMQ {machine.rabbitMq}.");
+        md.AppendLine("Every ratio divides two numbers measured in this same run. How to read them: docs/benchmarks.md.").AppendLine();
+        md.AppendLine("| section | figure | value | baseline | ratio | goal |").AppendLine("|---|---|---|---|---|---|");
+        foreach (var f in results.Figures)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {f.Section} | {f.Name} | {f.Value:0.##} {f.Unit} | {(f.Baseline is { } b ? $"{b:0.##} ({f.BaselineName})" : "")} | {(f.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "")} | {f.Goal} |");
+        }
+        await File.WriteAllTextAsync(Path.Combine(directory, "latest.md"), md.ToString());
+    }
+}
