@@ -1,0 +1,95 @@
+using System.Globalization;
+using Agents.Testing;
+
+namespace Agents.Demo.Stack;
+
+/// <summary>
+/// How each service of the stack is started: its Release build and the settings the demo gives
+/// it. Settings travel as environment variables (<c>Section__Key</c>) so no secret shows in <c>ps</c>.
+/// </summary>
+public static class ServiceCommands
+{
+    public static ServiceProcess StartCa(DemoStack stack)
+    {
+        var layout = stack.Layout;
+        return Dotnet("ca", "CaAuthority/Agents.CaAuthority", stack, new()
+        {
+            ["RabbitMq__Uri"] = stack.AmqpUri("ca"),
+            ["urls"] = layout.CaUrl,
+            ["ca__framework__data__directory"] = layout.DataDirectory("ca"),
+            ["AGENTS_CA_PASSPHRASE"] = "demo-" + Guid.NewGuid().ToString("N"),
+        });
+    }
+
+    public static ServiceProcess StartApi(DemoStack stack)
+    {
+        var layout = stack.Layout;
+        return Dotnet("api", "Producers/Agents.Producers", stack, new()
+        {
+            ["RabbitMq__Uri"] = stack.AmqpUri("producers"),
+            ["urls"] = layout.ApiUrl.TrimEnd('/'),
+            ["Api__DataDirectory"] = layout.DataDirectory("api"),
+            ["Api__BootstrapAdmin__ApiKey"] = stack.ApiKey,
+            ["Api__BootstrapAdmin__SecretKey"] = stack.SecretKey,
+        });
+    }
+
+    public static ServiceProcess StartConsumers(DemoStack stack)
+    {
+        var layout = stack.Layout;
+        return Dotnet("consumers", "Consumers/Agents.Consumers", stack, new()
+        {
+            ["RabbitMq__Uri"] = stack.AmqpUri("consumers"),
+            ["Smtp__Host"] = "127.0.0.1",
+            ["Smtp__Port"] = layout.SmtpPort.ToString(CultureInfo.InvariantCulture),
+            ["Consumers__DataDirectory"] = layout.DataDirectory("consumers"),
+        });
+    }
+
+    public static ServiceProcess StartBridge(DemoStack stack, string enrollmentToken)
+    {
+        var layout = stack.Layout;
+        return Dotnet("bridge", "RouterBridge/Agents.RouterBridge", stack, new()
+        {
+            ["RabbitMq__Uri"] = stack.AmqpUri("bridge-" + StackLayout.RouterId),
+            ["Bridge__RouterId"] = StackLayout.RouterId,
+            ["Bridge__ListenAddress"] = "::",
+            ["Bridge__ListenPort"] = layout.BridgePort.ToString(CultureInfo.InvariantCulture),
+            ["Bridge__DataDirectory"] = layout.DataDirectory("bridge"),
+            ["Bridge__SandboxRoot"] = layout.SandboxRoot("router"),
+            ["Bridge__CrlUrl"] = layout.CaUrl + "/ca/crl",
+            ["AGENTS_BRIDGE_TOKEN"] = enrollmentToken,
+        });
+    }
+
+    public static ServiceProcess StartAgent(DemoStack stack, DemoVm vm, string? enrollmentToken)
+    {
+        var layout = stack.Layout;
+        var environment = new Dictionary<string, string>
+        {
+            ["AGENTS_ENROLLMENT_TOKEN"] = enrollmentToken ?? "",
+        };
+        return ServiceProcess.StartDotnet("agent-" + vm.Name, Dll("VmAgent/Agents.VmAgent"),
+        [
+            "--router", vm.RouterAddress,
+            "--port", layout.BridgePort.ToString(CultureInfo.InvariantCulture),
+            "--data-dir", Path.Combine(layout.DataDirectory("agents"), vm.Id),
+            "--sandbox-root", layout.SandboxRoot(vm.Id),
+            "--policy", Steps.DemoPolicy.Write(Path.Combine(layout.DataDirectory("agents"), vm.Id)),
+        ], layout.LogDirectory, environment);
+    }
+
+    private static ServiceProcess Dotnet(string name, string project, DemoStack stack, Dictionary<string, string> environment)
+    {
+        environment["Logging__Directory"] = stack.Layout.LogDirectory;
+        return ServiceProcess.StartDotnet(name, Dll(project), [], stack.Layout.LogDirectory, environment);
+    }
+
+    /// <summary>The Release build of a project of this repository (./run builds the solution first).</summary>
+    public static string Dll(string project)
+    {
+        var name = Path.GetFileName(project);
+        var dll = Path.Combine(RepositoryPaths.Root, project, "bin", "Release", "net10.0", name + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built: run ./run demo (it builds the solution in Release first)");
+    }
+}
