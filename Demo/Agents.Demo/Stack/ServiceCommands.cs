@@ -15,8 +15,8 @@ public static class ServiceCommands
         return Dotnet("ca", "CaAuthority/Agents.CaAuthority", stack, new()
         {
             ["RabbitMq__Uri"] = stack.AmqpUri("ca"),
-            ["urls"] = layout.CaUrl,
-            ["ca__framework__data__directory"] = layout.DataDirectory("ca"),
+            ["Ca__HttpUrl"] = layout.CaUrl,
+            ["Ca__DataDirectory"] = layout.DataDirectory("ca"),
             ["AGENTS_CA_PASSPHRASE"] = "demo-" + Guid.NewGuid().ToString("N"),
         });
     }
