@@ -54,7 +54,7 @@ public sealed class CertificateIssuer(RootCaKeys ca, IOptions<CaOptions> options
         return new IssuedLeaf(leaf, record, privateKeyPem);
     }
 
-    public string CrlUrl => options.Value.PublicUrl.TrimEnd('/') + "/ca/crl";
+    public string CrlUrl => options.Value.EffectivePublicUrl + CaHttpEndpoints.CrlPath;
 
     /// <summary>128 random bits, positive (top bit clear) and of fixed length (second-highest bit set).</summary>
     private static byte[] NewSerial()

@@ -66,8 +66,9 @@ public sealed class RootCaProvider(
             ?? throw CaRequestException.BadParameter("unknown enrollment token");
         if (token.UsedAt is not null) throw CaRequestException.BadParameter("the enrollment token was already used");
         if (token.ExpiresAt <= DateTimeOffset.UtcNow) throw CaRequestException.BadParameter("the enrollment token has expired");
-        // the token, not the CSR, names the holder
-        var leaf = issuer.Issue(csr.Request, csr.DnsNames, csr.IpAddresses, token.Holder, token.RouterId, null);
+        // the token, not the CSR, names the holder; a router is its own router
+        var routerId = token.RouterId ?? (HolderIdentity.Parse(token.Holder) is { Kind: HolderKind.Router } router ? router.Id : null);
+        var leaf = issuer.Issue(csr.Request, csr.DnsNames, csr.IpAddresses, token.Holder, routerId, null);
         await store.AddAsync(leaf.Record, tokenHash: hash, ct: ct).ConfigureAwait(false);
         logger.LogInformation("Enrolled {Holder}: certificate {Serial}", token.Holder, leaf.Record.SerialNumber);
         return await IssuedAsync(leaf, ct).ConfigureAwait(false);
@@ -76,9 +77,12 @@ public sealed class RootCaProvider(
     public async Task<CertificateIssued> RenewAsync(RenewCertificate request, CancellationToken ct)
     {
         var csr = ValidatedCsr.Parse(request.Csr, Options.MaxCsrBytes);
+        if (string.IsNullOrWhiteSpace(request.CurrentCertificate)) throw CaRequestException.BadParameter("currentCertificate is required");
+        if (request.CurrentCertificate.Length > Options.MaxCsrBytes)
+            throw CaRequestException.BadParameter($"currentCertificate is {request.CurrentCertificate.Length} bytes; at most {Options.MaxCsrBytes} are accepted");
         X509Certificate2 current;
         try { current = X509Certificate2.CreateFromPem(request.CurrentCertificate); }
-        catch (CryptographicException) { throw CaRequestException.BadParameter("currentCertificate is not a PEM certificate"); }
+        catch (Exception e) when (e is CryptographicException or ArgumentException) { throw CaRequestException.BadParameter("currentCertificate is not a PEM certificate"); }
         using (current)
         {
             if (!IssuedByUs(current)) throw CaRequestException.NotAllowed("currentCertificate was not issued by this CA");
