@@ -22,10 +22,9 @@ public sealed class CertificateIssuer(RootCaKeys ca, IOptions<CaOptions> options
     {
         var days = validityDays is > 0 ? Math.Min(validityDays.Value, options.Value.CertValidityDays * 4) : options.Value.CertValidityDays;
         var subject = SubjectFor(holder, dns, request.SubjectName);
-        var leafRequest = request.PublicKey.Oid.Value == "1.2.840.10045.2.1"
-            ? new CertificateRequest(subject, request.PublicKey, HashAlgorithmName.SHA256)
-            : new CertificateRequest(subject, request.PublicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var isEc = request.PublicKey.Oid.Value == "1.2.840.10045.2.1";
+        // the hash and padding of the CA's own signature (the leaf's key may be of another algorithm)
+        var leafRequest = new CertificateRequest(subject, request.PublicKey, HashAlgorithmName.SHA384);
         leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.DigitalSignature | (isEc ? X509KeyUsageFlags.KeyAgreement : X509KeyUsageFlags.KeyEncipherment), true));
@@ -39,7 +38,9 @@ public sealed class CertificateIssuer(RootCaKeys ca, IOptions<CaOptions> options
 
         var notBefore = DateTimeOffset.UtcNow.AddMinutes(-5);
         var notAfter = Min(DateTimeOffset.UtcNow.AddDays(days), new DateTimeOffset(ca.Certificate.NotAfter.ToUniversalTime()));
-        var leaf = leafRequest.Create(ca.Certificate, notBefore, notAfter, NewSerial());
+        X509Certificate2 leaf;
+        using (var signer = ca.NewSignatureGenerator())
+            leaf = leafRequest.Create(ca.Certificate.SubjectName, signer.Generator, notBefore, notAfter, NewSerial());
         var record = new CertificateRecord
         {
             SerialNumber = leaf.SerialNumber,

@@ -25,6 +25,14 @@ public sealed class RootCaKeys
         CertificatePem = certificate.ExportCertificatePem();
     }
 
+    /// <summary>A signer with the CA's key, whatever the algorithm of the key being certified.</summary>
+    public CaSigner NewSignatureGenerator()
+    {
+        if (Certificate.GetECDsaPrivateKey() is { } ec) return new CaSigner(X509SignatureGenerator.CreateForECDsa(ec), ec);
+        var rsa = Certificate.GetRSAPrivateKey() ?? throw new InvalidOperationException("the root CA certificate has no usable private key");
+        return new CaSigner(X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1), rsa);
+    }
+
     public static RootCaKeys LoadOrCreate(CaOptions options, ILogger logger)
     {
         Directory.CreateDirectory(options.DataDirectory);
@@ -90,4 +98,12 @@ public sealed class RootCaKeys
         stream.Write(Encoding.UTF8.GetBytes(content));
         stream.Flush(flushToDisk: true);
     }
+}
+
+/// <summary>A signature generator and the key handle it owns.</summary>
+public sealed class CaSigner(X509SignatureGenerator generator, AsymmetricAlgorithm key) : IDisposable
+{
+    public X509SignatureGenerator Generator => generator;
+
+    public void Dispose() => key.Dispose();
 }
