@@ -1,3 +1,4 @@
+using Agents.CaAuthority.Expiry;
 using Agents.CaAuthority.Hosting;
 using Agents.CaAuthority.Issuance;
 using Agents.CaAuthority.Options;
@@ -40,11 +41,13 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddSingleton<ICaEvents, BusCaEvents>();
         services.AddSingleton<ICaProvider, RootCaProvider>();
         services.AddSingleton<CertificateProvisioner>();
+        services.AddSingleton<ExpiryScan>();
 
         // order matters: the CA is loaded and its CRL signed before any request is taken
         services.AddHostedService<CaStartup>();
         services.AddQueueConsumer<CaRequestHandler>(Topology.CaRequestsQueue,
             MessagingServiceCollectionExtensions.QuorumQueue(Topology.CaRequestsQueue, Topology.EventsExchange));
+        services.AddHostedService<CaSchedules>();
         return services;
     }
 }

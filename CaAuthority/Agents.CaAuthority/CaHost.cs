@@ -1,10 +1,12 @@
 using Agents.CaAuthority.Options;
+using Agents.Messaging;
 using Agents.Messaging.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Agents.CaAuthority;
 
@@ -24,6 +26,10 @@ public static class CaHost
         builder.WebHost.UseUrls(builder.Configuration[$"{CaOptions.Section}:{nameof(CaOptions.HttpUrl)}"] ?? new CaOptions().HttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var app = builder.Build();
+        // settings are checked here, before any service is built from them: a wrong one stops the
+        // process with a message naming it (OptionsValidationException), not a stack trace
+        _ = app.Services.GetRequiredService<IOptions<CaOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
         app.MapCaEndpoints();
         return app;
     }

@@ -26,9 +26,10 @@ public interface ICaStore
     /// <summary>Valid certificates whose NotAfter is before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<CertificateRecord>> ExpiringAsync(DateTimeOffset before, CancellationToken ct = default);
 
-    Task MarkExpiryAlertAsync(string serialNumber, DateTimeOffset at, CancellationToken ct = default);
+    /// <summary>Null clears the mark (a message that could not be sent).</summary>
+    Task MarkExpiryAlertAsync(string serialNumber, DateTimeOffset? at, CancellationToken ct = default);
 
-    Task MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset at, CancellationToken ct = default);
+    Task MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset? at, CancellationToken ct = default);
 
     Task AddTokenAsync(EnrollmentTokenRecord token, CancellationToken ct = default);
 

@@ -113,10 +113,10 @@ public sealed class SqliteCaStore : ICaStore
         Task.FromResult<IReadOnlyList<CertificateRecord>>(QueryCertificates(
             "SELECT * FROM certificates WHERE status = 'Valid' AND not_after < $b ORDER BY not_after", ("$b", Time(before))));
 
-    public Task MarkExpiryAlertAsync(string serialNumber, DateTimeOffset at, CancellationToken ct = default) =>
+    public Task MarkExpiryAlertAsync(string serialNumber, DateTimeOffset? at, CancellationToken ct = default) =>
         Update("UPDATE certificates SET last_expiry_alert_at = $at WHERE serial = $s", serialNumber, at);
 
-    public Task MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset at, CancellationToken ct = default) =>
+    public Task MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset? at, CancellationToken ct = default) =>
         Update("UPDATE certificates SET renewal_requested_at = $at WHERE serial = $s", serialNumber, at);
 
     public Task AddTokenAsync(EnrollmentTokenRecord token, CancellationToken ct = default)
@@ -139,10 +139,10 @@ public sealed class SqliteCaStore : ICaStore
             reader.IsDBNull(2) ? null : reader.GetString(2), ParseTime(reader.GetString(3))!.Value, ParseTime(reader.IsDBNull(4) ? null : reader.GetString(4))));
     }
 
-    private Task Update(string sql, string serial, DateTimeOffset at)
+    private Task Update(string sql, string serial, DateTimeOffset? at)
     {
         using var connection = Open();
-        Execute(connection, null, sql, ("$s", serial), ("$at", Time(at)));
+        Execute(connection, null, sql, ("$s", serial), ("$at", at is null ? null : Time(at.Value)));
         return Task.CompletedTask;
     }
 
