@@ -18,6 +18,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
     public StackLayout Layout => layout;
     public string ApiKey { get; } = "admin-" + RandomKey(12);
     public string SecretKey { get; } = RandomKey(48);
+    public string MasterKey { get; } = RandomKey(32);
     public RabbitMqNode Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
     public ApiClient Api { get; private set; } = null!;
     public ServiceProcess Bridge { get; private set; } = null!;

@@ -27,10 +27,15 @@ public static class ServiceCommands
         return Dotnet("api", "Producers/Agents.Producers", stack, new()
         {
             ["RabbitMq__Uri"] = stack.AmqpUri("producers"),
-            ["urls"] = layout.ApiUrl.TrimEnd('/'),
-            ["Api__DataDirectory"] = layout.DataDirectory("api"),
-            ["Api__BootstrapAdmin__ApiKey"] = stack.ApiKey,
-            ["Api__BootstrapAdmin__SecretKey"] = stack.SecretKey,
+            ["Producers__ListenUrl"] = layout.ApiUrl.TrimEnd('/'),
+            ["Producers__DatabasePath"] = Path.Combine(layout.DataDirectory("api"), "producers.db"),
+            ["Producers__MasterKey"] = stack.MasterKey,
+            ["Producers__Bootstrap__AdminApiKey"] = stack.ApiKey,
+            ["Producers__Bootstrap__AdminSecretKey"] = stack.SecretKey,
+            // the demo stops an agent and waits for the give-up: a few quick retries, not production's minutes
+            ["Producers__Provisioning__Retries"] = "2",
+            ["Producers__Provisioning__RetryIntervalSeconds"] = "2",
+            ["Producers__Provisioning__DeliveryTimeoutSeconds"] = "5",
         });
     }
 
@@ -42,7 +47,10 @@ public static class ServiceCommands
             ["RabbitMq__Uri"] = stack.AmqpUri("consumers"),
             ["Smtp__Host"] = "127.0.0.1",
             ["Smtp__Port"] = layout.SmtpPort.ToString(CultureInfo.InvariantCulture),
-            ["Consumers__DataDirectory"] = layout.DataDirectory("consumers"),
+            ["Consumers__AuditDatabasePath"] = layout.AuditDatabase,
+            ["Consumers__AlertDatabasePath"] = Path.Combine(layout.DataDirectory("consumers"), "alerts.db"),
+            // a demo wants its e-mails within seconds, not after production's 30 s grouping wait
+            ["Alerts__GroupWaitSeconds"] = "2",
         });
     }
 

@@ -12,6 +12,8 @@ public sealed record StackLayout
     public string LogDirectory => Path.Combine(RunDirectory, "logs");
     public string MailDirectory => Path.Combine(RunDirectory, "mail");
     public string DataDirectory(string service) => Path.Combine(RunDirectory, "data", service);
+    /// <summary>The consumers write the audit log here; the API's listEvents reads it.</summary>
+    public string AuditDatabase => Path.Combine(DataDirectory("consumers"), "audit.db");
     public string SandboxRoot(string vmId) => Path.Combine(RunDirectory, "sandbox", vmId);
 
     public int CaHttpPort { get; } = FreePort.Next();
@@ -33,7 +35,8 @@ public sealed record StackLayout
     public static StackLayout Create(string runDirectory)
     {
         var layout = new StackLayout { RunDirectory = Path.GetFullPath(runDirectory) };
-        foreach (var dir in new[] { layout.LogDirectory, layout.MailDirectory })
+        string[] services = ["ca", "api", "consumers", "bridge", "agents"];
+        foreach (var dir in services.Select(layout.DataDirectory).Append(layout.LogDirectory).Append(layout.MailDirectory))
             Directory.CreateDirectory(dir);
         return layout;
     }
