@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Agents.Contracts.Events;
 
 namespace Agents.Audit;
@@ -16,7 +15,7 @@ public static class AuditRecordFactory
     /// <exception cref="FormatException">The body is not a JSON object.</exception>
     public static AuditRecord FromDelivery(string routingKey, ReadOnlySpan<byte> body, string? amqpMessageId, DateTimeOffset receivedAt)
     {
-        var fields = ReadFlatObject(body);
+        var fields = EventFields.Read(body);
         var key = routingKey.Split('.');
         string? Part(int i) => i < key.Length && key[i] is not ("*" or "") ? key[i] : null;
 
@@ -43,26 +42,6 @@ public static class AuditRecordFactory
             ReceivedAt = receivedAt,
             Body = System.Text.Encoding.UTF8.GetString(body),
         };
-    }
-
-    private static Dictionary<string, string?> ReadFlatObject(ReadOnlySpan<byte> body)
-    {
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(body.ToArray()); }
-        catch (JsonException e) { throw new FormatException($"event body is not JSON: {e.Message}", e); }
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new FormatException("event body is not a JSON object");
-            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var p in doc.RootElement.EnumerateObject())
-                fields[p.Name] = p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.Null => null,
-                    _ => p.Value.GetRawText(),
-                };
-            return fields;
-        }
     }
 
     private static string? Field(Dictionary<string, string?> fields, string name) =>
