@@ -97,7 +97,7 @@ public sealed class alert_email_tests(BrokerFixture broker)
         await Task.Delay(TimeSpan.FromSeconds(3));
         var mails = await smtp.MailsAsync();
         Assert.Equal(serials.Count, mails.Count);
-        Assert.Equal(serials.Order(StringComparer.Ordinal), mails.Select(m => m.Subject.Split(' ')[4]).Order(StringComparer.Ordinal));
+        Assert.Equal(serials.Order(StringComparer.Ordinal), mails.Select(m => m.Subject.Split(' ')[3]).Order(StringComparer.Ordinal));
         Assert.Equal(mails.Count, mails.Select(m => m.MessageId).Distinct(StringComparer.Ordinal).Count());
     }
 
