@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,6 +7,9 @@ namespace Agents.Audit;
 /// <summary>The export format: one JSON object a line, the original body embedded as an object.</summary>
 public static class AuditJsonLines
 {
+    // a data file, not HTML: keep '+', '<' and non-ASCII text readable
+    private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string Format(AuditRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -27,6 +31,6 @@ public static class AuditJsonLines
             ["receivedAt"] = r.ReceivedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["body"] = body,
         };
-        return line.ToJsonString();
+        return line.ToJsonString(Options);
     }
 }
