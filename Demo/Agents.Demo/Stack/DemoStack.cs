@@ -78,6 +78,22 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         await agent.DisposeAsync();
     }
 
+    /// <summary>Starts the agent of <paramref name="vm"/> again; with <paramref name="reenroll"/> it forgets its identity and enrolls with a new token.</summary>
+    public async Task RestartAgentAsync(DemoVm vm, bool reenroll)
+    {
+        await StopAgentAsync(vm.Id);
+        string? token = null;
+        if (reenroll)
+        {
+            var identity = Path.Combine(layout.DataDirectory("agents"), vm.Id);
+            foreach (var file in Directory.GetFiles(identity).Where(f => !f.EndsWith("policy.json", StringComparison.Ordinal)))
+                File.Delete(file);
+            token = await EnrollmentTokenAsync(("virtualmachineid", vm.Id));
+        }
+        await StartAgentAsync(vm, token);
+        await WaitForAgentsAsync([vm.Id], Ready);
+    }
+
     /// <summary>Polls listAgents until every one of <paramref name="vmIds"/> is connected.</summary>
     public async Task WaitForAgentsAsync(IEnumerable<string> vmIds, TimeSpan timeout)
     {
