@@ -18,6 +18,10 @@ try
         case AgentAction.Help:
             Console.WriteLine(CommandLine.Usage);
             return 0;
+        case AgentAction.ListRecipes:
+            foreach (var recipe in Agents.VmAgent.Core.Recipes.RecipeCatalog.BuiltIns())
+                Console.WriteLine($"{recipe.Name}{recipe.Extension}  sha256 {recipe.Sha256}");
+            return 0;
     }
     config = AgentConfiguration.Load(commandLine);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Agents.VmAgent.Settings;
 
-public enum AgentAction { Run, Check, Version, Help }
+public enum AgentAction { Run, Check, ListRecipes, Version, Help }
 
 /// <summary>What the command line asked for: an action, a config file, and settings that override the file.</summary>
 public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSettings Overrides, bool AsWindowsService)
@@ -31,6 +31,7 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
           --max-frame-bytes N        (default 1048576)
           --log-level LEVEL          debug | information | warning | error (default information)
           --check                    validate the settings, print them (without the token) and exit
+          --list-recipes             print the built-in recipes with their sha256 (for policy.json) and exit
           --service                  Windows: run under the service control manager
           --version | --help
         """;
@@ -64,6 +65,7 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
                 case "--version" or "-v": action = AgentAction.Version; break;
                 case "--help" or "-h" or "-?": action = AgentAction.Help; break;
                 case "--check": action = AgentAction.Check; break;
+                case "--list-recipes": action = AgentAction.ListRecipes; break;
                 case "--service": service = true; break;
                 case "--config": config = Value(); break;
                 case "--router" or "--routers":
