@@ -86,6 +86,8 @@ public sealed class World : IAsyncLifetime
             $"--Bridge:DataDirectory={Path.Combine(_dir, "bridge")}",
             $"--Bridge:EnrollmentToken={Ca.TokenFor(HolderIdentity.Router(RouterId))}",
             $"--Bridge:SandboxRoot={Path.Combine(_dir, "router-sandbox")}",
+            // agents without a certificate yet may connect, to enroll only (ca.plugin.root.auth.strictness=false)
+            "--Bridge:AuthStrictness=false",
             "--Bridge:HealthChecks:BasicIntervalMinutes=1",
             $"--Logging:Directory={LogDirectory}",
         ]);
