@@ -40,6 +40,8 @@ public sealed class World : IAsyncLifetime
     public string AdminSecretKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string ApiUrl { get; private set; } = "";
     public string LogDirectory => Path.Combine(_dir, "logs");
+    /// <summary>Where the consumers service would keep its audit log; tests append to it as that service does.</summary>
+    public string AuditDatabasePath => Path.Combine(_dir, "audit", "audit.db");
     public IReadOnlyList<TestAgent> Agents => _agents;
 
     public static string VmId(int i) => $"vm-{i:00}";
@@ -70,6 +72,7 @@ public sealed class World : IAsyncLifetime
             "--Producers:Provisioning:RetryIntervalSeconds=1",
             "--Producers:Provisioning:DeliveryTimeoutSeconds=2",
             "--Producers:Provisioning:ExecutionTimeoutSeconds=30",
+            $"--Producers:AuditDatabasePath={AuditDatabasePath}",
             $"--Logging:Directory={LogDirectory}",
         ], new Dictionary<string, string> { ["Producers__MasterKey"] = MasterKey });
         await Api.WaitForOutputAsync("Consuming producers.outcomes");

@@ -41,6 +41,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<VmAccess>();
         services.AddSingleton<JobAccess>();
         services.AddSingleton<CaClient>();
+        services.AddSingleton<AuditLog>();
         AddCommands(services);
 
         // start order: schema, admin keys, schedules (and recovery of unfinished jobs), then the consumers
@@ -65,6 +66,7 @@ public static class ProducersServiceCollectionExtensions
             typeof(ProvisionCertificateCommand), typeof(ListCaCertificate), typeof(ListCaProvidersCommand),
             typeof(GetRouterHealthCheckResults), typeof(ListAgents),
             typeof(QueryAsyncJobResult), typeof(ListAsyncJobs), typeof(CancelAsyncJob),
+            typeof(ListEvents),
         ];
         foreach (var type in commands) services.AddSingleton(typeof(IApiCommand), type);
     }
