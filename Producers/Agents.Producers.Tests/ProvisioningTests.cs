@@ -122,6 +122,27 @@ public sealed class ProvisioningTests(World world)
     }
 
     [Fact]
+    public async Task a_command_for_a_router_no_bridge_serves_is_retried_then_fails_instead_of_waiting_forever()
+    {
+        var alice = await UserAsync("alice");
+        var started = await alice.OkAsync("resetSSHKeyForVirtualMachine", ("id", World.StrayVm), ("keypair", await AliceKeyAsync(alice)));
+        var done = await alice.WaitForJobAsync(started.Value<string>("jobid")!);
+
+        Assert.Equal(2, done.Value<int>("jobstatus"));
+        var error = done["jobresult"]!.Value<string>("errortext")!;
+        Assert.Contains("no bridge serves router " + World.UnservedRouter, error, StringComparison.Ordinal);
+        Assert.Contains("after 3 attempt(s)", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> AliceKeyAsync(ApiClient alice)
+    {
+        var name = "alice-" + Guid.NewGuid().ToString("N")[..8];
+        await alice.OkAsync("registerSSHKeyPair", ("name", name),
+            ("publickey", "ssh-ed25519 " + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(51)) + " alice@example.org"));
+        return name;
+    }
+
+    [Fact]
     public async Task an_outcome_delivered_twice_changes_nothing()
     {
         var started = await world.Admin.OkAsync("runAgentRecipe", ("virtualmachineid", World.VmId(8)), ("name", World.Recipe),

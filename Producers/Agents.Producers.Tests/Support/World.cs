@@ -20,6 +20,9 @@ public sealed class World : IAsyncLifetime
     public const int AgentCount = 50;
     public const int FirstFailing = 40;
     public const string GhostVm = "vm-ghost";
+    /// <summary>A VM behind a router no bridge serves: its commands land in agents.unroutable.</summary>
+    public const string StrayVm = "vm-stray";
+    public const string UnservedRouter = "r-unserved";
     public const string Recipe = "hello";
     public const string MasterKey = "test-master-key-0123456789abcdef";
     public static readonly string RecipeScript = "#!/bin/sh\nif [ -e \"$AGENT_SANDBOX_ROOT/fail\" ]; then echo 'failing on purpose' >&2; exit 3; fi\nsleep 0.1\necho \"hello $RECIPE_WHO\"\n";
@@ -55,7 +58,7 @@ public sealed class World : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Broker.InitializeAsync();
-        Tap = await BusTap.StartAsync(Broker);
+        Tap = await BusTap.StartAsync(Broker, RouterId);
         Ca = new TestCa(Broker.AmqpUri("ca"));
         Directory.CreateDirectory(LogDirectory);
 
@@ -113,6 +116,7 @@ public sealed class World : IAsyncLifetime
             _agents.Add(agent);
         }
         await Admin.OkAsync("registerVirtualMachine", ("id", GhostVm), ("routerid", RouterId), ("account", "alice"));
+        await Admin.OkAsync("registerVirtualMachine", ("id", StrayVm), ("routerid", UnservedRouter), ("account", "alice"));
         await WaitForAgentsUpAsync();
     }
 

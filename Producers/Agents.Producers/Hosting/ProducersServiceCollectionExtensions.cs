@@ -49,6 +49,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddHostedService<AdminBootstrap>();
         services.AddHostedService(sp => sp.GetRequiredService<QuartzSchedules>());
         services.AddQueueConsumer<OutcomeHandler>(OutcomeHandler.Queue, OutcomeHandler.Declare);
+        services.AddQueueConsumer<UnroutableHandler>(Contracts.Topology.UnroutableQueue);
         services.AddQueueConsumer<AgentStateHandler>(AgentStateHandler.Queue, AgentStateHandler.Declare);
         return services;
     }
