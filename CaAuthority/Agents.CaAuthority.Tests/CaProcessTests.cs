@@ -4,10 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 using Agents.CaAuthority.Store;
 using Agents.CaAuthority.Tests.Support;
 using Agents.Contracts.Ca;
-using Agents.Messaging;
 using Agents.Messaging.Rpc;
 using Agents.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.CaAuthority.Tests;
 
@@ -70,11 +68,11 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
     }
 
     [Fact]
-    public async Task the_service_takes_every_setting_from_flags_keeps_its_key_encrypted_and_stops_cleanly_on_sigterm()
+    public async Task the_service_takes_its_settings_from_flags_and_environment_keeps_its_key_encrypted_and_stops_cleanly_on_sigterm()
     {
         var port = FreePort.Next();
-        var ca = Start(port, "--ca.plugin.root.issuer.dn=CN=Flag Test CA,O=Agents", "--ca.framework.cert.validity.period=7",
-            "--ca.framework.cert.expiry.alert.period=2");
+        var ca = Start(port, new Dictionary<string, string> { ["ca__framework__cert__expiry__alert__period"] = "2" },
+            "--ca.plugin.root.issuer.dn=CN=Flag Test CA,O=Agents", "--ca.framework.cert.validity.period=7");
         var rpc = Client();
         await WaitReadyAsync(ca, rpc);
 
@@ -102,22 +100,16 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
         Assert.DoesNotContain("   at ", ca.Output, StringComparison.Ordinal);
     }
 
-    private CaProcess Start(int port, params string[] more)
+    private CaProcess Start(int port, params string[] more) => Start(port, new Dictionary<string, string>(), more);
+
+    private CaProcess Start(int port, IReadOnlyDictionary<string, string> environment, params string[] more)
     {
-        var process = CaProcess.Start(CaFixture.Arguments(_broker, _dataDirectory, port, more), Passphrase);
+        var process = CaProcess.Start(CaFixture.Arguments(_broker, _dataDirectory, port, more), Passphrase, environment);
         _disposables.Add(process);
         return process;
     }
 
-    private RpcClient Client()
-    {
-        var connection = new BrokerConnection(Microsoft.Extensions.Options.Options.Create(new RabbitMqOptions { Uri = _broker.AmqpUri("producers"), ConnectionName = "test" }),
-            NullLogger<BrokerConnection>.Instance);
-        var rpc = new RpcClient(connection, NullLogger<RpcClient>.Instance);
-        _disposables.Add(rpc);
-        _disposables.Add(connection);
-        return rpc;
-    }
+    private RpcClient Client() => TestRpc.Connect(_broker.AmqpUri("producers"), "test", _disposables);
 
     private static async Task WaitReadyAsync(CaProcess ca, RpcClient rpc)
     {

@@ -40,7 +40,7 @@ public sealed class CaProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static CaProcess Start(IEnumerable<string> args, string passphrase)
+    public static CaProcess Start(IEnumerable<string> args, string passphrase, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -51,6 +51,7 @@ public sealed class CaProcess : IAsyncDisposable
         info.ArgumentList.Add(DllPath);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment[CaFixture.PassphraseVariable] = passphrase;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return new CaProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the CA process"));
     }
 
