@@ -27,7 +27,7 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddOptions<CaOptions>()
             .Bind(configuration.GetSection(CaOptions.Section))
             // CloudStack's names (ca.framework.*, ca.plugin.root.*) are top-level keys
-            .Configure(o => configuration.Bind(o))
+            .Configure(o => CloudStackSettings.Bind(configuration, o))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRabbitMqMessaging(configuration);

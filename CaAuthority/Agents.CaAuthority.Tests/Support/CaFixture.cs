@@ -1,10 +1,8 @@
 using Agents.CaAuthority.Store;
-using Agents.Messaging;
 using Agents.Messaging.Rpc;
 using Agents.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.CaAuthority.Tests.Support;
 
@@ -54,15 +52,7 @@ public sealed class CaFixture : IAsyncLifetime
     ];
 
     /// <summary>An RPC client connected as one of broker-config's users (producers: the API; a bridge user: enrollment relay).</summary>
-    public RpcClient Client(string user = "producers")
-    {
-        var connection = new BrokerConnection(Microsoft.Extensions.Options.Options.Create(new RabbitMqOptions { Uri = Broker.AmqpUri(user), ConnectionName = $"test-{user}" }),
-            NullLogger<BrokerConnection>.Instance);
-        var rpc = new RpcClient(connection, NullLogger<RpcClient>.Instance);
-        _clients.Add(rpc);
-        _clients.Add(connection);
-        return rpc;
-    }
+    public RpcClient Client(string user = "producers") => TestRpc.Connect(Broker.AmqpUri(user), $"test-{user}", _clients);
 
     public async Task DisposeAsync()
     {
