@@ -42,6 +42,7 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddSingleton<ICaProvider, RootCaProvider>();
         services.AddSingleton<CertificateProvisioner>();
         services.AddSingleton<ExpiryScan>();
+        services.AddSingleton<CallerPolicy>();
 
         // order matters: the CA is loaded and its CRL signed before any request is taken
         services.AddHostedService<CaStartup>();

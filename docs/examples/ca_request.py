@@ -17,7 +17,8 @@ REPLY_TO = "amq.rabbitmq.reply-to"  # RabbitMQ's direct reply-to: no reply queue
 def main():
     url, request_type = sys.argv[1], sys.argv[2]
     body = sys.argv[3] if len(sys.argv) > 3 else "{}"
-    connection = pika.BlockingConnection(pika.URLParameters(url))
+    parameters = pika.URLParameters(url)
+    connection = pika.BlockingConnection(parameters)
     channel = connection.channel()
     answer = {}
 
@@ -33,7 +34,9 @@ def main():
         exchange="", routing_key="ca.requests", body=body.encode(),
         properties=pika.BasicProperties(
             type=request_type, reply_to=REPLY_TO, correlation_id=correlation_id, message_id=correlation_id,
-            content_type="application/json"),
+            content_type="application/json",
+            # the broker checks user_id against the connection's user; the CA decides by it who may issue and revoke
+            user_id=parameters.credentials.username),
         mandatory=True)
     connection.call_later(30, channel.stop_consuming)
     channel.start_consuming()

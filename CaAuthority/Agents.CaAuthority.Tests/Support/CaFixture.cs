@@ -21,6 +21,10 @@ public sealed class CaFixture : IAsyncLifetime
 {
     public const string PassphraseVariable = "AGENTS_CA_TEST_PASSPHRASE";
 
+    /// <summary>The router of broker-config's one bridge user, and that user.</summary>
+    public const string BridgeRouterId = "f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b";
+    public const string BridgeUser = "bridge-" + BridgeRouterId;
+
     public BrokerFixture Broker { get; } = new();
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "agents-ca-test-" + Guid.NewGuid().ToString("N")[..8]);
     public int HttpPort { get; } = FreePort.Next();
