@@ -61,13 +61,13 @@ public sealed class SmtpSink : IAsyncDisposable
         _process = null;
     }
 
-    /// <summary>Every message received so far, decoded with Python's email package.</summary>
+    /// <summary>Every message received so far, in the order received, decoded with Python's email package.</summary>
     public async Task<IReadOnlyList<ReceivedMail>> MailsAsync()
     {
         if (!System.IO.Directory.Exists(Directory)) return [];
         const string decode = """
             import email, email.policy, glob, json, os, sys
-            for path in sorted(glob.glob(os.path.join(sys.argv[1], '*.eml'))):
+            for path in sorted(glob.glob(os.path.join(sys.argv[1], '*.eml')), key=os.path.getmtime):
                 m = email.message_from_binary_file(open(path, 'rb'), policy=email.policy.default)
                 print(json.dumps({'file': os.path.basename(path), 'subject': str(m['subject']), 'to': [a.addr_spec for a in m['to'].addresses],
                                   'envelopeTo': str(m['X-Envelope-To']), 'authenticatedAs': str(m['X-Authenticated-As']), 'tls': str(m['X-Tls']), 'from': str(m['from']), 'messageId': str(m['message-id']),
