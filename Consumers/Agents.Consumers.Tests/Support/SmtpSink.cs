@@ -46,6 +46,7 @@ public sealed class SmtpSink : IAsyncDisposable
         info.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.ArgumentList.Add(Directory);
         foreach (var arg in _extraArgs) info.ArgumentList.Add(arg);
+        info.Environment["PYTHONPATH"] = Path.Combine(RepositoryPaths.Root, "Demo", "Agents.Demo"); // smtp_tls_sink.py builds on smtp_sink.py
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start python3 smtp_sink.py");
         var ready = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (ready is null || !ready.Contains("listening", StringComparison.Ordinal))

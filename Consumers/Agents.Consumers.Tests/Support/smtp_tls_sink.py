@@ -1,33 +1,27 @@
 #!/usr/bin/env python3
-"""A real SMTP server that requires STARTTLS and AUTH (LOGIN or PLAIN), saving each message as a .eml file.
+"""The demo's smtp_sink.py (PYTHONPATH=Demo/Agents.Demo) behind STARTTLS and a required AUTH.
 
 usage: smtp_tls_sink.py HOST PORT MAIL_DIR CERT_PEM KEY_PEM USER PASSWORD
+Each .eml also records the login (X-Authenticated-As) and whether TLS was on (X-Tls).
 """
-import asyncio, logging, os, ssl, sys, time, uuid
+import asyncio, logging, os, ssl, sys
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from smtp_sink import SaveToDirectory
 
 
-class SaveToDirectory:
-    def __init__(self, directory):
-        self.directory = directory
-
+class SaveWithSession(SaveToDirectory):
     # System.Net.Mail sends "AUTH login"; aiosmtpd 1.4 matches mechanism names case-sensitively
     # (RFC 4954 says they are not), so the lower-case name is routed to the built-in LOGIN
     async def auth_login(self, server, args):
         return await server.auth_LOGIN(server, args)
 
     async def handle_DATA(self, server, session, envelope):
-        name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
-        temp = os.path.join(self.directory, "." + name)
-        with open(temp, "wb") as f:
-            f.write(f"X-Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n".encode())
-            f.write(f"X-Authenticated-As: {session.auth_data.login.decode() if session.auth_data else ''}\r\n".encode())
-            f.write(f"X-Tls: {'yes' if session.ssl else 'no'}\r\n".encode())
-            f.write(envelope.original_content or envelope.content)
-        os.rename(temp, os.path.join(self.directory, name))
-        return "250 Message accepted for delivery"
+        login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else ""
+        extra = f"X-Authenticated-As: {login}\r\nX-Tls: {'yes' if session.ssl else 'no'}\r\n".encode()
+        envelope.original_content = extra + (envelope.original_content or envelope.content)
+        return await super().handle_DATA(server, session, envelope)
 
 
 def main():
@@ -42,9 +36,8 @@ def main():
         ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
         return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
-    controller = Controller(SaveToDirectory(directory), hostname=host, port=port, tls_context=context, require_starttls=True,
-                            auth_require_tls=True, authenticator=authenticate, auth_required=True,
-                            server_hostname="localhost")
+    controller = Controller(SaveWithSession(directory), hostname=host, port=port, tls_context=context, require_starttls=True,
+                            auth_require_tls=True, authenticator=authenticate, auth_required=True, server_hostname="localhost")
     controller.start()
     print(f"smtp tls sink listening on {host}:{port}, saving to {directory}", flush=True)
     try:
