@@ -13,7 +13,10 @@ public sealed class RabbitMqNode(RabbitMqNodeOptions options) : IAsyncDisposable
     public const string ServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     public const string CtlScript = "/usr/lib/rabbitmq/bin/rabbitmqctl";
 
-    private readonly string _dir = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "agents-rmq-" + Guid.NewGuid().ToString("N")[..10]);
+    /// <summary>Temp folders of private nodes start with this; <c>./run</c> sets a per-run prefix so it reaps only its own nodes.</summary>
+    public static string TempPrefix => System.Environment.GetEnvironmentVariable("AGENTS_RMQ_PREFIX") is { Length: > 0 } prefix ? prefix : "agents-rmq-";
+
+    private readonly string _dir = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), TempPrefix + Guid.NewGuid().ToString("N")[..10]);
     private Process? _process;
     private bool _stopped;
 

@@ -21,6 +21,7 @@ public sealed class AgentProcess : IAsyncDisposable
         psi.UseShellExecute = false;
         // the test host's own token must never leak into the child by accident
         psi.Environment.Remove(Core.Client.EnrollmentToken.EnvironmentVariable);
+        psi.Environment.Remove(Core.Client.EnrollmentToken.LegacyEnvironmentVariable);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
@@ -38,7 +39,7 @@ public sealed class AgentProcess : IAsyncDisposable
     {
         var binary = Environment.GetEnvironmentVariable("AGENT_BINARY");
         if (!string.IsNullOrEmpty(binary)) return new ProcessStartInfo(binary);
-        var dll = Path.Combine(AppContext.BaseDirectory, "agents-vm-agent.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "Agents.VmAgent.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"the agent program was not built beside the tests: {dll}");
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
         psi.ArgumentList.Add(dll);

@@ -1,0 +1,161 @@
+using Agents.CaAuthority.Expiry;
+using Agents.CaAuthority.Options;
+using Agents.CaAuthority.Providers;
+using Agents.CaAuthority.Provisioning;
+using Agents.CaAuthority.Store;
+using Agents.CaAuthority.Tests.Support;
+using Agents.Contracts;
+using Agents.Contracts.Ca;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Events;
+using Agents.Messaging.Rpc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using RabbitMQ.Client;
+
+namespace Agents.CaAuthority.Tests;
+
+/// <summary>The expiry scan, driven with explicit times so a "day later" needs no waiting.</summary>
+[Collection(CaCollection.Name)]
+public sealed class ExpiryScanTests(CaFixture ca)
+{
+    [Fact]
+    public async Task with_automatic_renewal_the_holder_is_asked_once_a_day_and_an_alert_follows_when_it_did_not_renew()
+    {
+        var routerId = Guid.NewGuid().ToString();
+        await using var watch = await Watch.StartAsync(ca, routerId);
+        var issued = await ca.Client().CallCaAsync<CertificateIssued>(new IssueCertificate
+        {
+            DomainNames = ["r.example.internal"], Holder = $"urn:cloudstack:router:{routerId}", ValidityDays = 3,
+        });
+        var scan = Scan(automaticRenewal: true);
+        var now = DateTimeOffset.UtcNow;
+
+        await scan.ScanAsync(now, default);
+        await scan.ScanAsync(now.AddHours(1), default);
+
+        var command = Assert.Single(await watch.CommandsAsync());
+        Assert.Equal(CommandTypes.RekeyCertificate, command.Type);
+        Assert.Null(command.VmId);
+        Assert.Empty(await watch.AlertsAsync(issued.SerialNumber));
+
+        // a day later it is still not renewed: one alert, and one more request
+        await scan.ScanAsync(now.AddDays(1).AddMinutes(1), default);
+        await scan.ScanAsync(now.AddDays(1).AddMinutes(2), default);
+
+        Assert.Equal(2, (await watch.CommandsAsync()).Count);
+        var alert = Assert.Single(await watch.AlertsAsync(issued.SerialNumber));
+        Assert.Equal(EventTypes.AlertCertificateExpiring, alert.AlertType);
+        Assert.Equal(AlertState.Firing, alert.State);
+    }
+
+    [Fact]
+    public async Task without_automatic_renewal_an_expiring_certificate_raises_one_alert_a_day_and_that_survives_a_restart()
+    {
+        var routerId = Guid.NewGuid().ToString();
+        await using var watch = await Watch.StartAsync(ca, routerId);
+        var issued = await ca.Client().CallCaAsync<CertificateIssued>(new IssueCertificate
+        {
+            DomainNames = ["v.example.internal"], Holder = $"urn:cloudstack:router:{routerId}", ValidityDays = 5,
+        });
+        var now = DateTimeOffset.UtcNow;
+
+        await Scan(automaticRenewal: false).ScanAsync(now, default);
+        // a restart: a new store on the same file, a new scan
+        await Scan(automaticRenewal: false, new SqliteCaStore(Path.Combine(ca.DataDirectory, "ca.db"))).ScanAsync(now.AddHours(23), default);
+
+        var alert = Assert.Single(await watch.AlertsAsync(issued.SerialNumber));
+        Assert.Contains(issued.SerialNumber, alert.Subject, StringComparison.Ordinal);
+        Assert.Contains("ca.framework.cert.automatic.renewal", alert.Body, StringComparison.Ordinal);
+        Assert.Empty(await watch.CommandsAsync());
+
+        // the next day: one more, and only one
+        await Scan(automaticRenewal: false).ScanAsync(now.AddDays(1).AddSeconds(1), default);
+        await Scan(automaticRenewal: false).ScanAsync(now.AddDays(1).AddHours(5), default);
+        Assert.Equal(2, (await watch.AlertsAsync(issued.SerialNumber)).Count);
+    }
+
+    [Fact]
+    public async Task a_certificate_far_from_expiry_is_left_alone_and_a_renewed_one_resolves_its_alert()
+    {
+        var routerId = Guid.NewGuid().ToString();
+        await using var watch = await Watch.StartAsync(ca, routerId);
+        var holder = $"urn:cloudstack:router:{routerId}";
+        var token = await ca.Client().CallCaAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = holder });
+        var enrolled = await ca.Client("bridge-f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b").CallCaAsync<CertificateIssued>(
+            new EnrollHolder { Token = token.Token, Csr = EnrollmentTokenTests.Csr() });
+        var now = DateTimeOffset.UtcNow;
+
+        await Scan(automaticRenewal: false).ScanAsync(now, default);
+        Assert.Empty(await watch.AlertsAsync(enrolled.SerialNumber));
+
+        // 80 of its 90 days later it is expiring: alert; renewal resolves it
+        await Scan(automaticRenewal: false).ScanAsync(now.AddDays(80), default);
+        Assert.Single(await watch.AlertsAsync(enrolled.SerialNumber));
+        await ca.Client().CallCaAsync<CertificateIssued>(new RenewCertificate { CurrentCertificate = enrolled.Certificate, Csr = EnrollmentTokenTests.Csr() });
+        var alerts = await watch.AlertsAsync(enrolled.SerialNumber);
+        Assert.Equal([AlertState.Firing, AlertState.Resolved], alerts.Select(a => a.State));
+    }
+
+    private ExpiryScan Scan(bool automaticRenewal, ICaStore? store = null)
+    {
+        var services = ca.Ca.Services;
+        var options = Microsoft.Extensions.Options.Options.Create(new CaOptions
+        {
+            AutomaticRenewal = automaticRenewal, ExpiryAlertPeriodDays = 15, CertValidityDays = 90,
+        });
+        store ??= services.GetRequiredService<ICaStore>();
+        return new ExpiryScan(store, new CertificateProvisioner(store, services.GetRequiredService<Agents.Messaging.Publishing.ConfirmingPublisher>(),
+                NullLogger<CertificateProvisioner>.Instance),
+            services.GetRequiredService<ICaEvents>(), options, NullLogger<ExpiryScan>.Instance);
+    }
+
+    /// <summary>Queues bound to the router's commands and to certificate alerts, read with basic.get.</summary>
+    private sealed class Watch : IAsyncDisposable
+    {
+        private readonly IConnection _connection;
+        private readonly IChannel _channel;
+        private readonly string _commands;
+        private readonly string _alerts;
+        private readonly List<AgentCommand> _seenCommands = [];
+        private readonly List<(string Serial, AlertRaised Alert)> _seenAlerts = [];
+
+        private Watch(IConnection connection, IChannel channel, string commands, string alerts) =>
+            (_connection, _channel, _commands, _alerts) = (connection, channel, commands, alerts);
+
+        public static async Task<Watch> StartAsync(CaFixture ca, string routerId)
+        {
+            var connection = await ca.Broker.ConnectAsync();
+            var channel = await connection.CreateChannelAsync();
+            var commands = (await channel.QueueDeclareAsync("", false, true, true)).QueueName;
+            await channel.QueueBindAsync(commands, Topology.CommandsExchange, Topology.RouterBinding(routerId));
+            var alerts = (await channel.QueueDeclareAsync("", false, true, true)).QueueName;
+            await channel.QueueBindAsync(alerts, Topology.EventsExchange, "*.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.#");
+            return new Watch(connection, channel, commands, alerts);
+        }
+
+        public async Task<IReadOnlyList<AgentCommand>> CommandsAsync()
+        {
+            while (await _channel.BasicGetAsync(_commands, true) is { } d) _seenCommands.Add(AgentJson.Deserialize<AgentCommand>(d.Body.Span));
+            return _seenCommands;
+        }
+
+        /// <summary>Alerts about this serial seen so far (the queue sees every certificate's).</summary>
+        public async Task<IReadOnlyList<AlertRaised>> AlertsAsync(string serial)
+        {
+            while (await _channel.BasicGetAsync(_alerts, true) is { } d)
+            {
+                var body = AgentJson.Deserialize<Dictionary<string, string?>>(d.Body.Span);
+                var e = new CloudStackEvent { Source = "", Category = EventCategory.AlertEvent, Type = body["event"]!, Description = body };
+                _seenAlerts.Add((body["resourceUuid"] ?? "", AlertRaised.FromEvent(e)));
+            }
+            return _seenAlerts.Where(a => a.Serial == serial).Select(a => a.Alert).ToList();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _channel.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Agents.Audit;
+
+/// <summary>The export format: one JSON object a line, the original body embedded as an object.</summary>
+public static class AuditJsonLines
+{
+    // a data file, not HTML: keep '+', '<' and non-ASCII text readable
+    private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Format(AuditRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        JsonNode? body;
+        try { body = JsonNode.Parse(r.Body); }
+        catch (JsonException) { body = JsonValue.Create(r.Body); }
+        var line = new JsonObject
+        {
+            ["id"] = r.EventId,
+            ["routingKey"] = r.RoutingKey,
+            ["source"] = r.Source,
+            ["category"] = r.Category,
+            ["type"] = r.Type,
+            ["level"] = r.Level,
+            ["resourceType"] = r.ResourceType,
+            ["resourceId"] = r.ResourceId,
+            ["description"] = r.Description,
+            ["occurredAt"] = r.OccurredAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["receivedAt"] = r.ReceivedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["body"] = body,
+        };
+        return line.ToJsonString(Options);
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Consumers.Alerts;
+
+/// <summary>
+/// Turns due groups into e-mails and sends the outbox, oldest first. An e-mail is marked sent
+/// only after the SMTP server took it; while the server fails, the e-mail waits with a growing
+/// delay (capped at Alerts:MaxRetryDelaySeconds) and nothing behind it is tried.
+/// </summary>
+public sealed class AlertDispatcher(
+    AlertStore store,
+    IMailSender sender,
+    IOptions<AlertOptions> options,
+    ILogger<AlertDispatcher> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+
+    /// <summary>Look at the outbox now rather than at the next poll.</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var lastPrune = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = DateTimeOffset.UtcNow;
+                await store.ScheduleDueMailAsync(RuleByName, o, now, stoppingToken).ConfigureAwait(false);
+                await SendPendingAsync(stoppingToken).ConfigureAwait(false);
+                if (now - lastPrune > TimeSpan.FromHours(1))
+                {
+                    await store.PruneAsync(now - TimeSpan.FromDays(o.DeduplicationDays), stoppingToken).ConfigureAwait(false);
+                    lastPrune = now;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Alert outbox pass failed; trying again at the next poll");
+            }
+            try { await _wake.WaitAsync(TimeSpan.FromSeconds(o.PollIntervalSeconds), stoppingToken).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private AlertRule? RuleByName(string name) => options.Value.Rules.FirstOrDefault(r => r.Name == name);
+
+    private async Task SendPendingAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var batch = await store.PendingMailAsync(DateTimeOffset.UtcNow, 50, ct).ConfigureAwait(false);
+            if (batch.Count == 0) return;
+            foreach (var mail in batch)
+            {
+                using var scope = logger.BeginScope(new Dictionary<string, object> { ["MailId"] = mail.MailId, ["GroupKey"] = mail.GroupKey });
+                try
+                {
+                    await sender.SendAsync(mail, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    var delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxRetryDelaySeconds, Math.Pow(2, Math.Min(mail.Attempts, 16))));
+                    // a failed server fails every e-mail: leave the rest of the outbox untouched until the next attempt
+                    await store.MarkFailedAsync(mail.Id, e.GetBaseException().Message, DateTimeOffset.UtcNow + delay, CancellationToken.None).ConfigureAwait(false);
+                    logger.LogWarning("Alert e-mail {MailId} ({Kind}, group {GroupKey}) not sent, attempt {Attempt}: {Error}; next try in {Delay}",
+                        mail.MailId, mail.Kind, mail.GroupKey, mail.Attempts + 1, e.GetBaseException().Message, delay);
+                    return;
+                }
+                await store.MarkSentAsync(mail.Id, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+                logger.LogInformation("Alert e-mail {MailId} ({Kind}) sent to {Recipients}: {Subject}",
+                    mail.MailId, mail.Kind, string.Join(", ", mail.Recipients), mail.Subject);
+            }
+        }
+    }
+}

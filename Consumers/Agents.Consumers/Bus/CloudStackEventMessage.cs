@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Agents.Consumers.Bus;
+
+/// <summary>
+/// The MassTransit message type of every raw CloudStack event body. The consumers read the body
+/// bytes and the routing key from the receive context (<see cref="ConsumeContextExtensions.ToEventDelivery"/>);
+/// this type only lets MassTransit's raw JSON deserializer hand the delivery to them.
+/// </summary>
+public sealed record CloudStackEventMessage
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Fields { get; init; }
+}

@@ -1,0 +1,99 @@
+using Agents.Audit;
+using Agents.Consumers.Alerts;
+using Agents.Consumers.Audit;
+using Agents.Consumers.Bus;
+using Agents.Messaging;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Consumers;
+
+public static class ConsumersServiceCollectionExtensions
+{
+    /// <summary>The audit log and the alert mailer, subscribed to cloudstack-events through MassTransit.</summary>
+    public static IServiceCollection AddAgentsConsumers(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRabbitMqMessaging(configuration);
+        services.AddOptions<ConsumersOptions>().Bind(configuration.GetSection(ConsumersOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        var consumers = configuration.GetSection(ConsumersOptions.Section).Get<ConsumersOptions>() ?? new ConsumersOptions();
+        var alerts = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new AlertOptions();
+
+        services.AddSingleton<IAuditStore>(sp => new SqliteAuditStore(sp.GetRequiredService<IOptions<ConsumersOptions>>().Value.AuditDatabasePath));
+        services.AddSingleton(sp => new AlertStore(sp.GetRequiredService<IOptions<ConsumersOptions>>().Value.AlertDatabasePath));
+        services.AddSingleton<IMailSender, SmtpMailSender>();
+        services.AddSingleton<AlertDispatcher>();
+
+        var queues = new List<EventQueue> { new(consumers.AuditQueue, consumers.EffectiveAuditBindings) };
+        if (alerts.Enabled)
+            queues.Add(new EventQueue(consumers.AlertQueue, [.. alerts.Rules.SelectMany(r => r.Bindings()).Distinct(StringComparer.Ordinal)]));
+        // before MassTransit's hosted service: the queues must be bound when it starts consuming
+        services.AddHostedService(sp => new EventQueueBindings(sp.GetRequiredService<BrokerConnection>(), queues, sp.GetRequiredService<ILogger<EventQueueBindings>>()));
+        if (alerts.Enabled) services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
+
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<AuditConsumer>();
+            if (alerts.Enabled) x.AddConsumer<AlertConsumer>();
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                var o = context.GetRequiredService<IOptions<ConsumersOptions>>().Value;
+                ConfigureHost(cfg, rabbit);
+                // MassTransit's own temporary queue must fall under the consumers user's permissions
+                cfg.OverrideDefaultBusEndpointQueueName($"consumers.bus-{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid():N}");
+                // CloudStack bodies are plain JSON objects, not MassTransit envelopes
+                cfg.ClearSerialization();
+                cfg.UseRawJsonSerializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                cfg.ReceiveEndpoint(o.AuditQueue, e =>
+                {
+                    Endpoint(e, o);
+                    e.ConfigureConsumer<AuditConsumer>(context);
+                });
+                if (alerts.Enabled)
+                    cfg.ReceiveEndpoint(o.AlertQueue, e =>
+                    {
+                        Endpoint(e, o);
+                        e.ConfigureConsumer<AlertConsumer>(context);
+                    });
+            });
+        });
+        return services;
+    }
+
+    private static void Endpoint(IRabbitMqReceiveEndpointConfigurator e, ConsumersOptions o)
+    {
+        // the kit bound the queue (EventQueueBindings); no message-type exchanges, no faults published
+        e.ConfigureConsumeTopology = false;
+        e.PublishFaults = false;
+        e.SetQuorumQueue();
+        e.PrefetchCount = o.PrefetchCount;
+        e.UseMessageRetry(r =>
+        {
+            r.Ignore<FormatException>();
+            r.Exponential(o.RetryLimit, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+        });
+    }
+
+    private static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit)
+    {
+        var uri = new Uri(rabbit.Uri);
+        var path = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        var virtualHost = path.Length == 0 ? "/" : path;
+        var port = uri.IsDefaultPort || uri.Port <= 0 ? (uri.Scheme == "amqps" ? 5671 : 5672) : uri.Port;
+        var userInfo = uri.UserInfo.Split(':', 2);
+        cfg.Host(uri.Host, (ushort)port, virtualHost, rabbit.ConnectionName, h =>
+        {
+            if (userInfo[0].Length > 0) h.Username(Uri.UnescapeDataString(userInfo[0]));
+            if (userInfo.Length > 1) h.Password(Uri.UnescapeDataString(userInfo[1]));
+            h.Heartbeat(TimeSpan.FromSeconds(15));
+            if (uri.Scheme == "amqps") h.UseSsl(s => s.ServerName = uri.Host);
+        });
+    }
+}

@@ -1,0 +1,22 @@
+using Agents.Consumers;
+using Agents.Messaging.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+// settings: appsettings.json beside the dll, then environment variables (Smtp__Host), then --Smtp:Host=... flags
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.AddAgentsSerilog(builder.Configuration, "consumers");
+builder.Services.AddAgentsConsumers(builder.Configuration);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+try
+{
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync($"consumers: invalid settings: {string.Join("; ", e.Failures)}");
+    return 2;
+}

@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+using Agents.Demo.Stack;
+using Agents.Demo.Steps;
+
+// ./run demo → `Agents.Demo demo <runDir>`: every use case end to end, then everything stops.
+// ./run up   → `Agents.Demo up <runDir>`: the same stack left running until SIGTERM (./run down).
+var verb = args.ElementAtOrDefault(0) ?? "demo";
+var runDirectory = args.ElementAtOrDefault(1) ?? Path.Combine(".run", "demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+var layout = StackLayout.Create(runDirectory);
+
+await using var stack = new DemoStack(layout, StepRunner.Say);
+var steps = new StepRunner();
+await steps.RunAsync("start the stack: broker, CA, API, consumers, SMTP, bridge, 3 agents", async () =>
+{
+    await stack.StartAsync();
+    return $"{stack.Services.Count()} processes up, logs in {layout.LogDirectory}";
+});
+if (!steps.AllDone)
+{
+    steps.PrintSummary();
+    return 1;
+}
+
+if (verb == "up")
+{
+    var stackFile = StackInfo.Write(stack, Path.Combine(".run", "stack.json"));
+    StepRunner.Say($"stack is up; details in {stackFile}. Stop it with ./run down.");
+    var stopped = new TaskCompletionSource();
+    using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
+    using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
+    await stopped.Task;
+    StepRunner.Say("stopping the stack");
+    File.Delete(stackFile);
+    return 0;
+}
+
+var useCases = new UseCases(stack);
+await steps.RunAsync("reset a VM's password", useCases.ResetPasswordAsync);
+await steps.RunAsync("reset a VM's SSH key", useCases.ResetSshKeyAsync);
+await steps.RunAsync("run an allowed recipe", useCases.AllowedRecipeAsync);
+await steps.RunAsync("a forbidden recipe is refused", useCases.ForbiddenRecipeAsync);
+await steps.RunAsync("fan a recipe out with rate control", useCases.FanOutAsync);
+await steps.RunAsync("patch the router", useCases.PatchRouterAsync);
+await steps.RunAsync("run the router's health checks", useCases.HealthChecksAsync);
+await steps.RunAsync("revoke an agent's certificate: it is cut off", useCases.RevokeAsync);
+await steps.RunAsync("an agent stops: retries, then the unreachable alert", useCases.UnreachableAgentAsync);
+steps.PrintSummary();
+StepRunner.Say($"logs of every service: {layout.LogDirectory}; mailbox: {layout.MailDirectory}");
+return steps.AllDone ? 0 : 1;

@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using Agents.Demo.Api;
+using Agents.Testing;
+
+namespace Agents.Demo.Stack;
+
+/// <summary>
+/// The whole system on loopback as real processes: a private RabbitMQ node loaded with
+/// broker-config, the CA, the API, the consumers, an SMTP server, one router bridge and three
+/// agents in sandbox mode. Services start in dependency order and stop in reverse.
+/// </summary>
+public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDisposable
+{
+    private readonly List<ServiceProcess> _services = [];
+    private readonly Dictionary<string, ServiceProcess> _agents = [];
+    private RabbitMqNode? _broker;
+
+    public StackLayout Layout => layout;
+    public string ApiKey { get; } = "admin-" + RandomKey(12);
+    public string SecretKey { get; } = RandomKey(48);
+    public string MasterKey { get; } = RandomKey(32);
+    public RabbitMqNode Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
+    public ApiClient Api { get; private set; } = null!;
+    public ServiceProcess Bridge { get; private set; } = null!;
+    public ServiceProcess Consumers { get; private set; } = null!;
+    public ServiceProcess Ca { get; private set; } = null!;
+    public IReadOnlyDictionary<string, ServiceProcess> Agents => _agents;
+    public IEnumerable<ServiceProcess> Services => _services;
+
+    public async Task StartAsync()
+    {
+        say($"logs of every service: {layout.LogDirectory}");
+        _broker = new RabbitMqNode(new RabbitMqNodeOptions { DataDirectory = layout.DataDirectory("rabbitmq") });
+        await _broker.StartAsync();
+        say($"broker {_broker.NodeName} on amqp://127.0.0.1:{_broker.Options.AmqpPort}");
+
+        var smtp = Track(ServiceProcess.Start("smtp", "python3",
+            [Path.Combine(AppContext.BaseDirectory, "smtp_sink.py"), "127.0.0.1", layout.SmtpPort.ToString(Inv), layout.MailDirectory], layout.LogDirectory));
+        await smtp.WaitForPortAsync("127.0.0.1", layout.SmtpPort, Ready);
+
+        Ca = Track(ServiceCommands.StartCa(this));
+        await Ca.WaitForPortAsync("127.0.0.1", layout.CaHttpPort, Ready);
+        say($"CA on {layout.CaUrl}");
+
+        Consumers = Track(ServiceCommands.StartConsumers(this));
+        var api = Track(ServiceCommands.StartApi(this));
+        await api.WaitForPortAsync("127.0.0.1", layout.ApiPort, Ready);
+        Api = new ApiClient(new Uri(layout.ApiUrl), ApiKey, SecretKey);
+        await WaitForApiAsync();
+        say($"API on {layout.ApiUrl}");
+
+        foreach (var vm in layout.Vms)
+            await Api.CallAsync("registerVirtualMachine", ("id", vm.Id), ("name", vm.Name), ("routerid", StackLayout.RouterId), ("account", "demo"));
+
+        var routerToken = await EnrollmentTokenAsync(("routerid", StackLayout.RouterId));
+        Bridge = Track(ServiceCommands.StartBridge(this, routerToken));
+        await Bridge.WaitForPortAsync("127.0.0.1", layout.BridgePort, Ready);
+        say($"bridge of router {StackLayout.RouterId} on port {layout.BridgePort} (IPv4 and IPv6)");
+
+        foreach (var vm in layout.Vms)
+            await StartAgentAsync(vm, await EnrollmentTokenAsync(("virtualmachineid", vm.Id)));
+        await WaitForAgentsAsync(layout.Vms.Select(v => v.Id), Ready);
+        say("three agents enrolled with one-time tokens and connected over mutual TLS");
+    }
+
+    public async Task StartAgentAsync(DemoVm vm, string? token)
+    {
+        Directory.CreateDirectory(layout.SandboxRoot(vm.Id));
+        _agents[vm.Id] = Track(ServiceCommands.StartAgent(this, vm, token));
+        await Task.CompletedTask;
+    }
+
+    public async Task StopAgentAsync(string vmId)
+    {
+        if (!_agents.Remove(vmId, out var agent)) return;
+        await agent.StopAsync();
+        _services.Remove(agent);
+        await agent.DisposeAsync();
+    }
+
+    /// <summary>Starts the agent of <paramref name="vm"/> again; with <paramref name="reenroll"/> it forgets its identity and enrolls with a new token.</summary>
+    public async Task RestartAgentAsync(DemoVm vm, bool reenroll)
+    {
+        await StopAgentAsync(vm.Id);
+        string? token = null;
+        if (reenroll)
+        {
+            var identity = Path.Combine(layout.DataDirectory("agents"), vm.Id);
+            foreach (var file in Directory.GetFiles(identity).Where(f => !f.EndsWith("policy.json", StringComparison.Ordinal)))
+                File.Delete(file);
+            token = await EnrollmentTokenAsync(("virtualmachineid", vm.Id));
+        }
+        await StartAgentAsync(vm, token);
+        await WaitForAgentsAsync([vm.Id], Ready);
+    }
+
+    /// <summary>Polls listAgents until every one of <paramref name="vmIds"/> is connected.</summary>
+    public async Task WaitForAgentsAsync(IEnumerable<string> vmIds, TimeSpan timeout)
+    {
+        var wanted = vmIds.ToHashSet();
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var connected = await ConnectedAgentsAsync();
+            if (wanted.IsSubsetOf(connected)) return;
+            foreach (var (id, agent) in _agents)
+                if (wanted.Contains(id) && agent.HasExited) throw new InvalidOperationException($"the agent of {id} exited; see {agent.LogPath}\n{agent.Tail()}");
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"agents not connected after {timeout.TotalSeconds:0} s: {string.Join(", ", wanted.Except(connected))}");
+            await Task.Delay(300);
+        }
+    }
+
+    public async Task<HashSet<string>> ConnectedAgentsAsync()
+    {
+        var list = await Api.CallAsync("listAgents", ("routerid", StackLayout.RouterId));
+        return (list["agent"]?.AsArray() ?? [])
+            .Where(a => ApiClient.Text(a?["state"]) == "Up")
+            .Select(a => ApiClient.Text(a?["virtualmachineid"]))
+            .ToHashSet();
+    }
+
+    public async Task<string> EnrollmentTokenAsync(params (string Key, string Value)[] target)
+    {
+        var created = await Api.CallAsync("createAgentEnrollmentToken", target);
+        return ApiClient.Text(created["agentenrollmenttoken"]?["token"] ?? created["token"]);
+    }
+
+    public string AmqpUri(string user) => Broker.AmqpUri(user);
+
+    public async ValueTask DisposeAsync()
+    {
+        Api?.Dispose();
+        for (var i = _services.Count - 1; i >= 0; i--)
+        {
+            try { await _services[i].DisposeAsync(); }
+            catch (Exception e) when (e is InvalidOperationException or IOException) { say($"stopping {_services[i].Name}: {e.Message}"); }
+        }
+        _services.Clear();
+        if (_broker is not null) await _broker.StopAsync();
+    }
+
+    private async Task WaitForApiAsync()
+    {
+        var until = DateTime.UtcNow + Ready;
+        while (true)
+        {
+            try
+            {
+                await Api.CallAsync("listCAProviders");
+                return;
+            }
+            catch (Exception e) when (e is ApiException or HttpRequestException && DateTime.UtcNow < until)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private ServiceProcess Track(ServiceProcess service)
+    {
+        _services.Add(service);
+        return service;
+    }
+
+    private static string RandomKey(int bytes) =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+
+    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(90);
+    private static readonly IFormatProvider Inv = System.Globalization.CultureInfo.InvariantCulture;
+}

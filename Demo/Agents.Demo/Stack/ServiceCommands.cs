@@ -1,0 +1,105 @@
+using System.Globalization;
+using Agents.Testing;
+
+namespace Agents.Demo.Stack;
+
+/// <summary>
+/// How each service of the stack is started: its Release build and the settings the demo gives
+/// it. Settings travel as environment variables (<c>Section__Key</c>) so no secret shows in <c>ps</c>.
+/// </summary>
+public static class ServiceCommands
+{
+    public static ServiceProcess StartCa(DemoStack stack)
+    {
+        var layout = stack.Layout;
+        return Dotnet("ca", "CaAuthority/Agents.CaAuthority", stack, new()
+        {
+            ["RabbitMq__Uri"] = stack.AmqpUri("ca"),
+            ["Ca__HttpUrl"] = layout.CaUrl,
+            ["Ca__DataDirectory"] = layout.DataDirectory("ca"),
+            ["AGENTS_CA_PASSPHRASE"] = "demo-" + Guid.NewGuid().ToString("N"),
+        });
+    }
+
+    public static ServiceProcess StartApi(DemoStack stack)
+    {
+        var layout = stack.Layout;
+        return Dotnet("api", "Producers/Agents.Producers", stack, new()
+        {
+            ["RabbitMq__Uri"] = stack.AmqpUri("producers"),
+            ["Producers__ListenUrl"] = layout.ApiUrl.TrimEnd('/'),
+            ["Producers__DatabasePath"] = Path.Combine(layout.DataDirectory("api"), "producers.db"),
+            ["Producers__MasterKey"] = stack.MasterKey,
+            ["Producers__Bootstrap__AdminApiKey"] = stack.ApiKey,
+            ["Producers__Bootstrap__AdminSecretKey"] = stack.SecretKey,
+            // the demo stops an agent and waits for the give-up: a few quick retries, not production's minutes
+            ["Producers__Provisioning__Retries"] = "2",
+            ["Producers__Provisioning__RetryIntervalSeconds"] = "2",
+            ["Producers__Provisioning__DeliveryTimeoutSeconds"] = "5",
+        });
+    }
+
+    public static ServiceProcess StartConsumers(DemoStack stack)
+    {
+        var layout = stack.Layout;
+        return Dotnet("consumers", "Consumers/Agents.Consumers", stack, new()
+        {
+            ["RabbitMq__Uri"] = stack.AmqpUri("consumers"),
+            ["Smtp__Host"] = "127.0.0.1",
+            ["Smtp__Port"] = layout.SmtpPort.ToString(CultureInfo.InvariantCulture),
+            ["Consumers__AuditDatabasePath"] = layout.AuditDatabase,
+            ["Consumers__AlertDatabasePath"] = Path.Combine(layout.DataDirectory("consumers"), "alerts.db"),
+            // a demo wants its e-mails within seconds, not after production's 30 s grouping wait
+            ["Alerts__GroupWaitSeconds"] = "2",
+        });
+    }
+
+    public static ServiceProcess StartBridge(DemoStack stack, string enrollmentToken)
+    {
+        var layout = stack.Layout;
+        return Dotnet("bridge", "RouterBridge/Agents.RouterBridge", stack, new()
+        {
+            ["RabbitMq__Uri"] = stack.AmqpUri("bridge-" + StackLayout.RouterId),
+            ["Bridge__RouterId"] = StackLayout.RouterId,
+            ["Bridge__ListenAddress"] = "::",
+            ["Bridge__ListenPort"] = layout.BridgePort.ToString(CultureInfo.InvariantCulture),
+            ["Bridge__DataDirectory"] = layout.DataDirectory("bridge"),
+            ["Bridge__SandboxRoot"] = layout.SandboxRoot("router"),
+            ["Bridge__CrlUrl"] = layout.CaUrl + "/ca/crl",
+            ["AGENTS_BRIDGE_TOKEN"] = enrollmentToken,
+        });
+    }
+
+    public static ServiceProcess StartAgent(DemoStack stack, DemoVm vm, string? enrollmentToken)
+    {
+        var layout = stack.Layout;
+        var environment = new Dictionary<string, string>
+        {
+            ["AGENTS_ENROLLMENT_TOKEN"] = enrollmentToken ?? "",
+        };
+        return ServiceProcess.StartDotnet("agent-" + vm.Name, Dll("VmAgent/Agents.VmAgent"),
+        [
+            "--router", vm.RouterAddress,
+            "--port", layout.BridgePort.ToString(CultureInfo.InvariantCulture),
+            "--data-dir", Path.Combine(layout.DataDirectory("agents"), vm.Id),
+            "--sandbox-root", layout.SandboxRoot(vm.Id),
+            // the agent trusts only the cloud's CA: the file the CA service writes at its first start
+            "--ca-file", Path.Combine(layout.DataDirectory("ca"), "ca.crt"),
+            "--policy", Steps.DemoPolicy.Write(Path.Combine(layout.DataDirectory("agents"), vm.Id)),
+        ], layout.LogDirectory, environment);
+    }
+
+    private static ServiceProcess Dotnet(string name, string project, DemoStack stack, Dictionary<string, string> environment)
+    {
+        environment["Logging__Directory"] = stack.Layout.LogDirectory;
+        return ServiceProcess.StartDotnet(name, Dll(project), [], stack.Layout.LogDirectory, environment);
+    }
+
+    /// <summary>The Release build of a project of this repository (./run builds the solution first).</summary>
+    public static string Dll(string project)
+    {
+        var name = Path.GetFileName(project);
+        var dll = Path.Combine(RepositoryPaths.Root, project, "bin", "Release", "net10.0", name + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built: run ./run demo (it builds the solution in Release first)");
+    }
+}

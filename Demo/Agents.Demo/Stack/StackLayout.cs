@@ -1,0 +1,46 @@
+using Agents.Testing;
+
+namespace Agents.Demo.Stack;
+
+/// <summary>Where everything of one stack lives: ids, loopback ports, folders. Nothing is shared with another run.</summary>
+public sealed record StackLayout
+{
+    /// <summary>The router broker-config/definitions.json ships a bridge user and a queue for.</summary>
+    public const string RouterId = "f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b";
+
+    public required string RunDirectory { get; init; }
+    public string LogDirectory => Path.Combine(RunDirectory, "logs");
+    public string MailDirectory => Path.Combine(RunDirectory, "mail");
+    public string DataDirectory(string service) => Path.Combine(RunDirectory, "data", service);
+    /// <summary>The consumers write the audit log here; the API's listEvents reads it.</summary>
+    public string AuditDatabase => Path.Combine(DataDirectory("consumers"), "audit.db");
+    public string SandboxRoot(string vmId) => Path.Combine(RunDirectory, "sandbox", vmId);
+
+    public int CaHttpPort { get; } = FreePort.Next();
+    public int ApiPort { get; } = FreePort.Next();
+    public int SmtpPort { get; } = FreePort.Next();
+    public int BridgePort { get; } = FreePort.Next();
+
+    public string ApiUrl => $"http://127.0.0.1:{ApiPort}/";
+    public string CaUrl => $"http://127.0.0.1:{CaHttpPort}";
+
+    /// <summary>Three user VMs behind the router; the last one reaches its router over IPv6.</summary>
+    public IReadOnlyList<DemoVm> Vms { get; } =
+    [
+        new("0b6a1c3e-1111-4a4a-9c9c-000000000001", "web-1", "127.0.0.1"),
+        new("0b6a1c3e-2222-4a4a-9c9c-000000000002", "db-1", "127.0.0.1"),
+        new("0b6a1c3e-3333-4a4a-9c9c-000000000003", "v6-1", "::1"),
+    ];
+
+    public static StackLayout Create(string runDirectory)
+    {
+        var layout = new StackLayout { RunDirectory = Path.GetFullPath(runDirectory) };
+        string[] services = ["ca", "api", "consumers", "bridge", "agents"];
+        foreach (var dir in services.Select(layout.DataDirectory).Append(layout.LogDirectory).Append(layout.MailDirectory))
+            Directory.CreateDirectory(dir);
+        return layout;
+    }
+}
+
+/// <summary>A user VM of the demo: its uuid, name, and the address its agent dials the router on.</summary>
+public sealed record DemoVm(string Id, string Name, string RouterAddress);

@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Agents.Demo.Api;
+using Agents.Demo.Stack;
+using Agents.VmAgent.Core.Crypto;
+
+namespace Agents.Demo.Steps;
+
+/// <summary>
+/// Every use case of the seeds, driven through the public API only (and checked from outside:
+/// the sandbox files the agents wrote, the mailbox the SMTP server filled).
+/// </summary>
+public sealed class UseCases(DemoStack stack)
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
+    private ApiClient Api => stack.Api;
+    private IReadOnlyList<DemoVm> Vms => stack.Layout.Vms;
+
+    public async Task<string> ResetPasswordAsync()
+    {
+        var vm = Vms[0];
+        var result = await RunJobAsync("resetPasswordForVirtualMachine", ("id", vm.Id));
+        var password = ApiClient.Text(result["virtualmachine"]?["password"]);
+        if (password.Length < 12) throw new StepFailedException($"the job returned no usable password: {result.ToJsonString()}");
+        var shadow = Path.Combine(stack.Layout.SandboxRoot(vm.Id), "etc", "shadow");
+        var hash = File.ReadAllLines(shadow).Select(l => l.Split(':')).First(f => f[0] == "root")[1];
+        if (!Sha512Crypt.Verify(password, hash)) throw new StepFailedException($"{shadow} does not hold the job's password");
+        return $"{vm.Name}: new password ({password.Length} chars) returned once by the job; the agent's shadow hash verifies it";
+    }
+
+    public async Task<string> ResetSshKeyAsync()
+    {
+        var vm = Vms[1];
+        var publicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyDemoKeyDemoKeyDemoKeyDemoKeyDemoKey0 demo@agents";
+        await Api.CallAsync("registerSSHKeyPair", ("name", "demo-key"), ("publickey", publicKey));
+        await RunJobAsync("resetSSHKeyForVirtualMachine", ("id", vm.Id), ("keypair", "demo-key"));
+        var keys = Path.Combine(stack.Layout.SandboxRoot(vm.Id), "root", ".ssh", "authorized_keys");
+        if (!File.ReadAllText(keys).Contains(publicKey, StringComparison.Ordinal)) throw new StepFailedException($"{keys} does not hold the key");
+        return $"{vm.Name}: authorized_keys holds the registered key";
+    }
+
+    public async Task<string> AllowedRecipeAsync()
+    {
+        var vm = Vms[1];
+        var result = await RunJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("recipe", DemoPolicy.AllowedRecipe), ("parameters[0].name", "SERVER"), ("parameters[0].value", "mon.example.org"));
+        var target = Targets(result).Single();
+        if (Status(target) != "Success") throw new StepFailedException($"recipe ended {Status(target)}: {target.ToJsonString()}");
+        return $"{vm.Name}: {DemoPolicy.AllowedRecipe} ran, output: {Short(ApiClient.Text(target["output"]))}";
+    }
+
+    public async Task<string> ForbiddenRecipeAsync()
+    {
+        var vm = Vms[1];
+        var job = await StartJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("recipe", DemoPolicy.ForbiddenRecipe));
+        var done = await Api.WaitForJobAsync(job, JobTimeout);
+        var target = Targets(done["jobresult"] as JsonObject ?? []).SingleOrDefault()
+            ?? throw new StepFailedException($"no per-target status: {done.ToJsonString()}");
+        if (Status(target) != "Rejected") throw new StepFailedException($"expected Rejected, got {Status(target)}");
+        return $"{vm.Name}: {DemoPolicy.ForbiddenRecipe} refused by the agent's local policy (Rejected)";
+    }
+
+    public async Task<string> FanOutAsync()
+    {
+        var ids = string.Join(',', Vms.Select(v => v.Id));
+        var result = await RunJobAsync("runAgentRecipe", ("virtualmachineids", ids), ("recipe", DemoPolicy.AllowedRecipe), ("maxconcurrency", "1"), ("maxerrors", "1"));
+        var statuses = Targets(result).Select(Status).ToList();
+        if (statuses.Count != Vms.Count || statuses.Any(s => s != "Success")) throw new StepFailedException($"targets: {string.Join(", ", statuses)}");
+        return $"{statuses.Count} VMs, one at a time (maxconcurrency=1, maxerrors=1): all Success";
+    }
+
+    public async Task<string> PatchRouterAsync()
+    {
+        var result = await RunJobAsync("patchSystemVm", ("id", StackLayout.RouterId));
+        return $"router patched: {Short(result.ToJsonString())}";
+    }
+
+    public async Task<string> HealthChecksAsync()
+    {
+        var result = await Api.CallAsync("getRouterHealthCheckResults", ("routerid", StackLayout.RouterId), ("performfreshchecks", "true"));
+        var checks = result["routerhealthchecks"]?["healthchecks"]?.AsArray() ?? result["healthchecks"]?.AsArray() ?? [];
+        if (checks.Count == 0) throw new StepFailedException($"no health check results: {result.ToJsonString()}");
+        var failed = checks.Count(c => c?["success"]?.GetValue<bool>() == false);
+        return $"{checks.Count} checks ran, {failed} failing";
+    }
+
+    public async Task<string> RevokeAsync()
+    {
+        var vm = Vms[2];
+        var agents = await Api.CallAsync("listAgents", ("routerid", StackLayout.RouterId));
+        var agent = (agents["agent"]?.AsArray() ?? []).FirstOrDefault(a => ApiClient.Text(a?["virtualmachineid"]) == vm.Id)
+            ?? throw new StepFailedException($"{vm.Name} is not in listAgents");
+        var serial = ApiClient.Text(agent["certificateserial"]);
+        await Api.CallAsync("revokeCertificate", ("serial", serial));
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await stack.ConnectedAgentsAsync()).Contains(vm.Id))
+        {
+            if (DateTime.UtcNow > until) throw new StepFailedException($"{vm.Name} is still connected 10 s after the revocation");
+            await Task.Delay(100);
+        }
+        return $"{vm.Name}: certificate {serial} revoked, the bridge cut the agent off and refuses it";
+    }
+
+    public async Task<string> UnreachableAgentAsync()
+    {
+        var vm = Vms[0];
+        await stack.StopAgentAsync(vm.Id);
+        var job = await StartJobAsync("resetPasswordForVirtualMachine", ("id", vm.Id));
+        var done = await Api.WaitForJobAsync(job, TimeSpan.FromMinutes(3));
+        if (done["jobstatus"]?.GetValue<int>() != 2) throw new StepFailedException($"the job should fail: {done.ToJsonString()}");
+        var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, vm.Id, TimeSpan.FromSeconds(60));
+        return $"{vm.Name}: retries spent, job failed ({Short(ApiClient.Text(done["jobresult"]?["errortext"]))}); alert e-mail {Path.GetFileName(mail)}";
+    }
+
+    private async Task<string> StartJobAsync(string command, params (string Key, string Value)[] parameters)
+    {
+        var started = await Api.CallAsync(command, parameters);
+        return ApiClient.Text(started["jobid"]);
+    }
+
+    private async Task<JsonObject> RunJobAsync(string command, params (string Key, string Value)[] parameters)
+    {
+        var done = await Api.WaitForJobAsync(await StartJobAsync(command, parameters), JobTimeout);
+        if (done["jobstatus"]?.GetValue<int>() != 1) throw new StepFailedException($"{command} failed: {done["jobresult"]?.ToJsonString()}");
+        return done["jobresult"] as JsonObject ?? [];
+    }
+
+    private static IEnumerable<JsonObject> Targets(JsonObject result) =>
+        (result["targets"]?.AsArray() ?? []).OfType<JsonObject>();
+
+    private static string Status(JsonObject target) => ApiClient.Text(target["status"]);
+
+    private static string Short(string text) => text.Length > 60 ? text[..57] + "..." : text;
+}
