@@ -31,31 +31,6 @@ internal static class SqliteAuditSchema
 
     public static void Migrate(SqliteConnection connection)
     {
-        using (connection)
-        {
-            using (var wal = connection.CreateCommand())
-            {
-                wal.CommandText = "PRAGMA journal_mode = WAL;";
-                wal.ExecuteNonQuery();
-            }
-            using var transaction = connection.BeginTransaction();
-            long version;
-            using (var read = connection.CreateCommand())
-            {
-                read.Transaction = transaction;
-                read.CommandText = "PRAGMA user_version;";
-                version = (long)read.ExecuteScalar()!;
-            }
-            if (version > Migrations.Length)
-                throw new InvalidOperationException($"audit database schema version {version} is newer than this build knows ({Migrations.Length})");
-            for (var i = (int)version; i < Migrations.Length; i++)
-            {
-                using var step = connection.CreateCommand();
-                step.Transaction = transaction;
-                step.CommandText = Migrations[i] + $"\nPRAGMA user_version = {i + 1};";
-                step.ExecuteNonQuery();
-            }
-            transaction.Commit();
-        }
+        using (connection) SqliteMigrations.Apply(connection, Migrations, "audit");
     }
 }

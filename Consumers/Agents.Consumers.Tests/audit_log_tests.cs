@@ -69,6 +69,14 @@ public sealed class audit_log_tests(BrokerFixture broker)
         var revokedLine = exported.Single(e => e.GetProperty("type").GetString() == EventTypes.CertificateRevoked);
         Assert.Equal("keyCompromise", revokedLine.GetProperty("body").GetProperty("revocationReason").GetString());
         Assert.Equal(revoked.RoutingKey, revokedLine.GetProperty("routingKey").GetString());
+
+        // the operator's export: the same lines from the command line, filtered like listEvents
+        var export = await ProcessRunner.RunAsync("dotnet",
+            [ConsumersProcess.DllPath, "export-audit", $"--Consumers:AuditDatabasePath={consumers.AuditDatabasePath}", $"--Export:ResourceId={vm}", "--Export:Level=ERROR"]);
+        Assert.True(export.ExitCode == 0, export.Output);
+        var exportedTypes = export.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Equal([EventTypes.VmResetPassword, EventTypes.AsyncJob], exportedTypes.OrderDescending(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,8 +1,12 @@
 using Agents.Consumers;
+using Agents.Consumers.Audit;
 using Agents.Messaging.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+
+if (args.Length > 0 && args[0] == AuditExportCommand.Name)
+    return await AuditExportCommand.RunAsync(args[1..], Console.Out, Console.Error);
 
 // settings: appsettings.json beside the dll, then environment variables (Smtp__Host), then --Smtp:Host=... flags
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });

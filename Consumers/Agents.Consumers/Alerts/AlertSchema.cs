@@ -1,3 +1,4 @@
+using Agents.Audit;
 using Microsoft.Data.Sqlite;
 
 namespace Agents.Consumers.Alerts;
@@ -53,27 +54,5 @@ internal static class AlertSchema
         """,
     ];
 
-    public static void Migrate(SqliteConnection connection)
-    {
-        using (var wal = connection.CreateCommand())
-        {
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
-        }
-        using var transaction = connection.BeginTransaction();
-        using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandText = "PRAGMA user_version;";
-        var version = (long)read.ExecuteScalar()!;
-        if (version > Migrations.Length)
-            throw new InvalidOperationException($"alert database schema version {version} is newer than this build knows ({Migrations.Length})");
-        for (var i = (int)version; i < Migrations.Length; i++)
-        {
-            using var step = connection.CreateCommand();
-            step.Transaction = transaction;
-            step.CommandText = Migrations[i] + $"\nPRAGMA user_version = {i + 1};";
-            step.ExecuteNonQuery();
-        }
-        transaction.Commit();
-    }
+    public static void Migrate(SqliteConnection connection) => SqliteMigrations.Apply(connection, Migrations, "alert");
 }

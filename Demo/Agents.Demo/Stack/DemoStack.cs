@@ -40,7 +40,9 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
 
         Ca = Track(ServiceCommands.StartCa(this));
         await Ca.WaitForPortAsync("127.0.0.1", layout.CaHttpPort, Ready);
-        say($"CA on {layout.CaUrl}");
+        using (var http = new HttpClient())
+            await File.WriteAllTextAsync(layout.CaCertificateFile, await http.GetStringAsync(new Uri(layout.CaUrl + "/ca/certificate")));
+        say($"CA on {layout.CaUrl}; its certificate in {layout.CaCertificateFile}");
 
         Consumers = Track(ServiceCommands.StartConsumers(this));
         var api = Track(ServiceCommands.StartApi(this));

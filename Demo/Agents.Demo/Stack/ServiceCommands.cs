@@ -75,16 +75,15 @@ public static class ServiceCommands
         var layout = stack.Layout;
         var environment = new Dictionary<string, string>
         {
-            ["AGENTS_ENROLLMENT_TOKEN"] = enrollmentToken ?? "",
+            ["AGENT_ENROLLMENT_TOKEN"] = enrollmentToken ?? "",
         };
-        return ServiceProcess.StartDotnet("agent-" + vm.Name, Dll("VmAgent/Agents.VmAgent"),
+        return ServiceProcess.StartDotnet("agent-" + vm.Name, Dll("VmAgent/Agents.VmAgent", "agents-vm-agent"),
         [
             "--router", vm.RouterAddress,
             "--port", layout.BridgePort.ToString(CultureInfo.InvariantCulture),
             "--data-dir", Path.Combine(layout.DataDirectory("agents"), vm.Id),
             "--sandbox-root", layout.SandboxRoot(vm.Id),
-            // the agent trusts only the cloud's CA: the file the CA service writes at its first start
-            "--ca-file", Path.Combine(layout.DataDirectory("ca"), "ca.crt"),
+            "--ca-file", layout.CaCertificateFile,
             "--policy", Steps.DemoPolicy.Write(Path.Combine(layout.DataDirectory("agents"), vm.Id)),
         ], layout.LogDirectory, environment);
     }
@@ -96,9 +95,9 @@ public static class ServiceCommands
     }
 
     /// <summary>The Release build of a project of this repository (./run builds the solution first).</summary>
-    public static string Dll(string project)
+    public static string Dll(string project, string? assemblyName = null)
     {
-        var name = Path.GetFileName(project);
+        var name = assemblyName ?? Path.GetFileName(project);
         var dll = Path.Combine(RepositoryPaths.Root, project, "bin", "Release", "net10.0", name + ".dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built: run ./run demo (it builds the solution in Release first)");
     }

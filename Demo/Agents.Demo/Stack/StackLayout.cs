@@ -14,6 +14,8 @@ public sealed record StackLayout
     public string DataDirectory(string service) => Path.Combine(RunDirectory, "data", service);
     /// <summary>The consumers write the audit log here; the API's listEvents reads it.</summary>
     public string AuditDatabase => Path.Combine(DataDirectory("consumers"), "audit.db");
+    /// <summary>The CA's certificate as its HTTP endpoint serves it: the agents' only trust anchor.</summary>
+    public string CaCertificateFile => Path.Combine(RunDirectory, "ca.crt");
     public string SandboxRoot(string vmId) => Path.Combine(RunDirectory, "sandbox", vmId);
 
     public int CaHttpPort { get; } = FreePort.Next();

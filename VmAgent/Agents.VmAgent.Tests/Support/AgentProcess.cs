@@ -39,7 +39,7 @@ public sealed class AgentProcess : IAsyncDisposable
     {
         var binary = Environment.GetEnvironmentVariable("AGENT_BINARY");
         if (!string.IsNullOrEmpty(binary)) return new ProcessStartInfo(binary);
-        var dll = Path.Combine(AppContext.BaseDirectory, "Agents.VmAgent.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "agents-vm-agent.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"the agent program was not built beside the tests: {dll}");
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
         psi.ArgumentList.Add(dll);

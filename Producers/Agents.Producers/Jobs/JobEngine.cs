@@ -1,0 +1,247 @@
+using Agents.Contracts.Commands;
+using Agents.Contracts.Events;
+using Agents.Messaging.Publishing;
+using Microsoft.Extensions.Options;
+using Newtonsoft.Json.Linq;
+
+namespace Agents.Producers.Jobs;
+
+/// <summary>
+/// Moves jobs forward: sends pending targets within the job's concurrency and error budget,
+/// records outcomes (duplicates and stale attempts are ignored), schedules a retry after a
+/// DeliveryTimedOut while retries remain, finishes the job when every target is done. Every
+/// change is written to the store before anything is published; every job state change is
+/// published as an AsyncJobEvent.
+/// </summary>
+public sealed class JobEngine(
+    IJobStore store,
+    ConfirmingPublisher publisher,
+    IRetryScheduler retries,
+    JobEvents events,
+    IOptions<ProducersOptions> options,
+    TimeProvider time,
+    ILogger<JobEngine> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private ProvisioningOptions Settings => options.Value.Provisioning;
+
+    public async Task<Job> StartAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var expires = secret is null ? (DateTimeOffset?)null : time.GetUtcNow().AddMinutes(Settings.PasswordTtlMinutes);
+        await store.CreateAsync(job, targets, secret, expires, ct).ConfigureAwait(false);
+        logger.LogInformation("Job {JobId} ({Command}) for {Account} created with {Targets} target(s)", job.Id, job.Command, job.Account, targets.Count);
+        await events.JobChangedAsync(job).ConfigureAwait(false);
+        await PumpAsync(job.Id).ConfigureAwait(false);
+        return await store.GetAsync(job.Id, CancellationToken.None).ConfigureAwait(false) ?? job;
+    }
+
+    /// <summary>Applies an outcome from the bus. Safe to call twice with the same outcome.</summary>
+    public async Task OnOutcomeAsync(AgentCommandCompleted outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        Guid jobId;
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var target = await store.FindTargetAsync(outcome.CommandId, CancellationToken.None).ConfigureAwait(false);
+            if (target is null)
+            {
+                logger.LogDebug("Outcome of command {CommandId} (job {JobId}) is not ours", outcome.CommandId, outcome.JobId);
+                return;
+            }
+            if (target.IsTerminal || target.Status != TargetStatus.InProgress || outcome.Attempt != target.Attempt)
+            {
+                logger.LogInformation("Outcome {Outcome} of command {CommandId} attempt {Attempt} (job {JobId}) ignored: target is {Status} at attempt {Current}",
+                    outcome.Outcome, outcome.CommandId, outcome.Attempt, target.JobId, target.Status, target.Attempt);
+                return;
+            }
+            jobId = target.JobId;
+            var now = time.GetUtcNow();
+            if (outcome.Outcome == CommandOutcome.DeliveryTimedOut && target.Attempt <= Settings.Retries
+                && await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false) is { CancelRequested: false } job)
+            {
+                var at = now.AddSeconds(Settings.RetryIntervalSeconds);
+                await store.UpdateTargetAsync(target with { Status = TargetStatus.Retrying, NextAttemptAt = at, Message = outcome.Message, Updated = now }, CancellationToken.None).ConfigureAwait(false);
+                logger.LogWarning("Job {JobId}: {Target} not reached (attempt {Attempt} of {Max}); retrying at {At:O}",
+                    jobId, Describe(target), target.Attempt, Settings.Retries + 1, at);
+                await events.JobChangedAsync(job with { ProcessStatus = "Retrying" }).ConfigureAwait(false);
+                await retries.ScheduleAsync(jobId, target.Seq, target.Attempt, at).ConfigureAwait(false);
+                return;
+            }
+            var status = Enum.Parse<TargetStatus>(outcome.Outcome.ToString());
+            var message = outcome.Message;
+            if (outcome.Outcome == CommandOutcome.DeliveryTimedOut)
+            {
+                message = NoAgentMessage(target);
+                await events.NoAgentAlertAsync(target, message).ConfigureAwait(false);
+            }
+            await store.UpdateTargetAsync(target with
+            {
+                Status = status, ExitCode = outcome.ExitCode, Stdout = outcome.Stdout, Stderr = outcome.Stderr,
+                Message = message, NextAttemptAt = null, Updated = now,
+            }, CancellationToken.None).ConfigureAwait(false);
+            logger.LogInformation("Job {JobId}: {Target} {Outcome} (command {CommandId}, attempt {Attempt})",
+                jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        await PumpAsync(jobId).ConfigureAwait(false);
+    }
+
+    /// <summary>A retry is due (from the scheduler): the same command id, the next attempt, a new message id.</summary>
+    public async Task RetryAsync(Guid jobId, int seq, int afterAttempt)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var target = (await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault(t => t.Seq == seq);
+            if (target is null || target.Status != TargetStatus.Retrying || target.Attempt != afterAttempt) return;
+            var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
+            if (job is null) return;
+            if (job.CancelRequested)
+            {
+                await store.UpdateTargetAsync(target with { Status = TargetStatus.Cancelled, NextAttemptAt = null, Updated = time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendAsync(job, target with { Attempt = target.Attempt + 1 }).ConfigureAwait(false);
+                await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        await PumpAsync(jobId).ConfigureAwait(false);
+    }
+
+    /// <summary>cancelAsyncJob: targets not yet sent are cancelled; those in flight finish and are recorded.</summary>
+    public async Task<Job?> CancelAsync(Guid jobId)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
+            if (job is null || job.IsDone || job.CancelRequested) return job;
+            await store.UpdateJobAsync(job with { CancelRequested = true }, CancellationToken.None).ConfigureAwait(false);
+            logger.LogInformation("Job {JobId}: cancel requested", jobId);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        await PumpAsync(jobId).ConfigureAwait(false);
+        return await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>After a restart: retries are scheduled again and pending targets sent.</summary>
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        foreach (var jobId in await store.UnfinishedJobIdsAsync(ct).ConfigureAwait(false))
+        {
+            foreach (var target in await store.TargetsAsync(jobId, ct).ConfigureAwait(false))
+                if (target.Status == TargetStatus.Retrying)
+                    await retries.ScheduleAsync(jobId, target.Seq, target.Attempt, target.NextAttemptAt ?? time.GetUtcNow()).ConfigureAwait(false);
+            await PumpAsync(jobId).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PumpAsync(Guid jobId)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
+            if (job is null || job.IsDone) return;
+            var targets = await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false);
+            var failures = targets.Count(t => t.IsFailure);
+            var stopped = job.CancelRequested || failures > job.MaxErrors;
+            var pending = targets.Where(t => t.Status == TargetStatus.Pending).ToList();
+            if (stopped)
+            {
+                foreach (var target in pending)
+                    await store.UpdateTargetAsync(target with { Status = TargetStatus.Cancelled, Updated = time.GetUtcNow(),
+                        Message = job.CancelRequested ? "cancelled before it was sent" : $"not sent: the error budget (maxerrors {job.MaxErrors}) was spent" },
+                        CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                var slots = job.MaxConcurrency - targets.Count(t => t.IsInFlight);
+                var first = targets.All(t => t.Status == TargetStatus.Pending);
+                foreach (var target in pending.Take(Math.Max(0, slots)))
+                    await SendAsync(job, target with { Attempt = 1 }).ConfigureAwait(false);
+                if (first && pending.Count > 0)
+                    await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }).ConfigureAwait(false);
+            }
+            targets = await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false);
+            if (targets.All(t => t.IsTerminal)) await FinishAsync(job, targets).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task SendAsync(Job job, JobTarget target)
+    {
+        var sending = target with { Status = TargetStatus.InProgress, NextAttemptAt = null, Updated = time.GetUtcNow() };
+        await store.UpdateTargetAsync(sending, CancellationToken.None).ConfigureAwait(false);
+        var command = new AgentCommand
+        {
+            MessageId = Guid.NewGuid(),
+            CommandId = target.CommandId,
+            JobId = job.Id,
+            Type = target.CommandType,
+            RouterId = target.RouterId,
+            VmId = target.VmId,
+            Attempt = target.Attempt,
+            CreatedAt = time.GetUtcNow(),
+            DeliveryTimeoutSeconds = Settings.DeliveryTimeoutSeconds,
+            ExecutionTimeoutSeconds = Settings.ExecutionTimeoutSeconds,
+            Payload = JObject.Parse(target.Payload),
+        };
+        try
+        {
+            await publisher.PublishCommandAsync(command, CancellationToken.None).ConfigureAwait(false);
+            logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}) to {Target}",
+                job.Id, command.Type, command.CommandId, command.MessageId, command.Attempt, Describe(target));
+        }
+        catch (PublishFailedException e)
+        {
+            logger.LogError("Job {JobId}: command {CommandId} not taken by the broker: {Error}", job.Id, command.CommandId, e.Message);
+            await store.UpdateTargetAsync(sending with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" }, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FinishAsync(Job job, IReadOnlyList<JobTarget> targets)
+    {
+        var failures = targets.Where(t => t.IsFailure).ToList();
+        var notSent = targets.Count(t => t.Status == TargetStatus.Cancelled);
+        var failed = job.CancelRequested || failures.Count > job.MaxErrors;
+        string? error = null;
+        if (job.CancelRequested) error = $"cancelled: {notSent} of {targets.Count} target(s) were not sent";
+        else if (failed && targets.Count == 1) error = $"{failures[0].Status}: {failures[0].Message ?? "no message"}";
+        else if (failed) error = $"{failures.Count} of {targets.Count} targets failed, more than maxerrors {job.MaxErrors}: stopped, {notSent} target(s) not sent";
+        var done = job with
+        {
+            Status = failed ? AsyncJobStatus.Failed : AsyncJobStatus.Succeeded,
+            ProcessStatus = job.CancelRequested ? "Cancelled" : failed ? "Failed" : "Succeeded",
+            ErrorText = error,
+            Completed = time.GetUtcNow(),
+        };
+        await store.UpdateJobAsync(done, CancellationToken.None).ConfigureAwait(false);
+        logger.LogInformation("Job {JobId} ({Command}) {ProcessStatus}: {Succeeded} succeeded, {Failed} failed, {NotSent} not sent",
+            job.Id, job.Command, done.ProcessStatus, targets.Count(t => t.Status == TargetStatus.Success), failures.Count, notSent);
+        await events.JobChangedAsync(done).ConfigureAwait(false);
+    }
+
+    private string NoAgentMessage(JobTarget target) => target.VmId is null
+        ? $"router {target.RouterId} did not take the command after {target.Attempt} attempt(s): its bridge seems down"
+        : $"VM {target.VmId} did not answer after {target.Attempt} attempt(s): no agent connected to router {target.RouterId}. " +
+          $"The VM seems to have no agent: install it from {Settings.AgentIso}";
+
+    private static string Describe(JobTarget target) => target.VmId is null ? $"router {target.RouterId}" : $"VM {target.VmId}";
+}

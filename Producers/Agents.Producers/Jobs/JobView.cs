@@ -1,0 +1,102 @@
+using Agents.Contracts.Events;
+using Agents.Producers.Commands;
+using Newtonsoft.Json.Linq;
+
+namespace Agents.Producers.Jobs;
+
+/// <summary>
+/// A job in CloudStack's asyncjobs shape. The result of a finished job is command-specific; a
+/// fan-out job also lists every target's status and output, while it runs too (for progress).
+/// </summary>
+public static class JobView
+{
+    public static readonly HashSet<string> FanOutCommands = new(StringComparer.OrdinalIgnoreCase) { "runAgentRecipe", "patchSystemVm" };
+
+    public static JObject Render(Job job, IReadOnlyList<JobTarget> targets, string? secret)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(targets);
+        var view = new JObject
+        {
+            ["jobid"] = job.Id.ToString(),
+            ["account"] = job.Account,
+            ["cmd"] = job.Command,
+            ["jobstatus"] = (int)job.Status,
+            ["jobprocstatus"] = 0,
+            ["jobresultcode"] = job.Status == AsyncJobStatus.Failed ? 530 : 0,
+            ["jobresulttype"] = "object",
+            ["created"] = ApiFormat.Date(job.Created),
+        };
+        if (job.Completed is { } completed) view["completed"] = ApiFormat.Date(completed);
+        if (job.InstanceType is not null) view["jobinstancetype"] = job.InstanceType;
+        if (job.InstanceId is not null) view["jobinstanceid"] = job.InstanceId;
+        var fanOut = FanOutCommands.Contains(job.Command);
+        JObject? result = job.Status switch
+        {
+            AsyncJobStatus.Failed => new JObject { ["errorcode"] = 530, ["errortext"] = job.ErrorText ?? "failed" },
+            AsyncJobStatus.Succeeded => Success(job, targets, secret),
+            _ => fanOut ? new JObject() : null,
+        };
+        if (result is not null)
+        {
+            if (fanOut) result["agentjob"] = FanOut(job, targets);
+            view["jobresult"] = result;
+        }
+        return view;
+    }
+
+    private static JObject Success(Job job, IReadOnlyList<JobTarget> targets, string? secret)
+    {
+        var first = targets[0];
+        switch (job.Command.ToLowerInvariant())
+        {
+            case "resetpasswordforvirtualmachine":
+            {
+                var vm = new JObject { ["id"] = first.VmId, ["passwordenabled"] = true };
+                if (secret is not null) vm["password"] = secret;
+                return new JObject { ["virtualmachine"] = vm };
+            }
+            case "resetsshkeyforvirtualmachine":
+            {
+                var vm = new JObject { ["id"] = first.VmId };
+                if (job.Details is not null) vm.Merge(JObject.Parse(job.Details));
+                return new JObject { ["virtualmachine"] = vm };
+            }
+            case "getrouterhealthcheckresults":
+                return new JObject { ["routerid"] = first.RouterId, ["stdout"] = first.Stdout };
+            default:
+                return new JObject { ["success"] = true };
+        }
+    }
+
+    private static JObject FanOut(Job job, IReadOnlyList<JobTarget> targets)
+    {
+        var summary = new JObject
+        {
+            ["total"] = targets.Count,
+            ["maxconcurrency"] = job.MaxConcurrency,
+            ["maxerrors"] = job.MaxErrors,
+        };
+        foreach (var group in targets.GroupBy(t => Shown(t.Status)))
+            summary[group.Key.ToString().ToLowerInvariant()] = group.Count();
+        if (job.Details is not null) summary.Merge(JObject.Parse(job.Details));
+        summary["targets"] = new JArray(targets.Select(t =>
+        {
+            var row = new JObject
+            {
+                ["routerid"] = t.RouterId,
+                ["status"] = Shown(t.Status).ToString(),
+                ["attempt"] = t.Attempt,
+            };
+            if (t.VmId is not null) row["virtualmachineid"] = t.VmId;
+            if (t.ExitCode is { } code) row["exitcode"] = code;
+            if (t.Stdout is not null) row["stdout"] = t.Stdout;
+            if (t.Stderr is not null) row["stderr"] = t.Stderr;
+            if (t.Message is not null) row["message"] = t.Message;
+            return row;
+        }));
+        return summary;
+    }
+
+    private static TargetStatus Shown(TargetStatus status) => status == TargetStatus.Retrying ? TargetStatus.InProgress : status;
+}

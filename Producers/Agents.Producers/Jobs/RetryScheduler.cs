@@ -1,0 +1,92 @@
+using System.Collections.Specialized;
+using Quartz;
+using Quartz.Impl;
+
+namespace Agents.Producers.Jobs;
+
+public interface IRetryScheduler
+{
+    Task ScheduleAsync(Guid jobId, int seq, int afterAttempt, DateTimeOffset at);
+}
+
+/// <summary>
+/// Quartz (in memory): one-shot retries of commands after a DeliveryTimedOut, and the purge of
+/// unread passwords past their TTL every minute. Retries are durable through the job store
+/// (status Retrying with next_attempt_at): <see cref="JobEngine.RecoverAsync"/> schedules them again after a restart.
+/// </summary>
+public sealed class QuartzSchedules(IServiceProvider services) : IRetryScheduler, IHostedService
+{
+    private readonly TaskCompletionSource<IScheduler> _scheduler = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var factory = new StdSchedulerFactory(new NameValueCollection
+        {
+            ["quartz.scheduler.instanceName"] = "producers",
+            ["quartz.threadPool.maxConcurrency"] = "4",
+        });
+        var scheduler = await factory.GetScheduler(cancellationToken).ConfigureAwait(false);
+        scheduler.JobFactory = new ServiceJobFactory(services);
+        await scheduler.ScheduleJob(
+            JobBuilder.Create<PurgeSecretsJob>().WithIdentity("purge-secrets").Build(),
+            TriggerBuilder.Create().StartNow().WithSimpleSchedule(s => s.WithIntervalInMinutes(1).RepeatForever()).Build(),
+            cancellationToken).ConfigureAwait(false);
+        await scheduler.Start(cancellationToken).ConfigureAwait(false);
+        _scheduler.TrySetResult(scheduler);
+        await services.GetRequiredService<JobEngine>().RecoverAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ScheduleAsync(Guid jobId, int seq, int afterAttempt, DateTimeOffset at)
+    {
+        var scheduler = await _scheduler.Task.ConfigureAwait(false);
+        var key = new JobKey($"retry-{jobId}-{seq}-{afterAttempt}");
+        if (await scheduler.CheckExists(key).ConfigureAwait(false)) return;
+        await scheduler.ScheduleJob(
+            JobBuilder.Create<RetryCommandJob>().WithIdentity(key)
+                .UsingJobData("jobId", jobId.ToString()).UsingJobData("seq", seq).UsingJobData("attempt", afterAttempt).Build(),
+            TriggerBuilder.Create().StartAt(at).Build()).ConfigureAwait(false);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_scheduler.Task.IsCompletedSuccessfully)
+            await _scheduler.Task.Result.Shutdown(waitForJobsToComplete: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class ServiceJobFactory(IServiceProvider services) : Quartz.Spi.IJobFactory
+    {
+        public IJob NewJob(Quartz.Spi.TriggerFiredBundle bundle, IScheduler scheduler) =>
+            (IJob)ActivatorUtilities.CreateInstance(services, bundle.JobDetail.JobType);
+
+        public void ReturnJob(IJob job) { }
+    }
+}
+
+public sealed class RetryCommandJob(JobEngine engine, ILogger<RetryCommandJob> logger) : IJob
+{
+    public async Task Execute(IJobExecutionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var data = context.MergedJobDataMap;
+        var jobId = Guid.Parse(data.GetString("jobId")!);
+        try
+        {
+            await engine.RetryAsync(jobId, data.GetInt("seq"), data.GetInt("attempt")).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Retry of job {JobId} target {Seq} failed", jobId, data.GetInt("seq"));
+        }
+    }
+}
+
+[DisallowConcurrentExecution]
+public sealed class PurgeSecretsJob(IJobStore store, TimeProvider time, ILogger<PurgeSecretsJob> logger) : IJob
+{
+    public async Task Execute(IJobExecutionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var purged = await store.PurgeExpiredSecretsAsync(time.GetUtcNow(), context.CancellationToken).ConfigureAwait(false);
+        if (purged > 0) logger.LogInformation("Purged {Count} unread password(s) past their TTL", purged);
+    }
+}

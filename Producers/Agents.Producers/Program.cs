@@ -1,0 +1,4 @@
+using Agents.Producers.Hosting;
+
+var app = ProducersApp.Build(args);
+await app.RunAsync();
