@@ -1,6 +1,7 @@
 using Agents.Producers.Api;
 using Agents.Producers.Commands;
 using Agents.Testing;
+using Agents.Security.Signing;
 
 namespace Agents.Producers.Tests;
 
@@ -18,14 +19,14 @@ public sealed class SigningTests
     [Fact]
     public void cloudstacks_documented_example_signs_to_its_documented_signature()
     {
-        Assert.Equal("Lxx1DM40AjcXU/caiK8RAP0O1hU=", RequestSignature.Sign(DocRequest, DocSecret));
+        Assert.Equal("Lxx1DM40AjcXU/caiK8RAP0O1hU=", CloudStackSignature.Sign(DocRequest, DocSecret));
     }
 
     [Fact]
     public void the_signature_parameter_itself_is_not_signed()
     {
         var withSignature = DocRequest.Append(new("signature", "anything")).ToArray();
-        Assert.Equal(RequestSignature.Sign(DocRequest, DocSecret), RequestSignature.Sign(withSignature, DocSecret));
+        Assert.Equal(CloudStackSignature.Sign(DocRequest, DocSecret), CloudStackSignature.Sign(withSignature, DocSecret));
     }
 
     [Theory]
@@ -40,7 +41,7 @@ public sealed class SigningTests
         Assert.True(python.ExitCode == 0, python.Output);
         var expected = python.Stdout.Split('\t')[0];
 
-        var ours = RequestSignature.Sign(
+        var ours = CloudStackSignature.Sign(
             [new("apiKey", DocApiKey), new("command", "registerSSHKeyPair"), new("publicKey", value), new("name", "Key-1")], DocSecret);
 
         Assert.Equal(expected, ours);

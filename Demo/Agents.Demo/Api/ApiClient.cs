@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Agents.Security.Signing;
 
 namespace Agents.Demo.Api;
 
@@ -22,9 +23,7 @@ public sealed class ApiClient(Uri baseUrl, string apiKey, string secretKey) : ID
             new("command", command), new("response", "json"), new("apiKey", apiKey),
         };
         all.AddRange(parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)));
-        var signature = CloudStackSigner.Sign(all, secretKey);
-        var query = string.Join('&', all.Select(p => $"{p.Key}={CloudStackSigner.JavaUrlEncode(p.Value)}"))
-            + "&signature=" + Uri.EscapeDataString(signature);
+        var query = CloudStackSignature.SignedQuery(all, secretKey);
         using var response = await _http.GetAsync(new Uri("/client/api?" + query, UriKind.Relative));
         var body = await response.Content.ReadFromJsonAsync<JsonObject>()
             ?? throw new ApiException(530, $"{command}: empty response ({(int)response.StatusCode})");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agents.Producers.Accounts;
+using Agents.Security.Signing;
 
 namespace Agents.Producers.Api;
 
@@ -18,8 +19,8 @@ public sealed class RequestAuthenticator(IAccountStore accounts, TimeProvider ti
         if (!parameters.TryGetValue("apiKey", out var apiKey) || string.IsNullOrEmpty(apiKey)) throw Deny("no apiKey");
         if (!parameters.TryGetValue("signature", out var signature) || string.IsNullOrEmpty(signature)) throw Deny("no signature");
         var found = await accounts.FindAsync(apiKey, ct).ConfigureAwait(false) ?? throw Deny("unknown apiKey");
-        var expected = RequestSignature.Sign(parameters, found.SecretKey);
-        if (!RequestSignature.Matches(expected, signature)) throw Deny($"bad signature for account {found.Caller.Account}");
+        var expected = CloudStackSignature.Sign(parameters, found.SecretKey);
+        if (!CloudStackSignature.Matches(expected, signature)) throw Deny($"bad signature for account {found.Caller.Account}");
         if (parameters.TryGetValue("signatureVersion", out var version) && version == "3")
         {
             if (!parameters.TryGetValue("expires", out var expires) || ParseExpires(expires) is not { } at)

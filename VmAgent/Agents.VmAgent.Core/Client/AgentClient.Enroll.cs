@@ -13,7 +13,7 @@ public sealed partial class AgentClient
         var token = EnrollmentToken.Find(_options.EnrollmentToken, _options.UserDataFile);
         if (token is null)
         {
-            LastError = "no certificate and no enrollment token (config enrollmentToken, AGENT_ENROLLMENT_TOKEN, or the user-data file)";
+            LastError = "no certificate and no enrollment token (config enrollmentToken, AGENTS_ENROLLMENT_TOKEN, or the user-data file)";
             _log.Error(LastError);
             return SessionOutcome.Failed;
         }

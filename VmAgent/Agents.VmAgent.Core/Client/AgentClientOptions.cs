@@ -2,7 +2,7 @@ using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Client;
 
-/// <summary>How the agent reaches its router. Every setting is documented in docs/operations-agent.md.</summary>
+/// <summary>How the agent reaches its router. Every setting is documented in docs/operations.md (section "The VM agent").</summary>
 public sealed class AgentClientOptions
 {
     public const int DefaultPort = 8443;

@@ -21,6 +21,7 @@ public sealed class AgentProcess : IAsyncDisposable
         psi.UseShellExecute = false;
         // the test host's own token must never leak into the child by accident
         psi.Environment.Remove(Core.Client.EnrollmentToken.EnvironmentVariable);
+        psi.Environment.Remove(Core.Client.EnrollmentToken.LegacyEnvironmentVariable);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };

@@ -32,7 +32,7 @@ public static class AgentRunner
         var c = config.Client;
         var routers = c.RouterAddresses.Count > 0 ? string.Join(", ", c.RouterAddresses) : "discovered (DHCP server, gateway, data-server)";
         var token = !string.IsNullOrWhiteSpace(c.EnrollmentToken) ? "config"
-            : !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Core.Client.EnrollmentToken.EnvironmentVariable)) ? "environment"
+            : !string.IsNullOrWhiteSpace(Core.Client.EnrollmentToken.FromEnvironment()) ? "environment"
             : c.UserDataFile is not null && File.Exists(c.UserDataFile) ? $"user data {c.UserDataFile}"
             : "none";
         return $"agent {AgentVersion.Text} starting: routers {routers}, port {c.Port}, data {c.DataDirectory}, ca {config.CaFile}, " +

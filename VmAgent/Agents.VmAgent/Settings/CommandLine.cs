@@ -22,7 +22,7 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
           --recipe-dir DIR           local recipes (default /etc/agents-vm-agent/recipes)
           --privileged | --unprivileged   override the policy's "privileged"
           --sandbox-root DIR         demo/tests: act on a pretend VM under DIR
-          --token TOKEN              one-time enrollment token (prefer env AGENT_ENROLLMENT_TOKEN or user data)
+          --token TOKEN              one-time enrollment token (prefer env AGENTS_ENROLLMENT_TOKEN or user data)
           --user-data-file FILE      file holding agent_enrollment_token=... (default cloud-init's user-data.txt)
           --tls-server-name NAME     SNI sent to the router (default cloudstack-router)
           --heartbeat-seconds N      (default 30)

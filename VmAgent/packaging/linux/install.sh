@@ -65,7 +65,7 @@ if [ ! -f "$conf" ] || [ -n "$routers$port" ]; then
   chmod 0644 "$conf"
 fi
 if [ -n "$token" ]; then
-  ( umask 077; echo "AGENT_ENROLLMENT_TOKEN=$token" > "$root/etc/$name/agent.env" )
+  ( umask 077; echo "AGENTS_ENROLLMENT_TOKEN=$token" > "$root/etc/$name/agent.env" )
 fi
 
 "$root/usr/local/sbin/$name" --config "$conf" --check >/dev/null || die "the installed settings do not pass --check (see above)"
