@@ -34,6 +34,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         await using var node = new RestartableNode();
         await node.StartAsync();
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: node up");
         var log = new LogSink();
         var load = new CommandLoad(Guid.NewGuid().ToString("N")[..12], log);
         await using (var admin = await Connect(node))
@@ -52,13 +53,15 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
             var threshold = commands * i / (faults + 1);
             await Until(() => load.Accepted.Count >= threshold || publishing.IsCompleted, $"{threshold} commands accepted before fault {i}", 120);
             var kind = fault == Fault.SigKill && i % 2 == 1 ? Fault.SigKill : Fault.GracefulRestart;
-            output.WriteLine($"fault {i} ({kind}) after {load.Accepted.Count} accepted, {load.Deliveries.Count} consumed");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: fault {i} ({kind}) after {load.Accepted.Count} accepted, {load.Deliveries.Count} consumed");
             if (kind == Fault.SigKill) await node.KillAsync();
             else await node.StopAsync();
             await node.StartAsync();
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: node back");
         }
 
         await publishing.WaitAsync(TimeSpan.FromMinutes(4));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: publishing done");
         await Until(() => load.Deliveries.Count >= load.Accepted.Count, "every accepted command consumed", 180);
         await Until(async () => (await BrokerProbe.QueueAsync(node.CtlAsync, load.Queue)) is { Ready: 0, Unacked: 0 }, "the router queue empty and settled on the broker", 60);
         await stop.CancelAsync();

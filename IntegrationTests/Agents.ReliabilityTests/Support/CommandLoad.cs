@@ -47,7 +47,8 @@ public sealed class CommandLoad(string routerId, LogSink log)
         new(connection, Queue, new DedupHandler(this), log.For<QueueConsumer>());
 
     /// <summary><paramref name="count"/> commands from <paramref name="publishers"/> concurrent publishers on <paramref name="connection"/>.</summary>
-    public async Task PublishAsync(BrokerConnection connection, int count, int publishers, CancellationToken ct)
+    /// <param name="pause">Between two publishes of one publisher: keeps the load going while a fault is injected.</param>
+    public async Task PublishAsync(BrokerConnection connection, int count, int publishers, CancellationToken ct, TimeSpan? pause = null)
     {
         await using var publisher = new ConfirmingPublisher(connection, log.For<ConfirmingPublisher>());
         var next = -1;
@@ -66,6 +67,7 @@ public sealed class CommandLoad(string routerId, LogSink log)
                     // not accepted: the caller was told, so nothing is owed for it
                     Refusals.Enqueue($"{command.MessageId}: {e.GetType().Name}: {e.Message}");
                 }
+                if (pause is { } p) await Task.Delay(p, ct);
             }
         }, ct)));
     }
