@@ -96,6 +96,18 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
 
     internal static Task Until(Func<bool> condition, string what, int seconds) => Until(() => Task.FromResult(condition()), what, seconds);
 
+    /// <summary>Polls until the condition holds; false when the time is up (the caller reports what it saw).</summary>
+    internal static async Task<bool> Within(Func<Task<bool>> condition, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(200);
+        }
+        return true;
+    }
+
     internal static async Task Until(Func<Task<bool>> condition, string what, int seconds)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
