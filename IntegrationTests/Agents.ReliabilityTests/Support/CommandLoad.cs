@@ -25,11 +25,14 @@ public sealed class CommandLoad(string routerId, LogSink log)
     public ConcurrentDictionary<string, int> Deliveries { get; } = new();
     public ConcurrentQueue<string> Refusals { get; } = new();
     private int _effects;
+    private int _published;
     private int _deliveryCount;
 
     /// <summary>Times the handler acted (first delivery of a message id).</summary>
     public int Effects => Volatile.Read(ref _effects);
     public int DeliveryCount => Volatile.Read(ref _deliveryCount);
+    /// <summary>Commands handed to a publisher (accepted or refused).</summary>
+    public int Published => Volatile.Read(ref _published);
     public int Duplicates => DeliveryCount - Deliveries.Count;
 
     public static BrokerConnection Connection(string uri, string name, LogSink log) =>
@@ -48,14 +51,16 @@ public sealed class CommandLoad(string routerId, LogSink log)
 
     /// <summary><paramref name="count"/> commands from <paramref name="publishers"/> concurrent publishers on <paramref name="connection"/>.</summary>
     /// <param name="pause">Between two publishes of one publisher: keeps the load going while a fault is injected.</param>
-    public async Task PublishAsync(BrokerConnection connection, int count, int publishers, CancellationToken ct, TimeSpan? pause = null)
+    /// <param name="more">Asked once <paramref name="count"/> are out: true to keep publishing (until the faults are over).</param>
+    public async Task PublishAsync(BrokerConnection connection, int count, int publishers, CancellationToken ct, TimeSpan? pause = null, Func<bool>? more = null)
     {
         await using var publisher = new ConfirmingPublisher(connection, log.For<ConfirmingPublisher>());
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, publishers).Select(_ => Task.Run(async () =>
         {
-            while (Interlocked.Increment(ref next) < count && !ct.IsCancellationRequested)
+            while ((Interlocked.Increment(ref next) < count || more?.Invoke() == true) && !ct.IsCancellationRequested)
             {
+                Interlocked.Increment(ref _published);
                 var command = NewCommand();
                 try
                 {
