@@ -1,23 +1,38 @@
 using Agents.Bench.Figures;
 using Agents.Bench.Report;
 using Agents.Testing;
+using Agents.VmAgent.Tests.Support;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");
 var outDir = Path.Combine(RepositoryPaths.Root, "bench", "results");
 var results = new Results();
+var work = Directory.CreateTempSubdirectory("agents-bench-").FullName;
 
-Console.WriteLine("starting a private RabbitMQ node");
-await using var node = new RabbitMqNode(new RabbitMqNodeOptions());
-await node.StartAsync();
-var version = (await node.CtlAsync("version")).Trim();
+try
+{
+    Console.WriteLine("starting a private RabbitMQ node");
+    await using var node = new RabbitMqNode(new RabbitMqNodeOptions());
+    await node.StartAsync();
+    var version = (await node.CtlAsync("version")).Trim();
+    using var pki = new TestPki("Bench Root CA");
 
-Console.WriteLine("broker baseline (raw RabbitMQ.Client, two hops, confirms, quorum queues)");
-var baseline = await new BrokerBaseline(node.AmqpUri()).RunAsync(messages: quick ? 2000 : 10_000, lightLoadSamples: quick ? 100 : 300);
-results.Add(new Figure("broker baseline", "two hops at saturation", baseline.PerSecond, "msg/s"));
-results.Add(new Figure("broker baseline", "latency p50 (light load)", baseline.P50, "ms"));
-results.Add(new Figure("broker baseline", "latency p95 (light load)", baseline.P95, "ms"));
-results.Add(new Figure("broker baseline", "latency p99 (light load)", baseline.P99, "ms"));
+    Console.WriteLine("broker baseline (raw RabbitMQ.Client, two hops, confirms, quorum queues)");
+    var baseline = await new BrokerBaseline(node.AmqpUri()).RunAsync(messages: quick ? 2000 : 10_000, lightLoadSamples: quick ? 100 : 300);
+    results.Add(new Figure("broker baseline", $"two hops at saturation ({CommandPipeline.InFlight} in flight)", baseline.PerSecond, "msg/s"));
+    results.Add(new Figure("broker baseline", "latency p50 (light load)", baseline.P50, "ms"));
+    results.Add(new Figure("broker baseline", "latency p95 (light load)", baseline.P95, "ms"));
+    results.Add(new Figure("broker baseline", "latency p99 (light load)", baseline.P99, "ms"));
 
-await ReportWriter.WriteAsync(results, outDir, version);
-Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
+    Console.WriteLine("command pipeline (agents.commands -> bridge process -> mutual TLS -> agent -> cloudstack-events)");
+    await new CommandPipeline(node, pki, work, baseline).RunAsync(results,
+        agentCounts: quick ? [1, 100] : [1, 100, 1000], commands: quick ? 300 : 2000, samples: quick ? 50 : 200);
+
+    await ReportWriter.WriteAsync(results, outDir, version);
+    Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
+}
+finally
+{
+    try { Directory.Delete(work, recursive: true); }
+    catch (IOException) { }
+}

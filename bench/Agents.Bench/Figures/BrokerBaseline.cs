@@ -15,9 +15,11 @@ public sealed class BrokerBaseline(string amqpUri)
 {
     private const int CommandBytes = 700;
     private const int ResultBytes = 1200;
-    private const int PublisherChannels = 16;
+    private const int PublisherChannels = CommandPipeline.InFlight;
 
-    public async Task<(double PerSecond, double P50, double P95, double P99)> RunAsync(int messages, int lightLoadSamples)
+    public sealed record Result(double PerSecond, double P50, double P95, double P99);
+
+    public async Task<Result> RunAsync(int messages, int lightLoadSamples)
     {
         var factory = new ConnectionFactory { Uri = new Uri(amqpUri), ClientProvidedName = "bench-baseline" };
         await using var connection = await factory.CreateConnectionAsync();
@@ -101,7 +103,7 @@ public sealed class BrokerBaseline(string amqpUri)
             await cleanup.QueueDeleteAsync(commands);
             await cleanup.QueueDeleteAsync(results);
         }
-        return (perSecond, Latency.Percentile(latencies, 50), Latency.Percentile(latencies, 95), Latency.Percentile(latencies, 99));
+        return new Result(perSecond, Latency.Percentile(latencies, 50), Latency.Percentile(latencies, 95), Latency.Percentile(latencies, 99));
     }
 
     private static Task<IChannel> OpenConfirmingAsync(IConnection connection) =>
