@@ -5,6 +5,9 @@ using Agents.VmAgent.Tests.Support;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");
+// --only pipeline,scale,ca: a subset (the broker baseline always runs: every ratio needs it)
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
+bool Wanted(string figure) => only is null || only.Contains(figure);
 var outDir = Path.Combine(RepositoryPaths.Root, "bench", "results");
 var results = new Results();
 var work = Directory.CreateTempSubdirectory("agents-bench-").FullName;
@@ -24,9 +27,19 @@ try
     results.Add(new Figure("broker baseline", "latency p95 (light load)", baseline.P95, "ms"));
     results.Add(new Figure("broker baseline", "latency p99 (light load)", baseline.P99, "ms"));
 
+    if (Wanted("pipeline"))
+    {
     Console.WriteLine("command pipeline (agents.commands -> bridge process -> mutual TLS -> agent -> cloudstack-events)");
     await new CommandPipeline(node, pki, work, baseline).RunAsync(results,
         agentCounts: quick ? [1, 100] : [1, 100, 1000], commands: quick ? 300 : 2000, samples: quick ? 50 : 200);
+    }
+
+    if (Wanted("scale"))
+    {
+    Console.WriteLine("scale of one bridge (idle agents over mutual TLS, memory per connection, fan-out)");
+    await new BridgeScale(node, pki, work, baseline).RunAsync(results,
+        agentCounts: quick ? [100, 1000] : [1000, 10_000], idleWindow: TimeSpan.FromSeconds(quick ? 5 : 15));
+    }
 
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");

@@ -34,6 +34,9 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
             results.Add(new Figure(section, "latency p95 (light load)", p95, "ms", baseline.P95, "broker p95"));
             results.Add(new Figure(section, "latency p99 (light load)", p99, "ms", baseline.P99, "broker p99"));
         }
+        // what limits it: the agent's own work per command, with no broker and no network
+        var alone = await AgentAlone.CommandsPerSecondAsync(Path.Combine(directory, "agent-alone"), commands, InFlight);
+        results.Add(new Figure("command pipeline, parts", $"agent executor alone: journal + no-op recipe process ({InFlight} in flight)", alone, "cmd/s", baseline.PerSecond, "broker two hops"));
         if (driver.Failures > 0)
             results.Add(new Figure("command pipeline", "outcomes other than Success", driver.Failures, "commands"));
     }

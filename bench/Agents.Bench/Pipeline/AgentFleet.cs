@@ -27,7 +27,10 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort) : 
     private readonly TrustAnchor _trust = new(pki.Root);
     private readonly IGuestOs _os = new SandboxGuestOs(Directory.CreateDirectory(Path.Combine(directory, "sandbox")).FullName);
     private readonly string _recipes = WriteRecipe(directory);
-    private readonly AgentPolicy _policy = new([Agents.VmAgent.Core.Protocol.CommandTypes.RunRecipe],
+    private readonly AgentPolicy _policy = Policy;
+
+    /// <summary>The agents' local policy: the no-op recipe by its sha256, nothing else.</summary>
+    public static AgentPolicy Policy { get; } = new([Agents.VmAgent.Core.Protocol.CommandTypes.RunRecipe],
         [new RecipePolicy(Recipe, Convert.ToHexStringLower(SHA256.HashData(RecipeBytes)))], Privileged: false);
 
     public int Count => _agents.Count;
@@ -97,7 +100,7 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort) : 
         }
     }
 
-    private static string WriteRecipe(string directory)
+    public static string WriteRecipe(string directory)
     {
         var recipes = Directory.CreateDirectory(Path.Combine(directory, "recipes")).FullName;
         File.WriteAllBytes(Path.Combine(recipes, Recipe + ".sh"), RecipeBytes);
