@@ -63,6 +63,8 @@ public sealed record ProvisionCertificate
 public sealed record CreateEnrollmentToken
 {
     public required string Holder { get; init; }
+    /// <summary>The router the holder sits behind: the CA sends renewal requests there.</summary>
+    public string? RouterId { get; init; }
     public int TtlSeconds { get; init; } = 3600;
 }
 

@@ -1,0 +1,50 @@
+using Agents.CaAuthority.Hosting;
+using Agents.CaAuthority.Issuance;
+using Agents.CaAuthority.Options;
+using Agents.CaAuthority.Providers;
+using Agents.CaAuthority.Provisioning;
+using Agents.CaAuthority.Revocation;
+using Agents.CaAuthority.Store;
+using Agents.Contracts;
+using Agents.Messaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Agents.CaAuthority;
+
+public static class CaAuthorityServiceCollectionExtensions
+{
+    /// <summary>
+    /// The CA service: settings (validated at start), the broker connection (section <c>RabbitMq</c>),
+    /// the root provider, the SQLite inventory, the <c>ca.requests</c> consumer and the expiry scan.
+    /// Map its HTTP endpoints with <see cref="CaHttpEndpoints.MapCaEndpoints"/>.
+    /// </summary>
+    public static IServiceCollection AddCaAuthority(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CaOptions>()
+            .Bind(configuration.GetSection(CaOptions.Section))
+            // CloudStack's names (ca.framework.*, ca.plugin.root.*) are top-level keys
+            .Configure(o => configuration.Bind(o))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddRabbitMqMessaging(configuration);
+
+        services.AddSingleton(sp => RootCaKeys.LoadOrCreate(
+            sp.GetRequiredService<IOptions<CaOptions>>().Value, sp.GetRequiredService<ILogger<RootCaKeys>>()));
+        services.AddSingleton<ICaStore>(sp =>
+            new SqliteCaStore(Path.Combine(sp.GetRequiredService<IOptions<CaOptions>>().Value.DataDirectory, "ca.db")));
+        services.AddSingleton<CertificateIssuer>();
+        services.AddSingleton<CrlPublisher>();
+        services.AddSingleton<ICaEvents, BusCaEvents>();
+        services.AddSingleton<ICaProvider, RootCaProvider>();
+        services.AddSingleton<CertificateProvisioner>();
+
+        // order matters: the CA is loaded and its CRL signed before any request is taken
+        services.AddHostedService<CaStartup>();
+        services.AddQueueConsumer<CaRequestHandler>(Topology.CaRequestsQueue,
+            MessagingServiceCollectionExtensions.QuorumQueue(Topology.CaRequestsQueue, Topology.EventsExchange));
+        return services;
+    }
+}

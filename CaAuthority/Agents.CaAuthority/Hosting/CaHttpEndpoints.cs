@@ -1,0 +1,34 @@
+using Agents.CaAuthority.Providers;
+using Agents.CaAuthority.Revocation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Agents.CaAuthority;
+
+/// <summary>
+/// What the CA serves over plain HTTP (public material only): the CRL at the distribution point
+/// written into every leaf, and the root certificate.
+/// </summary>
+public static class CaHttpEndpoints
+{
+    public const string CrlPath = "/ca/crl";
+    public const string CertificatePath = "/ca/certificate";
+
+    public static IEndpointRouteBuilder MapCaEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(CrlPath, async (CrlPublisher crl, CancellationToken ct) =>
+        {
+            if (crl.Current.Length == 0) await crl.RebuildAsync(ct).ConfigureAwait(false);
+            return Results.Bytes(crl.Current, "application/pkix-crl");
+        });
+        endpoints.MapGet(CrlPath + ".pem", async (CrlPublisher crl, CancellationToken ct) =>
+        {
+            if (crl.Current.Length == 0) await crl.RebuildAsync(ct).ConfigureAwait(false);
+            return Results.Text(System.Security.Cryptography.PemEncoding.WriteString("X509 CRL", crl.Current), "application/x-pem-file");
+        });
+        endpoints.MapGet(CertificatePath, (RootCaKeys ca) => Results.Text(ca.CertificatePem, "application/x-pem-file"));
+        endpoints.MapGet("/health", () => Results.Text("ok"));
+        return endpoints;
+    }
+}

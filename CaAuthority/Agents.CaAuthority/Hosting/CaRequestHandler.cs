@@ -1,0 +1,98 @@
+using Agents.CaAuthority.Options;
+using Agents.CaAuthority.Providers;
+using Agents.CaAuthority.Provisioning;
+using Agents.Contracts.Ca;
+using Agents.Messaging.Consuming;
+using Agents.Messaging.Publishing;
+using Agents.Messaging.Rpc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Agents.Contracts;
+
+namespace Agents.CaAuthority.Hosting;
+
+/// <summary>
+/// Serves <c>ca.requests</c>: the AMQP type names the request record, the answer's type the
+/// response record or <see cref="CaError"/>. A refused request changes nothing and is answered
+/// with the reason; the durable effects (inventory, token use, revocation) are committed before
+/// the answer leaves.
+/// </summary>
+public sealed class CaRequestHandler(
+    IEnumerable<ICaProvider> providers,
+    CertificateProvisioner provisioner,
+    IOptions<CaOptions> options,
+    ConfirmingPublisher publisher,
+    ILogger<CaRequestHandler> logger) : RpcServerHandler(publisher)
+{
+    private readonly IReadOnlyList<ICaProvider> _providers = providers.ToList();
+
+    protected override async Task<(string Type, object Body)> AnswerAsync(IncomingMessage request, CancellationToken ct)
+    {
+        try
+        {
+            object answer = request.Type switch
+            {
+                CaRequestTypes.IssueCertificate => await IssueAsync(Read<IssueCertificate>(request), ct).ConfigureAwait(false),
+                CaRequestTypes.EnrollHolder => await Provider(null).EnrollAsync(Read<EnrollHolder>(request), ct).ConfigureAwait(false),
+                CaRequestTypes.RenewCertificate => await Provider(null).RenewAsync(Read<RenewCertificate>(request), ct).ConfigureAwait(false),
+                CaRequestTypes.RevokeCertificate => await Provider(null).RevokeAsync(Read<RevokeCertificate>(request), ct).ConfigureAwait(false),
+                CaRequestTypes.ProvisionCertificate => await provisioner.ProvisionAsync(Read<ProvisionCertificate>(request), ct).ConfigureAwait(false),
+                CaRequestTypes.CreateEnrollmentToken => await Provider(null).CreateEnrollmentTokenAsync(Read<CreateEnrollmentToken>(request), ct).ConfigureAwait(false),
+                CaRequestTypes.GetCaCertificate => Provider(Read<GetCaCertificate>(request).Provider).CaCertificate(),
+                CaRequestTypes.ListCaProviders => ListProviders(Read<ListCaProviders>(request).Name),
+                CaRequestTypes.GetHolderCertificate => await Provider(null).HolderCertificateAsync(Read<GetHolderCertificate>(request).Holder, ct).ConfigureAwait(false),
+                _ => throw CaRequestException.BadParameter($"unknown request type '{request.Type}'; expected one of {string.Join(", ", KnownTypes)}"),
+            };
+            return (answer.GetType().Name, answer);
+        }
+        catch (CaRequestException refused)
+        {
+            logger.LogWarning("Refused {RequestType} {MessageId}: {Reason}", request.Type, request.MessageId, refused.Message);
+            return (nameof(CaError), new CaError { ErrorCode = refused.ErrorCode, ErrorText = refused.Message });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "{RequestType} {MessageId} failed", request.Type, request.MessageId);
+            return (nameof(CaError), new CaError { ErrorCode = 530, ErrorText = $"the CA could not complete {request.Type}: {e.Message}" });
+        }
+    }
+
+    private static readonly string[] KnownTypes =
+    [
+        CaRequestTypes.IssueCertificate, CaRequestTypes.EnrollHolder, CaRequestTypes.RenewCertificate, CaRequestTypes.RevokeCertificate,
+        CaRequestTypes.ProvisionCertificate, CaRequestTypes.CreateEnrollmentToken, CaRequestTypes.GetCaCertificate,
+        CaRequestTypes.ListCaProviders, CaRequestTypes.GetHolderCertificate,
+    ];
+
+    private Task<CertificateIssued> IssueAsync(IssueCertificate request, CancellationToken ct) => Provider(request.Provider).IssueAsync(request, ct);
+
+    private T Read<T>(IncomingMessage request)
+    {
+        var limit = options.Value.MaxCsrBytes * 2 + 4096;
+        if (request.Body.Length > limit)
+            throw CaRequestException.BadParameter($"the {request.Type} request is {request.Body.Length} bytes; at most {limit} are accepted");
+        try
+        {
+            return request.Read<T>();
+        }
+        catch (InvalidMessageException e)
+        {
+            throw CaRequestException.BadParameter($"{request.Type} is not valid JSON for {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    private ICaProvider Provider(string? name)
+    {
+        var wanted = string.IsNullOrWhiteSpace(name) ? options.Value.ProviderPlugin : name;
+        return _providers.FirstOrDefault(p => string.Equals(p.Name, wanted, StringComparison.OrdinalIgnoreCase))
+            ?? throw CaRequestException.BadParameter($"no CA provider named '{wanted}' (listCAProviders names them)");
+    }
+
+    private CaProviders ListProviders(string? name) => new()
+    {
+        Providers = _providers
+            .Where(p => string.IsNullOrWhiteSpace(name) || string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            .Select(p => new CaProviderInfo { Name = p.Name, Description = p.Description })
+            .ToList(),
+    };
+}

@@ -1,0 +1,67 @@
+using Agents.CaAuthority.Store;
+using Agents.Contracts.Ca;
+using Agents.Contracts.Commands;
+using Agents.Messaging.Publishing;
+using Agents.Security.Identity;
+using Microsoft.Extensions.Logging;
+
+namespace Agents.CaAuthority.Provisioning;
+
+/// <summary>
+/// provisionCertificate, and the automatic renewal of the expiry scan: a RekeyCertificate command
+/// on <c>agents.commands</c> for the holder's router. The holder makes a new key and CSR and renews
+/// over its bridge; the CA never sees its private key.
+/// </summary>
+public sealed class CertificateProvisioner(ICaStore store, ConfirmingPublisher publisher, ILogger<CertificateProvisioner> logger)
+{
+    public async Task<ProvisionRequested> ProvisionAsync(ProvisionCertificate request, CancellationToken ct)
+    {
+        if (!HolderIdentity.TryParse(request.Holder, out var holder))
+            throw CaRequestException.BadParameter($"holder '{request.Holder}' is not urn:cloudstack:vm|router:<id>");
+        var routerId = string.IsNullOrWhiteSpace(request.RouterId)
+            ? await RouterOfAsync(holder!, ct).ConfigureAwait(false)
+            : request.RouterId;
+        if (!HolderIdentity.IsSafeId(routerId) || routerId.Contains('.', StringComparison.Ordinal))
+            throw CaRequestException.BadParameter($"routerId '{routerId}' is not a valid router id");
+        var jobId = await SendRekeyAsync(holder!, routerId, request.Reconnect, ct).ConfigureAwait(false);
+        return new ProvisionRequested { Holder = holder!.Uri, JobId = jobId };
+    }
+
+    /// <summary>Asks the holder of <paramref name="certificate"/> to rekey; false when the CA does not know its router.</summary>
+    public async Task<bool> RequestRenewalAsync(CertificateRecord certificate, CancellationToken ct)
+    {
+        if (!HolderIdentity.TryParse(certificate.Holder, out var holder)) return false;
+        var routerId = certificate.RouterId ?? (holder!.Kind == HolderKind.Router ? holder.Id : null);
+        if (routerId is null) return false;
+        await SendRekeyAsync(holder!, routerId, reconnect: false, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<string> RouterOfAsync(HolderIdentity holder, CancellationToken ct)
+    {
+        if (holder.Kind == HolderKind.Router) return holder.Id;
+        var current = await store.CurrentForHolderAsync(holder.Uri, ct).ConfigureAwait(false);
+        return current?.RouterId ?? throw CaRequestException.BadParameter($"routerId is required: the CA does not know which router {holder.Uri} is behind");
+    }
+
+    private async Task<Guid> SendRekeyAsync(HolderIdentity holder, string routerId, bool reconnect, CancellationToken ct)
+    {
+        if (holder.Kind == HolderKind.Service)
+            throw CaRequestException.BadParameter($"{holder.Uri} is a service: it renews by itself, no command can reach it");
+        var command = new AgentCommand
+        {
+            MessageId = Guid.NewGuid(),
+            CommandId = Guid.NewGuid(),
+            JobId = Guid.NewGuid(),
+            Type = CommandTypes.RekeyCertificate,
+            RouterId = routerId,
+            VmId = holder.Kind == HolderKind.Vm ? holder.Id : null,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Payload = AgentCommand.PayloadOf(new RekeyCertificate { Reconnect = reconnect }),
+        };
+        await publisher.PublishCommandAsync(command, ct).ConfigureAwait(false);
+        logger.LogInformation("RekeyCertificate {CommandId} (job {JobId}) sent to {Holder} via router {RouterId}",
+            command.CommandId, command.JobId, holder.Uri, routerId);
+        return command.JobId;
+    }
+}

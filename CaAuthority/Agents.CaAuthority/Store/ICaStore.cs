@@ -1,0 +1,36 @@
+namespace Agents.CaAuthority.Store;
+
+/// <summary>
+/// The CA's durable state: the certificate inventory, enrollment tokens and the CRL number.
+/// SQLite by default; a PostgreSQL implementation can serve several CA nodes.
+/// </summary>
+public interface ICaStore
+{
+    /// <summary>Records a certificate, and in the same transaction consumes <paramref name="tokenHash"/> and supersedes <paramref name="supersedes"/> when given.</summary>
+    Task AddAsync(CertificateRecord certificate, string? tokenHash = null, string? supersedes = null, CancellationToken ct = default);
+
+    Task<CertificateRecord?> FindAsync(string serialNumber, CancellationToken ct = default);
+
+    Task<CertificateRecord?> CurrentForHolderAsync(string holder, CancellationToken ct = default);
+
+    Task<int> CountAsync(CancellationToken ct = default);
+
+    /// <summary>Marks it revoked; false when it was already revoked (revocation is idempotent).</summary>
+    Task<bool> RevokeAsync(string serialNumber, DateTimeOffset at, string? reason, CancellationToken ct = default);
+
+    Task<IReadOnlyList<CertificateRecord>> RevokedAsync(CancellationToken ct = default);
+
+    /// <summary>The next CRL number: persisted, so it only ever grows, across restarts too.</summary>
+    Task<long> NextCrlNumberAsync(CancellationToken ct = default);
+
+    /// <summary>Valid certificates whose NotAfter is before <paramref name="before"/>.</summary>
+    Task<IReadOnlyList<CertificateRecord>> ExpiringAsync(DateTimeOffset before, CancellationToken ct = default);
+
+    Task MarkExpiryAlertAsync(string serialNumber, DateTimeOffset at, CancellationToken ct = default);
+
+    Task MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset at, CancellationToken ct = default);
+
+    Task AddTokenAsync(EnrollmentTokenRecord token, CancellationToken ct = default);
+
+    Task<EnrollmentTokenRecord?> FindTokenAsync(string hash, CancellationToken ct = default);
+}
