@@ -41,6 +41,12 @@ try
         agentCounts: quick ? [100, 1000] : [1000, 10_000], idleWindow: TimeSpan.FromSeconds(quick ? 5 : 15));
     }
 
+    if (Wanted("ca"))
+    {
+        Console.WriteLine("CA (certificates from P-256 CSRs; raw .NET signing in the same run)");
+        await new CaIssuance(node.AmqpUri(), work).RunAsync(results, certificates: quick ? 500 : 3000, inFlight: 8);
+    }
+
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
 }
