@@ -47,6 +47,12 @@ try
         await new CaIssuance(node.AmqpUri(), work).RunAsync(results, certificates: quick ? 500 : 3000, inFlight: 8);
     }
 
+    if (Wanted("footprint"))
+    {
+        Console.WriteLine("agent footprint (the published single-file agent, connected and idle)");
+        await new AgentFootprint(node, pki, work).RunAsync(results, idleWindow: TimeSpan.FromSeconds(quick ? 15 : 60));
+    }
+
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
 }

@@ -85,15 +85,17 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort) : 
 
     private string DataDirectory(int index) => Path.Combine(directory, "agents", VmId(index));
 
+    private Task EnsureIdentityAsync(int index) => PreEnrollAsync(pki, DataDirectory(index), VmId(index));
+
     /// <summary>What enrollment leaves in an agent's data directory: agent.key, agent.crt, ca.crt.</summary>
-    private async Task EnsureIdentityAsync(int index)
+    public static async Task PreEnrollAsync(TestPki pki, string dataDirectory, string vmId)
     {
-        var data = Directory.CreateDirectory(DataDirectory(index)).FullName;
+        var data = Directory.CreateDirectory(dataDirectory).FullName;
         if (File.Exists(Path.Combine(data, "agent.crt"))) return;
         var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
         using (key)
         {
-            var certificate = pki.IssueFromCsr(csr, HolderIdentity.Vm(VmId(index)), TimeSpan.FromDays(2));
+            var certificate = pki.IssueFromCsr(csr, HolderIdentity.Vm(vmId), TimeSpan.FromDays(2));
             await File.WriteAllTextAsync(Path.Combine(data, "agent.key"), key.ExportPkcs8PrivateKeyPem());
             await File.WriteAllTextAsync(Path.Combine(data, "ca.crt"), pki.RootPem);
             await File.WriteAllTextAsync(Path.Combine(data, "agent.crt"), certificate);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Agents.Security.Identity;
 using Agents.Testing;
@@ -83,16 +82,7 @@ public sealed class BridgeProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the bridge process, from /proc (what the router's kernel sees).</summary>
-    public long ResidentBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
-        {
-            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-            var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
-            return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
-        }
-        throw new InvalidOperationException($"no VmRSS for pid {Pid}");
-    }
+    public long ResidentBytes() => ProcStatus.Bytes(Pid);
 
     /// <summary>User + system CPU time the bridge has used so far.</summary>
     public TimeSpan CpuTime()
