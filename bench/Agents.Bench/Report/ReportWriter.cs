@@ -23,6 +23,7 @@ public static class ReportWriter
         var json = new
         {
             machine,
+            notes = results.Notes,
             figures = results.Figures.Select(f => new
             {
                 section = f.Section, name = f.Name, value = Math.Round(f.Value, 3), unit = f.Unit,
@@ -41,6 +42,11 @@ public static class ReportWriter
         {
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {f.Section} | {f.Name} | {f.Value:0.##} {f.Unit} | {(f.Baseline is { } b ? $"{b:0.##} ({f.BaselineName})" : "")} | {(f.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "")} | {f.Goal} |");
+        }
+        if (results.Notes.Count > 0)
+        {
+            md.AppendLine().AppendLine("Notes:").AppendLine();
+            foreach (var note in results.Notes) md.AppendLine(CultureInfo.InvariantCulture, $"* {note}");
         }
         await File.WriteAllTextAsync(Path.Combine(directory, "latest.md"), md.ToString());
     }
