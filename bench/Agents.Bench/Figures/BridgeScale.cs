@@ -49,7 +49,11 @@ public sealed class BridgeScale(RabbitMqNode node, TestPki pki, string directory
         var fanOut = await driver.FanOutAsync(all);
         results.Add(new Figure($"one bridge, {all} agents", "one recipe fanned out to all, until the last outcome", fanOut, "s"));
         results.Add(new Figure($"one bridge, {all} agents", "fan-out rate", all / fanOut, "cmd/s", baseline.PerSecond, "broker two hops"));
-        if (driver.Failures > 0) results.Add(new Figure($"one bridge, {all} agents", "fan-out outcomes other than Success", driver.Failures, "commands"));
+        if (driver.Failures > 0)
+        {
+            results.Add(new Figure($"one bridge, {all} agents", "fan-out outcomes other than Success", driver.Failures, "commands"));
+            results.Note($"fan-out: {driver.Failures} outcomes other than Success, the first: {driver.FirstFailure}");
+        }
     }
 
     /// <summary>Resident memory once the bridge has had a few seconds to finish handshakes and presence events.</summary>

@@ -1,5 +1,6 @@
 using Agents.Bench.Pipeline;
 using Agents.Bench.Report;
+using Agents.Contracts.Commands;
 using Agents.Testing;
 using Agents.VmAgent.Tests.Support;
 
@@ -33,11 +34,21 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
             results.Add(new Figure(section, "latency p50 (light load)", p50, "ms", baseline.P50, "broker p50"));
             results.Add(new Figure(section, "latency p95 (light load)", p95, "ms", baseline.P95, "broker p95"));
             results.Add(new Figure(section, "latency p99 (light load)", p99, "ms", baseline.P99, "broker p99"));
+            // the same path with a handler that starts no process: what the bridge and TLS allow
+            driver.CommandType = CommandTypes.ResetVmSshKey;
+            var sshKeys = await driver.ThroughputAsync(agents, commands, InFlight);
+            driver.CommandType = CommandTypes.RunRecipe;
+            results.Add(new Figure(section, $"SSH key resets at saturation, no process ({InFlight} in flight)", sshKeys, "cmd/s", baseline.PerSecond, "broker two hops"));
         }
         // what limits it: the agent's own work per command, with no broker and no network
-        var alone = await AgentAlone.CommandsPerSecondAsync(Path.Combine(directory, "agent-alone"), commands, InFlight);
-        results.Add(new Figure("command pipeline, parts", $"agent executor alone: journal + no-op recipe process ({InFlight} in flight)", alone, "cmd/s", baseline.PerSecond, "broker two hops"));
+        var recipes = await AgentAlone.RecipesPerSecondAsync(Path.Combine(directory, "agent-alone"), commands, InFlight);
+        results.Add(new Figure("command pipeline, parts", $"agent executor alone: journal + no-op recipe process ({InFlight} in flight)", recipes, "cmd/s", baseline.PerSecond, "broker two hops"));
+        var keys = await AgentAlone.SshKeyResetsPerSecondAsync(Path.Combine(directory, "agent-alone"), commands, InFlight);
+        results.Add(new Figure("command pipeline, parts", $"agent executor alone: journal + SSH key file, no process ({InFlight} in flight)", keys, "cmd/s", baseline.PerSecond, "broker two hops"));
         if (driver.Failures > 0)
+        {
             results.Add(new Figure("command pipeline", "outcomes other than Success", driver.Failures, "commands"));
+            results.Note($"command pipeline: {driver.Failures} outcomes other than Success, the first: {driver.FirstFailure}");
+        }
     }
 }

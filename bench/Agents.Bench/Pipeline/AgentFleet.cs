@@ -29,9 +29,9 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort) : 
     private readonly string _recipes = WriteRecipe(directory);
     private readonly AgentPolicy _policy = Policy;
 
-    /// <summary>The agents' local policy: the no-op recipe by its sha256, nothing else.</summary>
-    public static AgentPolicy Policy { get; } = new([Agents.VmAgent.Core.Protocol.CommandTypes.RunRecipe],
-        [new RecipePolicy(Recipe, Convert.ToHexStringLower(SHA256.HashData(RecipeBytes)))], Privileged: false);
+    /// <summary>The agents' local policy: the no-op recipe by its sha256, and SSH key resets (privileged, but in the sandbox).</summary>
+    public static AgentPolicy Policy { get; } = new([Agents.VmAgent.Core.Protocol.CommandTypes.RunRecipe, Agents.VmAgent.Core.Protocol.CommandTypes.ResetVmSshKey],
+        [new RecipePolicy(Recipe, Convert.ToHexStringLower(SHA256.HashData(RecipeBytes)))], Privileged: true);
 
     public int Count => _agents.Count;
 

@@ -8,6 +8,7 @@ using Agents.Messaging;
 using Agents.Messaging.Publishing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Newtonsoft.Json.Linq;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -54,11 +55,23 @@ public sealed class CommandDriver : IAsyncDisposable
         await _channel.BasicConsumeAsync(queue, false, consumer);
     }
 
+    /// <summary>The first outcome other than Success, with its message, for the report.</summary>
+    public string? FirstFailure { get; private set; }
+
     private static string OutcomeOf(ReadOnlySpan<byte> body)
     {
         using var json = JsonDocument.Parse(body.ToArray());
-        return json.RootElement.TryGetProperty("outcome", out var o) ? o.GetString() ?? "?" : "?";
+        var outcome = json.RootElement.TryGetProperty("outcome", out var o) ? o.GetString() ?? "?" : "?";
+        var message = json.RootElement.TryGetProperty("message", out var m) ? m.ToString() : "";
+        return outcome == "Success" ? outcome : $"{outcome}: {message}";
     }
+
+    /// <summary>RunRecipe (the no-op recipe, a process on the agent) or ResetVmSshKey (a file in the agent's sandbox).</summary>
+    public string CommandType { get; set; } = CommandTypes.RunRecipe;
+
+    private JObject Payload() => CommandType == CommandTypes.ResetVmSshKey
+        ? AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] })
+        : AgentCommand.PayloadOf(new RunRecipe { Name = AgentFleet.Recipe, TimeoutSeconds = 60 });
 
     /// <summary>One command end to end: publish (confirmed), relayed, run, outcome event received.</summary>
     public async Task<double> RunOneAsync(string vmId)
@@ -72,16 +85,20 @@ public sealed class CommandDriver : IAsyncDisposable
             MessageId = Guid.NewGuid(),
             CommandId = Guid.NewGuid(),
             JobId = job,
-            Type = CommandTypes.RunRecipe,
+            Type = CommandType,
             RouterId = BridgeProcess.RouterId,
             VmId = vmId,
             CreatedAt = DateTimeOffset.UtcNow,
             DeliveryTimeoutSeconds = 60,
             ExecutionTimeoutSeconds = 120,
-            Payload = AgentCommand.PayloadOf(new RunRecipe { Name = AgentFleet.Recipe, TimeoutSeconds = 60 }),
+            Payload = Payload(),
         });
         var outcome = await done.Task.WaitAsync(TimeSpan.FromMinutes(3));
-        if (outcome != "Success") Interlocked.Increment(ref _failures);
+        if (outcome != "Success")
+        {
+            Interlocked.Increment(ref _failures);
+            FirstFailure ??= $"{CommandType} on {vmId}: {outcome}";
+        }
         return watch.Elapsed.TotalMilliseconds;
     }
 
