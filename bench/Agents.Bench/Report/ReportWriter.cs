@@ -18,6 +18,8 @@ public static class ReportWriter
             dotnet = RuntimeInformation.FrameworkDescription,
             os = RuntimeInformation.OSDescription,
             rabbitMq = rabbitMqVersion,
+            // other work on the machine skews every figure: the load when the report was written
+            loadAverage = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null,
             measuredAt = DateTimeOffset.UtcNow,
         };
         var json = new
@@ -35,7 +37,7 @@ public static class ReportWriter
 
         var md = new StringBuilder();
         md.AppendLine("# Benchmark results").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {machine.measuredAt:yyyy-MM-dd HH:mm} UTC on {machine.cores} cores, {machine.memoryGiB} GiB, {machine.dotnet}, RabbitMQ {machine.rabbitMq}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {machine.measuredAt:yyyy-MM-dd HH:mm} UTC on {machine.cores} cores, {machine.memoryGiB} GiB, {machine.dotnet}, RabbitMQ {machine.rabbitMq}, load average {machine.loadAverage} (1, 5, 15 min) at the end.");
         md.AppendLine("Every ratio divides two numbers measured in this same run. How to read them: docs/benchmarks.md.").AppendLine();
         md.AppendLine("| section | figure | value | baseline | ratio | goal |").AppendLine("|---|---|---|---|---|---|");
         foreach (var f in results.Figures)
