@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Agents.CaAuthority.Store;
 using Agents.CaAuthority.Tests.Support;
+using Agents.Contracts;
 using Agents.Contracts.Ca;
 using Agents.Messaging.Rpc;
 using Agents.Testing;
+using RabbitMQ.Client;
 
 namespace Agents.CaAuthority.Tests;
 
@@ -87,6 +89,42 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
 
         Assert.True(await ca.TerminateAsync(TimeSpan.FromSeconds(20)), $"the CA did not stop within 20 s of SIGTERM\n{ca.Output}");
         Assert.Equal(0, ca.ExitCode);
+    }
+
+    [Fact]
+    public async Task the_scheduled_expiry_scan_alerts_once_and_a_restart_does_not_alert_again()
+    {
+        await using var connection = await _broker.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var alerts = (await channel.QueueDeclareAsync("", false, true, true)).QueueName;
+        await channel.QueueBindAsync(alerts, Topology.EventsExchange, "*.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.#");
+        string[] settings = ["--ca.framework.background.task.delay=1", "--ca.framework.cert.automatic.renewal=false"];
+        var port = FreePort.Next();
+        var ca = Start(port, settings);
+        var rpc = Client();
+        await WaitReadyAsync(ca, rpc);
+        var issued = await rpc.CallCaAsync<CertificateIssued>(new IssueCertificate { DomainNames = ["soon.example.internal"], ValidityDays = 2 });
+
+        var first = await NextAsync(channel, alerts, TimeSpan.FromSeconds(30));
+        Assert.True(first is not null, $"no expiry alert within 30 s\n{ca.Output}");
+        Assert.Equal($"agents-framework.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.{issued.SerialNumber}", first.RoutingKey);
+        Assert.True(await ca.TerminateAsync(TimeSpan.FromSeconds(20)));
+
+        var again = Start(port, settings);
+        await WaitReadyAsync(again, rpc);
+        // several scans run in these seconds, before and after the restart: none alerts again today
+        Assert.Null(await NextAsync(channel, alerts, TimeSpan.FromSeconds(5)));
+    }
+
+    private static async Task<BasicGetResult?> NextAsync(IChannel channel, string queue, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await channel.BasicGetAsync(queue, autoAck: true) is { } delivery) return delivery;
+            await Task.Delay(100);
+        }
+        return null;
     }
 
     [Fact]

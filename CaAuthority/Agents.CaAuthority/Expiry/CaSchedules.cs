@@ -26,7 +26,7 @@ public sealed class CaSchedules(IOptions<CaOptions> options, ExpiryScan scan, IL
         var delay = TimeSpan.FromSeconds(options.Value.BackgroundTaskDelaySeconds);
         await _scheduler.ScheduleJob(
             JobBuilder.Create<ExpiryScanJob>().WithIdentity(nameof(ExpiryScanJob)).Build(),
-            TriggerBuilder.Create().StartAt(DateTimeOffset.UtcNow + Min(delay, TimeSpan.FromSeconds(30)))
+            TriggerBuilder.Create().StartAt(DateTimeOffset.UtcNow + delay)
                 .WithSimpleSchedule(s => s.WithInterval(delay).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount())
                 .Build(), cancellationToken).ConfigureAwait(false);
         await _scheduler.Start(cancellationToken).ConfigureAwait(false);
@@ -36,8 +36,6 @@ public sealed class CaSchedules(IOptions<CaOptions> options, ExpiryScan scan, IL
 
     public Task StopAsync(CancellationToken cancellationToken) =>
         _scheduler?.Shutdown(waitForJobsToComplete: false, cancellationToken) ?? Task.CompletedTask;
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private sealed class SingleJobFactory(IJob job) : IJobFactory
     {
