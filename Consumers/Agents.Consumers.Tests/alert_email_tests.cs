@@ -39,6 +39,8 @@ public sealed class alert_email_tests(BrokerFixture broker)
         Assert.Contains("What to do:", mail.Body, StringComparison.Ordinal);
         Assert.Contains("Attach the agent ISO", mail.Body, StringComparison.Ordinal);
         Assert.Contains($"virtualmachineid={vm}", mail.Body, StringComparison.Ordinal);
+        // an ASCII alert stays readable in the stored message: a grep for the VM finds it
+        Assert.Contains($"Resource:   VirtualMachine {vm}", smtp.Raw(mail), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,8 +116,8 @@ public sealed class alert_email_tests(BrokerFixture broker)
         {
             MessageId = Guid.NewGuid(), AlertType = EventTypes.AlertRouterHealth, Severity = AlertSeverity.Critical, State = state,
             GroupKey = $"router-health/{router}/dns", ResourceType = ResourceTypes.DomainRouter, ResourceUuid = router,
-            Subject = state == AlertState.Firing ? $"Router {router}: health check dns failed" : $"Router {router}: health check dns passes again",
-            Body = state == AlertState.Firing ? "The basic health check 'dns' failed: dnsmasq not running" : "The health check 'dns' passes again",
+            Subject = state == AlertState.Firing ? $"Router {router}: health check dns failed" : $"Router {router}: health check dns passes again ✓",
+            Body = state == AlertState.Firing ? "The basic health check 'dns' failed: dnsmasq not running (résolution échouée)" : "The health check 'dns' passes again",
             RaisedAt = DateTimeOffset.UtcNow,
         };
         await events.PublishAsync(Health(AlertState.Firing).ToEvent());
@@ -127,7 +129,8 @@ public sealed class alert_email_tests(BrokerFixture broker)
         Assert.Equal(2, mails.Count);
         Assert.StartsWith("[CloudStack] [FIRING:Critical] Router", mails[0].Subject, StringComparison.Ordinal);
         Assert.Contains($"getRouterHealthCheckResults routerid={router}", mails[0].Body, StringComparison.Ordinal);
-        Assert.Equal($"[CloudStack] [RESOLVED] Router {router}: health check dns passes again", mails.Single(m => m.Subject.Contains("RESOLVED", StringComparison.Ordinal)).Subject);
+        Assert.Contains("dnsmasq not running (résolution échouée)", mails[0].Body, StringComparison.Ordinal);
+        Assert.Equal($"[CloudStack] [RESOLVED] Router {router}: health check dns passes again ✓", mails.Single(m => m.Subject.Contains("RESOLVED", StringComparison.Ordinal)).Subject);
     }
 
     [Fact]

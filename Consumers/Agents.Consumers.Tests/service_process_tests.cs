@@ -11,6 +11,8 @@ public sealed class service_process_tests(BrokerFixture broker)
     [InlineData("--Consumers:AlertQueue=alerts", "Consumers:AlertQueue 'alerts' must start with 'consumers.'")]
     [InlineData("--Smtp:UserName=mailer", "Smtp:Password is required when Smtp:UserName is set")]
     [InlineData("--RabbitMq:Uri=http://nowhere", "RabbitMq:Uri must be an absolute amqp:// or amqps:// URI")]
+    [InlineData("--Alerts:Rules:0:MinSeverity=Loud", "Alerts:Rules:0:MinSeverity 'Loud' is not Info, Warning or Critical")]
+    [InlineData("--Alerts:GroupWaitSeconds=soon", "'soon' at 'Alerts:GroupWaitSeconds'")]
     public async Task a_wrong_setting_stops_the_service_with_a_message_naming_it(string flag, string message)
     {
         await using var consumers = ConsumersProcess.Start(broker.AmqpUri("consumers"), FreePort.Next(), [flag]);

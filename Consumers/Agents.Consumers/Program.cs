@@ -8,19 +8,24 @@ using Microsoft.Extensions.Options;
 if (args.Length > 0 && args[0] == AuditExportCommand.Name)
     return await AuditExportCommand.RunAsync(args[1..], Console.Out, Console.Error);
 
-// settings: appsettings.json beside the dll, then environment variables (Smtp__Host), then --Smtp:Host=... flags
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.AddAgentsSerilog(builder.Configuration, "consumers");
-builder.Services.AddAgentsConsumers(builder.Configuration);
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
-
 try
 {
+    // settings: appsettings.json beside the dll, then environment variables (Smtp__Host), then --Smtp:Host=... flags
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Logging.AddAgentsSerilog(builder.Configuration, "consumers");
+    builder.Services.AddAgentsConsumers(builder.Configuration);
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
     await builder.Build().RunAsync();
     return 0;
 }
 catch (OptionsValidationException e)
 {
     await Console.Error.WriteLineAsync($"consumers: invalid settings: {string.Join("; ", e.Failures)}");
+    return 2;
+}
+catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    // a value of the wrong type (--Alerts:GroupWaitSeconds=soon): the binder's message names the setting
+    await Console.Error.WriteLineAsync($"consumers: invalid settings: {e.Message}");
     return 2;
 }

@@ -62,6 +62,9 @@ public sealed class AlertOptions : IValidatableObject
             foreach (var c in rule.Categories)
                 if (c is not (EventCategory.ActionEvent or EventCategory.AlertEvent or EventCategory.ResourceStateEvent or EventCategory.AsyncJobEvent))
                     yield return new ValidationResult($"{at}:Categories '{c}' is not ActionEvent, AlertEvent, ResourceStateEvent or AsyncJobEvent", ["Rules"]);
+            foreach (var (name, value) in new[] { (nameof(rule.MinSeverity), rule.MinSeverity), (nameof(rule.Severity), rule.Severity) })
+                if (AlertRule.ParseSeverity(value) is null)
+                    yield return new ValidationResult($"{at}:{name} '{value}' is not Info, Warning or Critical", ["Rules"]);
             foreach (var word in rule.EventTypes.Concat(rule.ResourceTypes))
                 if (!RoutingPattern.IsValid(RoutingPattern.Word(word)) || word.Contains('*', StringComparison.Ordinal) || word.Contains('#', StringComparison.Ordinal))
                     yield return new ValidationResult($"{at}: '{word}' is not an event or resource type", ["Rules"]);
@@ -81,10 +84,17 @@ public sealed class AlertRule
     public List<string> EventTypes { get; set; } = [];
     public List<string> ResourceTypes { get; set; } = [];
     public List<string> Recipients { get; set; } = [];
-    /// <summary>Alerts below this severity are not mailed by this rule.</summary>
-    public AlertSeverity MinSeverity { get; set; } = AlertSeverity.Info;
+    /// <summary>Alerts below this severity (Info, Warning, Critical) are not mailed by this rule.</summary>
+    public string MinSeverity { get; set; } = nameof(AlertSeverity.Info);
     /// <summary>The severity of events that carry none (everything but AlertEvents).</summary>
-    public AlertSeverity Severity { get; set; } = AlertSeverity.Warning;
+    public string Severity { get; set; } = nameof(AlertSeverity.Warning);
+
+    // strings, checked by AlertOptions.Validate: the binder would silently drop a rule whose enum does not parse
+    internal AlertSeverity MinSeverityLevel => ParseSeverity(MinSeverity) ?? AlertSeverity.Info;
+    internal AlertSeverity SeverityLevel => ParseSeverity(Severity) ?? AlertSeverity.Warning;
+
+    internal static AlertSeverity? ParseSeverity(string? value) =>
+        Enum.TryParse<AlertSeverity>(value, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(value, out _) ? s : null;
 
     /// <summary>The bindings on cloudstack-events that bring this rule every event it may match.</summary>
     public IEnumerable<string> Bindings()

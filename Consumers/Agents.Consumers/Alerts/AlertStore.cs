@@ -147,8 +147,8 @@ public sealed class AlertStore : IDisposable
 
     private static void Fire(SqliteTransaction tx, AlertRule rule, AlertSignal s, AlertGroup? group, AlertOptions options, DateTimeOffset now)
     {
-        var severity = s.Severity ?? rule.Severity;
-        if (severity < rule.MinSeverity) return;
+        var severity = s.Severity ?? rule.SeverityLevel;
+        if (severity < rule.MinSeverityLevel) return;
         if (group is null || group.State == AlertState.Resolved)
         {
             using var upsert = Command(tx, """

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Mail;
+using System.Net.Mime;
 using System.Text;
 using Microsoft.Extensions.Options;
 
@@ -24,13 +25,16 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> smtp, IOptions<AlertOpt
             UseDefaultCredentials = false,
         };
         if (!string.IsNullOrEmpty(o.UserName)) client.Credentials = new NetworkCredential(o.UserName, o.Password);
+        // plain ASCII stays plain in the .eml (a grep for a VM id finds it); anything else is UTF-8
+        var asciiBody = Ascii.IsValid(mail.Body) && mail.Body.Split('\n').All(line => line.Length < 990);
         using var message = new MailMessage
         {
             From = new MailAddress(alerts.Value.From),
             Subject = mail.Subject,
             Body = mail.Body,
-            BodyEncoding = Encoding.UTF8,
-            SubjectEncoding = Encoding.UTF8,
+            SubjectEncoding = Ascii.IsValid(mail.Subject) ? null : Encoding.UTF8,
+            BodyEncoding = asciiBody ? Encoding.ASCII : Encoding.UTF8,
+            BodyTransferEncoding = asciiBody ? TransferEncoding.SevenBit : TransferEncoding.QuotedPrintable,
             IsBodyHtml = false,
         };
         foreach (var to in mail.Recipients) message.To.Add(to);
