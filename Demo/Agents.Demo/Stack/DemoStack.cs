@@ -125,7 +125,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
     public async Task<string> EnrollmentTokenAsync(params (string Key, string Value)[] target)
     {
         var created = await Api.CallAsync("createAgentEnrollmentToken", target);
-        return ApiClient.Text(created["agentenrollmenttoken"]?["token"] ?? created["token"]);
+        return ApiClient.Text(created["enrollmenttoken"]?["token"] ?? created["agentenrollmenttoken"]?["token"] ?? created["token"]);
     }
 
     public string AmqpUri(string user) => Broker.AmqpUri(user);

@@ -65,6 +65,8 @@ public static class ServiceCommands
             ["Bridge__ListenPort"] = layout.BridgePort.ToString(CultureInfo.InvariantCulture),
             ["Bridge__DataDirectory"] = layout.DataDirectory("bridge"),
             ["Bridge__SandboxRoot"] = layout.SandboxRoot("router"),
+            // new agents enroll over TLS without a client certificate (the listener lets such a connection only enroll)
+            ["Bridge__AuthStrictness"] = "false",
             ["Bridge__CrlUrl"] = layout.CaUrl + "/ca/crl",
             ["AGENTS_BRIDGE_TOKEN"] = enrollmentToken,
         });

@@ -2,6 +2,13 @@
 # Built-in recipe: upgrade installed packages (e.g. after an openssl CVE) with the VM's package manager.
 # Parameters (environment): RECIPE_packages = space-separated package names to upgrade; empty = everything.
 set -eu
+if [ -n "${AGENT_SANDBOX_ROOT:-}" ]; then
+    # a sandboxed agent (demo, tests) acts on a pretend VM: record the intent, touch nothing outside the sandbox
+    mkdir -p "$AGENT_SANDBOX_ROOT/var/log"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) would upgrade packages: ${RECIPE_packages:-everything}" >> "$AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
+    echo "package upgrade (sandbox): recorded in $AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
+    exit 0
+fi
 if command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
