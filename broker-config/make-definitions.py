@@ -74,6 +74,9 @@ def main():
              "apply-to": "queues", "priority": 10,
              "definition": {"delivery-limit": 10, "dead-letter-exchange": "agents.dead",
                             "dead-letter-strategy": "at-least-once", "overflow": "reject-publish"}},
+            # a router's own event queues (revocations): classic, self-expiring; what cannot be read is parked, not dropped
+            {"vhost": V, "name": "agents-router-events", "pattern": r"^agents\.router\.[^.]+\..+$", "apply-to": "queues",
+             "priority": 10, "definition": {"dead-letter-exchange": "agents.dead"}},
             {"vhost": V, "name": "agents-parked", "pattern": r"^agents\.(dead|unroutable)$", "apply-to": "queues",
              "priority": 10, "definition": {"max-length": 1000000, "overflow": "reject-publish"}},
         ],

@@ -34,9 +34,9 @@ public sealed class CsrValidationTests(CaFixture ca) : IDisposable
         var victim = "urn:cloudstack:vm:" + Guid.NewGuid();
         var mine = "urn:cloudstack:vm:" + Guid.NewGuid();
         var csr = await _openssl.CsrAsync("ec", "/CN=impostor", $"subjectAltName=URI:{victim},DNS:vm.example.internal");
-        var token = await ca.Client().CallCaAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = mine, RouterId = "r1" });
+        var token = await ca.Client().CallCaAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = mine, RouterId = CaFixture.BridgeRouterId });
 
-        var enrolled = await ca.Client("bridge-f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b").CallCaAsync<CertificateIssued>(
+        var enrolled = await ca.Client(CaFixture.BridgeUser).CallCaAsync<CertificateIssued>(
             new EnrollHolder { Token = token.Token, Csr = csr });
 
         using var leaf = X509Certificate2.CreateFromPem(enrolled.Certificate);

@@ -12,13 +12,13 @@ namespace Agents.CaAuthority.Tests;
 [Collection(CaCollection.Name)]
 public sealed class EnrollmentTokenTests(CaFixture ca)
 {
-    private const string Bridge = "bridge-f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b";
+    private const string Bridge = CaFixture.BridgeUser;
 
     [Fact]
     public async Task a_token_enrolls_its_holder_once_and_a_second_use_is_refused()
     {
         var holder = "urn:cloudstack:vm:" + Guid.NewGuid();
-        var token = await ca.Client().CallCaAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = holder, RouterId = "r-7" });
+        var token = await ca.Client().CallCaAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = holder, RouterId = CaFixture.BridgeRouterId });
         var bridge = ca.Client(Bridge);
 
         var issued = await bridge.CallCaAsync<CertificateIssued>(new EnrollHolder { Token = token.Token, Csr = Csr() });
@@ -27,7 +27,7 @@ public sealed class EnrollmentTokenTests(CaFixture ca)
 
         using var leaf = X509Certificate2.CreateFromPem(issued.Certificate);
         Assert.Equal(holder, HolderIdentity.FromCertificate(leaf)?.Uri);
-        Assert.Equal("r-7", (await ca.Store.FindAsync(issued.SerialNumber))!.RouterId);
+        Assert.Equal(CaFixture.BridgeRouterId, (await ca.Store.FindAsync(issued.SerialNumber))!.RouterId);
         Assert.Contains("already used", again.Message, StringComparison.Ordinal);
         Assert.Equal(holder, (await ca.Client().CallCaAsync<HolderCertificate>(new GetHolderCertificate { Holder = holder })).Holder);
     }

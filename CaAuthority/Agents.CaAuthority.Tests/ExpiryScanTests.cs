@@ -82,7 +82,7 @@ public sealed class ExpiryScanTests(CaFixture ca)
         await using var watch = await Watch.StartAsync(ca, routerId);
         var holder = $"urn:cloudstack:router:{routerId}";
         var token = await ca.Client().CallCaAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = holder });
-        var enrolled = await ca.Client("bridge-f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b").CallCaAsync<CertificateIssued>(
+        var enrolled = await ca.Client(CaFixture.BridgeUser).CallCaAsync<CertificateIssued>(
             new EnrollHolder { Token = token.Token, Csr = EnrollmentTokenTests.Csr() });
         var now = DateTimeOffset.UtcNow;
 

@@ -13,7 +13,7 @@ namespace Agents.CaAuthority.Tests;
 [Collection(CaCollection.Name)]
 public sealed class RpcTests(CaFixture ca)
 {
-    private const string Bridge = "bridge-f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b";
+    private const string Bridge = CaFixture.BridgeUser;
 
     [Fact]
     public async Task list_ca_providers_names_the_root_provider()
@@ -29,7 +29,8 @@ public sealed class RpcTests(CaFixture ca)
     [Fact]
     public async Task a_holder_renews_with_its_current_certificate_and_the_old_one_is_superseded()
     {
-        var holder = "urn:cloudstack:router:" + Guid.NewGuid();
+        // the router renews itself through its own broker user
+        var holder = "urn:cloudstack:router:" + CaFixture.BridgeRouterId;
         var token = await ca.Client().CallCaAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = holder });
         var bridge = ca.Client(Bridge);
         var first = await bridge.CallCaAsync<CertificateIssued>(new EnrollHolder { Token = token.Token, Csr = EnrollmentTokenTests.Csr() });
@@ -64,7 +65,7 @@ public sealed class RpcTests(CaFixture ca)
     [Fact]
     public async Task provision_certificate_sends_a_rekey_command_to_the_holders_router()
     {
-        var routerId = Guid.NewGuid().ToString();
+        var routerId = CaFixture.BridgeRouterId;
         var vmId = Guid.NewGuid().ToString();
         await using var connection = await ca.Broker.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();

@@ -27,7 +27,7 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddOptions<CaOptions>()
             .Bind(configuration.GetSection(CaOptions.Section))
             // CloudStack's names (ca.framework.*, ca.plugin.root.*) are top-level keys
-            .Configure(o => configuration.Bind(o))
+            .Configure(o => CloudStackSettings.Bind(configuration, o))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRabbitMqMessaging(configuration);
@@ -42,6 +42,7 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddSingleton<ICaProvider, RootCaProvider>();
         services.AddSingleton<CertificateProvisioner>();
         services.AddSingleton<ExpiryScan>();
+        services.AddSingleton<CallerPolicy>();
 
         // order matters: the CA is loaded and its CRL signed before any request is taken
         services.AddHostedService<CaStartup>();

@@ -1,4 +1,5 @@
 using Agents.CaAuthority.Options;
+using Agents.CaAuthority.Providers;
 using Agents.Messaging;
 using Agents.Messaging.Logging;
 using Microsoft.AspNetCore.Builder;
@@ -30,6 +31,8 @@ public static class CaHost
         // process with a message naming it (OptionsValidationException), not a stack trace
         _ = app.Services.GetRequiredService<IOptions<CaOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+        // the root CA too: a missing or wrong passphrase is a setup error, reported the same way
+        _ = app.Services.GetRequiredService<RootCaKeys>();
         app.MapCaEndpoints();
         return app;
     }

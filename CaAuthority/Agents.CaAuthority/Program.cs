@@ -12,3 +12,8 @@ catch (OptionsValidationException e)
     await Console.Error.WriteLineAsync($"ca: invalid settings: {string.Join("; ", e.Failures)}");
     return 2;
 }
+catch (CaSetupException e)
+{
+    await Console.Error.WriteLineAsync($"ca: cannot start: {e.Message}");
+    return 2;
+}

@@ -123,7 +123,7 @@ public sealed class alert_email_tests(BrokerFixture broker)
         await events.PublishAsync(Health(AlertState.Resolved).ToEvent());
         await Eventually.TrueAsync(async () => (await smtp.MailsAsync()).Count >= 2, "the resolved e-mail");
 
-        var mails = (await smtp.MailsAsync()).OrderBy(m => m.File, StringComparer.Ordinal).ToList();
+        var mails = (await smtp.MailsAsync()).ToList();
         Assert.Equal(2, mails.Count);
         Assert.StartsWith("[CloudStack] [FIRING:Critical] Router", mails[0].Subject, StringComparison.Ordinal);
         Assert.Contains($"getRouterHealthCheckResults routerid={router}", mails[0].Body, StringComparison.Ordinal);
@@ -159,11 +159,60 @@ public sealed class alert_email_tests(BrokerFixture broker)
         await events.PublishAsync(Presence("Unresponsive", "Up").ToEvent());
         await Eventually.TrueAsync(async () => (await smtp.MailsAsync()).Count >= 2, "the agent-back e-mail");
 
-        var mails = (await smtp.MailsAsync()).OrderBy(m => m.File, StringComparer.Ordinal).ToList();
+        var mails = (await smtp.MailsAsync()).ToList();
         Assert.All(mails, m => Assert.Equal(["vm-owners@example.org"], m.To));
         var down = mails.Single(m => m.Subject.Contains("FIRING", StringComparison.Ordinal));
         Assert.Equal($"[CloudStack] [FIRING:Critical] VirtualMachine {vm} is Unresponsive", down.Subject);
         Assert.Contains("attach the agent ISO", down.Body, StringComparison.Ordinal);
         Assert.Equal($"[CloudStack] [RESOLVED] VirtualMachine {vm} is Up", mails.Single(m => m.Subject.Contains("RESOLVED", StringComparison.Ordinal)).Subject);
+    }
+
+    [Fact]
+    public async Task a_group_still_firing_is_mailed_again_after_the_repeat_interval()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var consumers = ConsumersProcess.Start(broker.AmqpUri("consumers"), smtp.Port,
+            ["--Alerts:GroupWaitSeconds=0", "--Alerts:RepeatIntervalSeconds=3"]);
+        await consumers.WaitUntilBoundAsync();
+        await using var events = new Events(broker, "ca");
+
+        var holder = $"urn:cloudstack:router:{Guid.NewGuid()}";
+        await events.PublishAsync(Events.CertificateExpiring("4E4E4E", holder).ToEvent());
+        await Eventually.TrueAsync(async () => (await smtp.MailsAsync()).Count >= 2, "the first e-mail and its repeat");
+        await events.PublishAsync(Events.CertificateExpiring("4E4E4E", holder, AlertState.Resolved).ToEvent());
+        await Eventually.TrueAsync(async () => (await smtp.MailsAsync()).Any(m => m.Subject.Contains("[RESOLVED]", StringComparison.Ordinal)), "the resolved e-mail");
+
+        var subjects = (await smtp.MailsAsync()).Select(m => m.Subject).ToList();
+        Assert.StartsWith("[CloudStack] [FIRING:Warning] Certificate 4E4E4E", subjects[0], StringComparison.Ordinal);
+        Assert.StartsWith("[CloudStack] [FIRING:Warning, still] Certificate 4E4E4E", subjects[1], StringComparison.Ordinal);
+        Assert.Equal($"[CloudStack] [RESOLVED] Certificate of {holder} renewed", subjects[^1]);
+        Assert.Single(subjects, s => s.Contains("[RESOLVED]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task a_body_that_is_not_json_is_parked_in_the_error_queue_and_the_next_alert_still_goes_out()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var consumers = ConsumersProcess.Start(broker.AmqpUri("consumers"), smtp.Port, ["--Alerts:GroupWaitSeconds=0"]);
+        await consumers.WaitUntilBoundAsync();
+
+        const string publish = """
+            import pika, sys
+            c = pika.BlockingConnection(pika.URLParameters(sys.argv[1])); ch = c.channel(); ch.confirm_delivery()
+            ch.basic_publish('cloudstack-events', 'someone.AlertEvent.ALERT-BROKEN.VirtualMachine.x', b'this is not json', pika.BasicProperties(delivery_mode=2))
+            c.close()
+            """;
+        var result = await ProcessRunner.RunAsync("/usr/bin/python3", ["-c", publish, broker.AmqpUri("admin")]);
+        Assert.True(result.ExitCode == 0, result.Output);
+        await Eventually.TrueAsync(async () =>
+        {
+            try { return await broker.MessagesInAsync(consumers.AlertQueue + "_error") == 1; }
+            catch (InvalidOperationException) { return false; } // not declared yet
+        }, "the bad body in the error queue");
+
+        await using var events = new Events(broker, "ca");
+        await events.PublishAsync(Events.CertificateExpiring("600D", "urn:cloudstack:vm:after-poison").ToEvent());
+        await Eventually.TrueAsync(async () => (await smtp.MailsAsync()).Count == 1, "the next alert's e-mail");
+        Assert.Contains("600D", Assert.Single(await smtp.MailsAsync()).Subject, StringComparison.Ordinal);
     }
 }

@@ -27,6 +27,14 @@ public sealed class RabbitMqOptions
     [Range(1, 300)]
     public int MaxReconnectDelaySeconds { get; set; } = 15;
 
+    /// <summary>The broker user named in <see cref="Uri"/>; null when it names none (e.g. EXTERNAL authentication).</summary>
+    public string? UserName()
+    {
+        if (!System.Uri.TryCreate(Uri, UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0) return null;
+        var user = System.Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
+        return user.Length > 0 ? user : null;
+    }
+
     /// <summary>The URI with its password masked, for logs.</summary>
     public string RedactedUri()
     {

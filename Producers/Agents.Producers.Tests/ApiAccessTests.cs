@@ -125,6 +125,40 @@ public sealed class ApiAccessTests(World world)
         Assert.Equal(jobsBefore, (await world.Admin.OkAsync("listAsyncJobs")).Value<int>("count"));
         var own = await alice.OkAsync("listVirtualMachines");
         Assert.All(own["virtualmachine"]!, vm => Assert.Equal("alice", vm.Value<string>("account")));
-        Assert.Equal(World.AgentCount / 2 + 1, own.Value<int>("count"));
+        Assert.Equal(World.AgentCount / 2 + 2, own.Value<int>("count"));
+    }
+
+    [Fact]
+    public async Task a_user_sees_and_cancels_only_its_own_jobs()
+    {
+        var aliceKeys = (await world.Admin.OkAsync("registerUserKeys", ("account", "alice")))["userkeys"]!;
+        var bobKeys = (await world.Admin.OkAsync("registerUserKeys", ("account", "bob")))["userkeys"]!;
+        var alice = world.Client(aliceKeys.Value<string>("apikey")!, aliceKeys.Value<string>("secretkey")!);
+        var bob = world.Client(bobKeys.Value<string>("apikey")!, bobKeys.Value<string>("secretkey")!);
+        var started = await alice.OkAsync("runAgentRecipe", ("virtualmachineid", World.VmId(16)), ("name", World.Recipe),
+            ("sha256", World.RecipeSha256), ("script", World.RecipeBase64));
+        var jobId = started.Value<string>("jobid")!;
+
+        var (status, _) = await bob.CallAsync("queryAsyncJobResult", ("jobid", jobId));
+        Assert.Equal(431, (int)status);
+        (status, _) = await bob.CallAsync("cancelAsyncJob", ("jobid", jobId));
+        Assert.Equal(431, (int)status);
+        Assert.DoesNotContain((await bob.OkAsync("listAsyncJobs"))["asyncjobs"] ?? new Newtonsoft.Json.Linq.JArray(), j => j.Value<string>("jobid") == jobId);
+
+        var done = await alice.WaitForJobAsync(jobId);
+        Assert.Equal(1, done.Value<int>("jobstatus"));
+    }
+
+    [Fact]
+    public async Task a_signed_post_with_a_form_body_is_accepted()
+    {
+        (string, string)[] parameters = [("command", "listVirtualMachines"), ("response", "json"), ("apiKey", world.AdminApiKey), ("id", World.VmId(0))];
+        using var form = new FormUrlEncodedContent(parameters.Append(("signature", ApiClient.Sign(parameters, world.AdminSecretKey)))
+            .Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2)));
+
+        using var response = await world.Http.PostAsync("/client/api", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(World.VmId(0), await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

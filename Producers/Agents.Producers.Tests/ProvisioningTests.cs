@@ -42,7 +42,10 @@ public sealed class ProvisioningTests(World world)
         Assert.Contains(carried, m => m.Exchange == Topology.CommandsExchange && m.CorrelationId == jobId && m.Type == "ResetVmPassword");
         Assert.DoesNotContain(carried, m => m.Body.Contains(password, StringComparison.Ordinal));
         await Task.Delay(500); // let the last log lines reach the files
-        Assert.DoesNotContain(password, world.AllLogs(), StringComparison.Ordinal);
+        var logs = world.AllLogs();
+        Assert.Contains(jobId, logs, StringComparison.Ordinal); // the logs were read, and they do name the job
+        Assert.True(Directory.EnumerateFiles(world.LogDirectory, "*.log.json").Count() >= 2, "the API and the bridge write JSON logs");
+        Assert.DoesNotContain(password, logs, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,6 +122,27 @@ public sealed class ProvisioningTests(World world)
             && m.RoutingKey.EndsWith(World.GhostVm, StringComparison.Ordinal)).Select(m => JObject.Parse(m.Body)).Single();
         Assert.Contains("seems to have no agent", alert.Value<string>("subject"), StringComparison.Ordinal);
         Assert.Contains("ISO", alert.Value<string>("body"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_command_for_a_router_no_bridge_serves_is_retried_then_fails_instead_of_waiting_forever()
+    {
+        var alice = await UserAsync("alice");
+        var started = await alice.OkAsync("resetSSHKeyForVirtualMachine", ("id", World.StrayVm), ("keypair", await AliceKeyAsync(alice)));
+        var done = await alice.WaitForJobAsync(started.Value<string>("jobid")!);
+
+        Assert.Equal(2, done.Value<int>("jobstatus"));
+        var error = done["jobresult"]!.Value<string>("errortext")!;
+        Assert.Contains("no bridge serves router " + World.UnservedRouter, error, StringComparison.Ordinal);
+        Assert.Contains("after 3 attempt(s)", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> AliceKeyAsync(ApiClient alice)
+    {
+        var name = "alice-" + Guid.NewGuid().ToString("N")[..8];
+        await alice.OkAsync("registerSSHKeyPair", ("name", name),
+            ("publickey", "ssh-ed25519 " + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(51)) + " alice@example.org"));
+        return name;
     }
 
     [Fact]

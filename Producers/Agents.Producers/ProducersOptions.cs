@@ -19,6 +19,9 @@ public sealed class ProducersOptions : IValidatableObject
     [Required]
     public string MasterKey { get; set; } = "";
 
+    /// <summary>The consumers service's audit log (Consumers:AuditDatabasePath), read by listEvents; unset, listEvents answers 534.</summary>
+    public string? AuditDatabasePath { get; set; }
+
     public BootstrapOptions Bootstrap { get; set; } = new();
 
     public ProvisioningOptions Provisioning { get; set; } = new();

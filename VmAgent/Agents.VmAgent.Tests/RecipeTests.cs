@@ -126,8 +126,8 @@ public sealed class RecipeTests : IDisposable
         var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe(name), default);
 
         Assert.True(result.Outcome == AgentOutcome.Success, result.Message + result.Stderr);
-        Assert.Contains("(sandbox)", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("would ", await File.ReadAllTextAsync(Path.Combine(_fx.Sandbox.Root, "var", "log", "agent-recipes.log")), StringComparison.Ordinal);
+        Assert.StartsWith("sandbox: would ", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(name, await File.ReadAllTextAsync(Path.Combine(_fx.Sandbox.Root, "var", "log", "agent-recipes.log")), StringComparison.Ordinal);
     }
 
     private static bool IsAlive(int pid)

@@ -1,23 +1,76 @@
 using Agents.Bench.Figures;
 using Agents.Bench.Report;
 using Agents.Testing;
+using Agents.VmAgent.Tests.Support;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");
+// --only pipeline,scale,ca,footprint: a subset (the broker baseline always runs: every ratio needs it)
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
 var outDir = Path.Combine(RepositoryPaths.Root, "bench", "results");
 var results = new Results();
+var work = Directory.CreateTempSubdirectory("agents-bench-").FullName;
 
-Console.WriteLine("starting a private RabbitMQ node");
-await using var node = new RabbitMqNode(new RabbitMqNodeOptions());
-await node.StartAsync();
-var version = (await node.CtlAsync("version")).Trim();
+try
+{
+    Console.WriteLine("starting a private RabbitMQ node");
+    await using var node = new RabbitMqNode(new RabbitMqNodeOptions());
+    await node.StartAsync();
+    var version = (await node.CtlAsync("version")).Trim();
+    using var pki = new TestPki("Bench Root CA");
+    results.Note(quick ? "--quick: small counts (CI); the full suite is ./run bench" : "full suite");
 
-Console.WriteLine("broker baseline (raw RabbitMQ.Client, two hops, confirms, quorum queues)");
-var baseline = await new BrokerBaseline(node.AmqpUri()).RunAsync(messages: quick ? 2000 : 10_000, lightLoadSamples: quick ? 100 : 300);
-results.Add(new Figure("broker baseline", "two hops at saturation", baseline.PerSecond, "msg/s"));
-results.Add(new Figure("broker baseline", "latency p50 (light load)", baseline.P50, "ms"));
-results.Add(new Figure("broker baseline", "latency p95 (light load)", baseline.P95, "ms"));
-results.Add(new Figure("broker baseline", "latency p99 (light load)", baseline.P99, "ms"));
+    Console.WriteLine("broker baseline (raw RabbitMQ.Client, two hops, confirms, quorum queues)");
+    var baseline = await new BrokerBaseline(node.AmqpUri()).RunAsync(messages: quick ? 2000 : 10_000, lightLoadSamples: quick ? 100 : 300);
+    results.Add(new Figure("broker baseline", $"two hops at saturation ({CommandPipeline.InFlight} in flight)", baseline.PerSecond, "msg/s"));
+    results.Add(new Figure("broker baseline", "latency p50 (light load)", baseline.P50, "ms"));
+    results.Add(new Figure("broker baseline", "latency p95 (light load)", baseline.P95, "ms"));
+    results.Add(new Figure("broker baseline", "latency p99 (light load)", baseline.P99, "ms"));
 
-await ReportWriter.WriteAsync(results, outDir, version);
-Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
+    await SectionAsync("pipeline", "command pipeline (agents.commands -> bridge process -> mutual TLS -> agent -> cloudstack-events)", () =>
+        new CommandPipeline(node, pki, work, baseline).RunAsync(results,
+            agentCounts: quick ? [1, 100] : [1, 100, 1000], commands: quick ? 300 : 1000, samples: quick ? 50 : 200));
+
+    await SectionAsync("scale", "scale of one bridge (idle agents over mutual TLS, memory per connection, fan-out)", () =>
+        new BridgeScale(node, pki, work, baseline).RunAsync(results, ScaleCounts(quick ? [100, 1000] : [1000, 10_000]),
+            idleWindow: TimeSpan.FromSeconds(quick ? 5 : 15)));
+
+    await SectionAsync("ca", "CA (certificates from P-256 CSRs; raw .NET signing in the same run)", () =>
+        new CaIssuance(node.AmqpUri(), work).RunAsync(results, certificates: quick ? 500 : 3000, inFlight: 8));
+
+    await SectionAsync("footprint", "agent footprint (the published single-file agent, connected and idle)", () =>
+        new AgentFootprint(node, pki, work).RunAsync(results, idleWindow: TimeSpan.FromSeconds(quick ? 15 : 60)));
+
+    await ReportWriter.WriteAsync(results, outDir, version);
+    Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
+}
+finally
+{
+    try { Directory.Delete(work, recursive: true); }
+    catch (IOException) { }
+}
+
+// a benchmark reports: a section that fails is written down as not measured, and the others still run
+async Task SectionAsync(string name, string title, Func<Task> run)
+{
+    if (only is not null && !only.Contains(name)) return;
+    Console.WriteLine(title);
+    try { await run(); }
+    catch (Exception e) when (e is not OutOfMemoryException)
+    {
+        Console.WriteLine($"  {name} failed: {e}");
+        results.Note($"{name}: not measured ({e.GetType().Name}: {e.Message.Split('\n')[0]})");
+    }
+}
+
+// each agent is one socket here and one in the bridge: stay under this process's open-file limit
+int[] ScaleCounts(int[] wanted)
+{
+    var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+    var soft = line?["Max open files".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+    var limit = long.TryParse(soft, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
+    if (wanted.Max() + 2000 <= limit) return wanted;
+    var capped = wanted.Select(c => (int)Math.Min(c, Math.Max(100, limit - 2000))).Distinct().ToArray();
+    results.Note($"open-file limit {limit} (ulimit -n): scale capped at {capped.Max()} agents instead of {wanted.Max()}");
+    return capped;
+}

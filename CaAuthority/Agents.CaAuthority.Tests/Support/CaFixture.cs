@@ -1,10 +1,8 @@
 using Agents.CaAuthority.Store;
-using Agents.Messaging;
 using Agents.Messaging.Rpc;
 using Agents.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.CaAuthority.Tests.Support;
 
@@ -22,6 +20,10 @@ public sealed class CaCollection : ICollectionFixture<CaFixture>
 public sealed class CaFixture : IAsyncLifetime
 {
     public const string PassphraseVariable = "AGENTS_CA_TEST_PASSPHRASE";
+
+    /// <summary>The router of broker-config's one bridge user, and that user.</summary>
+    public const string BridgeRouterId = "f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b";
+    public const string BridgeUser = "bridge-" + BridgeRouterId;
 
     public BrokerFixture Broker { get; } = new();
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "agents-ca-test-" + Guid.NewGuid().ToString("N")[..8]);
@@ -54,15 +56,7 @@ public sealed class CaFixture : IAsyncLifetime
     ];
 
     /// <summary>An RPC client connected as one of broker-config's users (producers: the API; a bridge user: enrollment relay).</summary>
-    public RpcClient Client(string user = "producers")
-    {
-        var connection = new BrokerConnection(Microsoft.Extensions.Options.Options.Create(new RabbitMqOptions { Uri = Broker.AmqpUri(user), ConnectionName = $"test-{user}" }),
-            NullLogger<BrokerConnection>.Instance);
-        var rpc = new RpcClient(connection, NullLogger<RpcClient>.Instance);
-        _clients.Add(rpc);
-        _clients.Add(connection);
-        return rpc;
-    }
+    public RpcClient Client(string user = "producers") => TestRpc.Connect(Broker.AmqpUri(user), $"test-{user}", _clients);
 
     public async Task DisposeAsync()
     {

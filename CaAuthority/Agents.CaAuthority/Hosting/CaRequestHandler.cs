@@ -20,6 +20,7 @@ namespace Agents.CaAuthority.Hosting;
 public sealed class CaRequestHandler(
     IEnumerable<ICaProvider> providers,
     CertificateProvisioner provisioner,
+    CallerPolicy callers,
     IOptions<CaOptions> options,
     ConfirmingPublisher publisher,
     ILogger<CaRequestHandler> logger) : RpcServerHandler(publisher)
@@ -30,11 +31,12 @@ public sealed class CaRequestHandler(
     {
         try
         {
+            callers.RequireAllowed(request.Type, request.UserId);
             object answer = request.Type switch
             {
                 CaRequestTypes.IssueCertificate => await IssueAsync(Read<IssueCertificate>(request), ct).ConfigureAwait(false),
-                CaRequestTypes.EnrollHolder => await Provider(null).EnrollAsync(Read<EnrollHolder>(request), ct).ConfigureAwait(false),
-                CaRequestTypes.RenewCertificate => await Provider(null).RenewAsync(Read<RenewCertificate>(request), ct).ConfigureAwait(false),
+                CaRequestTypes.EnrollHolder => await EnrollAsync(Read<EnrollHolder>(request), request.UserId, ct).ConfigureAwait(false),
+                CaRequestTypes.RenewCertificate => await RenewAsync(Read<RenewCertificate>(request), request.UserId, ct).ConfigureAwait(false),
                 CaRequestTypes.RevokeCertificate => await Provider(null).RevokeAsync(Read<RevokeCertificate>(request), ct).ConfigureAwait(false),
                 CaRequestTypes.ProvisionCertificate => await provisioner.ProvisionAsync(Read<ProvisionCertificate>(request), ct).ConfigureAwait(false),
                 CaRequestTypes.CreateEnrollmentToken => await Provider(null).CreateEnrollmentTokenAsync(Read<CreateEnrollmentToken>(request), ct).ConfigureAwait(false),
@@ -47,7 +49,7 @@ public sealed class CaRequestHandler(
         }
         catch (CaRequestException refused)
         {
-            logger.LogWarning("Refused {RequestType} {MessageId}: {Reason}", request.Type, request.MessageId, refused.Message);
+            logger.LogWarning("Refused {RequestType} {MessageId} from {UserId}: {Reason}", request.Type, request.MessageId, request.UserId, refused.Message);
             return (nameof(CaError), new CaError { ErrorCode = refused.ErrorCode, ErrorText = refused.Message });
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -65,6 +67,18 @@ public sealed class CaRequestHandler(
     ];
 
     private Task<CertificateIssued> IssueAsync(IssueCertificate request, CancellationToken ct) => Provider(request.Provider).IssueAsync(request, ct);
+
+    private async Task<CertificateIssued> EnrollAsync(EnrollHolder request, string? userId, CancellationToken ct)
+    {
+        await callers.RequireEnrollAllowedAsync(request, userId, ct).ConfigureAwait(false);
+        return await Provider(null).EnrollAsync(request, ct).ConfigureAwait(false);
+    }
+
+    private async Task<CertificateIssued> RenewAsync(RenewCertificate request, string? userId, CancellationToken ct)
+    {
+        await callers.RequireRenewAllowedAsync(request, userId, ct).ConfigureAwait(false);
+        return await Provider(null).RenewAsync(request, ct).ConfigureAwait(false);
+    }
 
     private T Read<T>(IncomingMessage request)
     {

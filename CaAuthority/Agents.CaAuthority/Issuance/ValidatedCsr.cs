@@ -47,9 +47,9 @@ public sealed record ValidatedCsr(CertificateRequest Request, IReadOnlyList<stri
         return new ValidatedCsr(request, dns, ips);
     }
 
-    public static void CheckDnsName(string name)
+    public static void CheckDnsName(string? name)
     {
-        if (name.Length is 0 or > 253 || name.StartsWith('.') || name.EndsWith('.') ||
+        if (name is null || name.Length is 0 or > 253 || name.StartsWith('.') || name.EndsWith('.') ||
             !name.Split('.').All(label => label.Length is > 0 and <= 63 && (label == "*" || label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))))
             throw CaRequestException.BadParameter($"'{name}' is not a valid DNS name");
     }

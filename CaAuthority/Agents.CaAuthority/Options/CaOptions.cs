@@ -80,6 +80,11 @@ public sealed class CaOptions : IValidatableObject
     [Range(512, 1_048_576, ErrorMessage = "Ca:MaxCsrBytes must be between {1} and {2}")]
     public int MaxCsrBytes { get; set; } = 16 * 1024;
 
+    /// <summary>Broker users (AMQP user_id), comma separated, allowed to issue, revoke, provision and create enrollment tokens: the API. Others may only enroll, renew and read.</summary>
+    public string AdminUsers { get; set; } = "producers,admin";
+
+    public IReadOnlyList<string> AdminUserList => AdminUsers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     [Range(60, 30 * 86_400, ErrorMessage = "Ca:MaxEnrollmentTokenTtlSeconds must be between {1} and {2}")]
     public int MaxEnrollmentTokenTtlSeconds { get; set; } = 7 * 86_400;
 

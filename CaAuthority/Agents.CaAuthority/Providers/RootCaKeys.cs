@@ -41,7 +41,13 @@ public sealed class RootCaKeys
         var passphrase = Passphrase(options, logger);
         if (File.Exists(keyPath) && File.Exists(certPath))
         {
-            var loaded = X509Certificate2.CreateFromEncryptedPemFile(certPath, passphrase, keyPath);
+            X509Certificate2 loaded;
+            try { loaded = X509Certificate2.CreateFromEncryptedPemFile(certPath, passphrase, keyPath); }
+            catch (CryptographicException e)
+            {
+                throw new CaSetupException($"{keyPath} cannot be decrypted with the passphrase from {options.PassphraseEnvironmentVariable} or " +
+                    $"Ca:PassphraseFile (wrong passphrase, or a damaged key file)", e);
+            }
             logger.LogInformation("Root CA {Subject} loaded, valid until {NotAfter:O}", loaded.Subject, loaded.NotAfter);
             return new RootCaKeys(Reimport(loaded));
         }
@@ -78,7 +84,7 @@ public sealed class RootCaKeys
         var file = options.PassphraseFile ?? Path.Combine(options.DataDirectory, "ca.passphrase");
         if (File.Exists(file)) return File.ReadAllText(file).Trim();
         if (options.PassphraseFile is not null)
-            throw new InvalidOperationException($"Ca:PassphraseFile {options.PassphraseFile} does not exist");
+            throw new CaSetupException($"Ca:PassphraseFile {options.PassphraseFile} does not exist");
         logger.LogWarning("No CA passphrase in {Variable} or Ca:PassphraseFile: generated one in {File} (0600). Keep it apart from ca.key in production.",
             options.PassphraseEnvironmentVariable, file);
         var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -38,9 +38,11 @@ public sealed class RootCaProvider(
     public async Task<CertificateIssued> IssueAsync(IssueCertificate request, CancellationToken ct)
     {
         var holder = CheckHolder(request.Holder);
-        var dns = request.DomainNames.ToList();
+        // JSON may carry explicit nulls
+        var dns = (request.DomainNames ?? []).ToList();
+        if (dns.Count + (request.IpAddresses ?? []).Count > 32) throw CaRequestException.BadParameter("at most 32 domain names and IP addresses");
         dns.ForEach(ValidatedCsr.CheckDnsName);
-        var ips = request.IpAddresses.Select(ParseIp).ToList();
+        var ips = (request.IpAddresses ?? []).Select(ParseIp).ToList();
         IssuedLeaf leaf;
         if (request.Csr is null)
         {
@@ -179,6 +181,6 @@ public sealed class RootCaProvider(
             : throw CaRequestException.BadParameter($"holder '{holder}' is not urn:cloudstack:vm|router|service:<id>");
     }
 
-    private static IPAddress ParseIp(string text) =>
+    private static IPAddress ParseIp(string? text) =>
         IPAddress.TryParse(text, out var ip) ? ip : throw CaRequestException.BadParameter($"'{text}' is not an IP address");
 }

@@ -45,7 +45,8 @@ public sealed class ConsumersProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service with the standard test settings plus <paramref name="flags"/> (which win).</summary>
-    public static ConsumersProcess Start(string amqpUri, int smtpPort, IEnumerable<string>? flags = null, string? dataDirectory = null, string? queueSuffix = null)
+    public static ConsumersProcess Start(string amqpUri, int smtpPort, IEnumerable<string>? flags = null, string? dataDirectory = null, string? queueSuffix = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var suffix = queueSuffix ?? Guid.NewGuid().ToString("N")[..8];
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "agents-consumers-" + suffix);
@@ -71,6 +72,7 @@ public sealed class ConsumersProcess : IAsyncDisposable
         ];
         foreach (var flag in standard.Concat(flags ?? [])) info.ArgumentList.Add(flag);
         info.Environment["DOTNET_ENVIRONMENT"] = "Test";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet Agents.Consumers.dll");
         return new ConsumersProcess(process, data, $"consumers.audit-{suffix}", $"consumers.alerts-{suffix}");
     }

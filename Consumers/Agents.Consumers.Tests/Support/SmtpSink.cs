@@ -10,14 +10,30 @@ namespace Agents.Consumers.Tests.Support;
 /// </summary>
 public sealed class SmtpSink : IAsyncDisposable
 {
+    private readonly string _script;
+    private readonly IReadOnlyList<string> _extraArgs;
     private Process? _process;
+
+    private SmtpSink(string script, IReadOnlyList<string> extraArgs)
+    {
+        _script = script;
+        _extraArgs = extraArgs;
+    }
 
     public int Port { get; } = FreePort.Next();
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "agents-smtp-" + Guid.NewGuid().ToString("N")[..8]);
 
     public static async Task<SmtpSink> StartAsync()
     {
-        var sink = new SmtpSink();
+        var sink = new SmtpSink(Path.Combine(RepositoryPaths.Root, "Demo", "Agents.Demo", "smtp_sink.py"), []);
+        await sink.StartAgainAsync();
+        return sink;
+    }
+
+    /// <summary>A server that requires STARTTLS (with this certificate) and a login before it takes a message.</summary>
+    public static async Task<SmtpSink> StartWithTlsAndLoginAsync(string certificatePem, string keyPem, string user, string password)
+    {
+        var sink = new SmtpSink(Path.Combine(AppContext.BaseDirectory, "Support", "smtp_tls_sink.py"), [certificatePem, keyPem, user, password]);
         await sink.StartAgainAsync();
         return sink;
     }
@@ -25,10 +41,12 @@ public sealed class SmtpSink : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "Demo", "Agents.Demo", "smtp_sink.py"));
+        info.ArgumentList.Add(_script);
         info.ArgumentList.Add("127.0.0.1");
         info.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.ArgumentList.Add(Directory);
+        foreach (var arg in _extraArgs) info.ArgumentList.Add(arg);
+        info.Environment["PYTHONPATH"] = Path.Combine(RepositoryPaths.Root, "Demo", "Agents.Demo"); // smtp_tls_sink.py builds on smtp_sink.py
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start python3 smtp_sink.py");
         var ready = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (ready is null || !ready.Contains("listening", StringComparison.Ordinal))
@@ -44,16 +62,16 @@ public sealed class SmtpSink : IAsyncDisposable
         _process = null;
     }
 
-    /// <summary>Every message received so far, decoded with Python's email package.</summary>
+    /// <summary>Every message received so far, in the order received, decoded with Python's email package.</summary>
     public async Task<IReadOnlyList<ReceivedMail>> MailsAsync()
     {
         if (!System.IO.Directory.Exists(Directory)) return [];
         const string decode = """
             import email, email.policy, glob, json, os, sys
-            for path in sorted(glob.glob(os.path.join(sys.argv[1], '*.eml'))):
+            for path in sorted(glob.glob(os.path.join(sys.argv[1], '*.eml')), key=os.path.getmtime):
                 m = email.message_from_binary_file(open(path, 'rb'), policy=email.policy.default)
                 print(json.dumps({'file': os.path.basename(path), 'subject': str(m['subject']), 'to': [a.addr_spec for a in m['to'].addresses],
-                                  'envelopeTo': str(m['X-Envelope-To']), 'from': str(m['from']), 'messageId': str(m['message-id']),
+                                  'envelopeTo': str(m['X-Envelope-To']), 'authenticatedAs': str(m['X-Authenticated-As']), 'tls': str(m['X-Tls']), 'from': str(m['from']), 'messageId': str(m['message-id']),
                                   'body': m.get_body(('plain',)).get_content()}))
             """;
         var result = await ProcessRunner.RunAsync("/usr/bin/python3", ["-c", decode, Directory]);
@@ -73,4 +91,10 @@ public sealed class SmtpSink : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedMail(string File, string Subject, IReadOnlyList<string> To, string EnvelopeTo, string From, string MessageId, string Body);
+public sealed record ReceivedMail(string File, string Subject, IReadOnlyList<string> To, string EnvelopeTo, string From, string MessageId, string Body)
+{
+    /// <summary>The login the server accepted ("None" for a server without AUTH).</summary>
+    public string? AuthenticatedAs { get; init; }
+    /// <summary>"yes" when the message came over STARTTLS.</summary>
+    public string? Tls { get; init; }
+}

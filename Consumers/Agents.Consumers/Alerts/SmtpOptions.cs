@@ -16,7 +16,7 @@ public sealed class SmtpOptions : IValidatableObject
     /// <summary>STARTTLS before anything else is sent (System.Net.Mail does not speak implicit TLS on 465). The server certificate must be trusted by the system.</summary>
     public bool UseStartTls { get; set; }
 
-    /// <summary>Log in with these when set (AUTH LOGIN/PLAIN as the server offers). Only over STARTTLS unless <see cref="AllowLoginWithoutTls"/>.</summary>
+    /// <summary>Log in with these when set (System.Net.Mail speaks AUTH LOGIN, NTLM and Negotiate, not PLAIN). Only over STARTTLS unless <see cref="AllowLoginWithoutTls"/>.</summary>
     public string? UserName { get; set; }
 
     /// <summary>Never logged. Prefer the environment variable Smtp__Password.</summary>

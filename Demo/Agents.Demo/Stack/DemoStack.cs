@@ -34,7 +34,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         await _broker.StartAsync();
         say($"broker {_broker.NodeName} on amqp://127.0.0.1:{_broker.Options.AmqpPort}");
 
-        var smtp = Track(ServiceProcess.Start("smtp", "python3",
+        var smtp = Track(ServiceProcess.Start("smtp", "/usr/bin/python3",
             [Path.Combine(AppContext.BaseDirectory, "smtp_sink.py"), "127.0.0.1", layout.SmtpPort.ToString(Inv), layout.MailDirectory], layout.LogDirectory));
         await smtp.WaitForPortAsync("127.0.0.1", layout.SmtpPort, Ready);
 
@@ -125,7 +125,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
     public async Task<string> EnrollmentTokenAsync(params (string Key, string Value)[] target)
     {
         var created = await Api.CallAsync("createAgentEnrollmentToken", target);
-        return ApiClient.Text(created["enrollmenttoken"]?["token"] ?? created["agentenrollmenttoken"]?["token"] ?? created["token"]);
+        return ApiClient.Text(created["enrollmenttoken"]?["token"]);
     }
 
     public string AmqpUri(string user) => Broker.AmqpUri(user);

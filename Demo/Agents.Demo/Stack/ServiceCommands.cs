@@ -30,6 +30,7 @@ public static class ServiceCommands
             ["Producers__ListenUrl"] = layout.ApiUrl.TrimEnd('/'),
             ["Producers__DatabasePath"] = Path.Combine(layout.DataDirectory("api"), "producers.db"),
             ["Producers__MasterKey"] = stack.MasterKey,
+            ["Producers__AuditDatabasePath"] = layout.AuditDatabase,
             ["Producers__Bootstrap__AdminApiKey"] = stack.ApiKey,
             ["Producers__Bootstrap__AdminSecretKey"] = stack.SecretKey,
             // the demo stops an agent and waits for the give-up: a few quick retries, not production's minutes
@@ -65,7 +66,8 @@ public static class ServiceCommands
             ["Bridge__ListenPort"] = layout.BridgePort.ToString(CultureInfo.InvariantCulture),
             ["Bridge__DataDirectory"] = layout.DataDirectory("bridge"),
             ["Bridge__SandboxRoot"] = layout.SandboxRoot("router"),
-            // new agents enroll over TLS without a client certificate (the listener lets such a connection only enroll)
+            // not strict: an agent without a certificate yet may connect, but only to enroll with its one-time token;
+            // a certificate that is presented must still be ours, valid and unrevoked
             ["Bridge__AuthStrictness"] = "false",
             ["Bridge__CrlUrl"] = layout.CaUrl + "/ca/crl",
             ["AGENTS_BRIDGE_TOKEN"] = enrollmentToken,

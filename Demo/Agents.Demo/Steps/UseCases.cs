@@ -30,9 +30,10 @@ public sealed class UseCases(DemoStack stack)
     public async Task<string> ResetSshKeyAsync()
     {
         var vm = Vms[1];
-        var publicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDemoKeyDemoKeyDemoKeyDemoKeyDemoKeyDemoKey0 demo@agents";
-        await Api.CallAsync("registerSSHKeyPair", ("name", "demo-key"), ("publickey", publicKey));
-        await RunJobAsync("resetSSHKeyForVirtualMachine", ("id", vm.Id), ("keypair", "demo-key"));
+        var publicKey = DemoSshKey();
+        var name = "demo-key-" + Guid.NewGuid().ToString("N")[..6];
+        await Api.CallAsync("registerSSHKeyPair", ("name", name), ("publickey", publicKey), ("account", "demo"));
+        await RunJobAsync("resetSSHKeyForVirtualMachine", ("id", vm.Id), ("keypair", name));
         var keys = Path.Combine(stack.Layout.SandboxRoot(vm.Id), "root", ".ssh", "authorized_keys");
         if (!File.ReadAllText(keys).Contains(publicKey, StringComparison.Ordinal)) throw new StepFailedException($"{keys} does not hold the key");
         return $"{vm.Name}: authorized_keys holds the registered key";
@@ -41,16 +42,16 @@ public sealed class UseCases(DemoStack stack)
     public async Task<string> AllowedRecipeAsync()
     {
         var vm = Vms[1];
-        var result = await RunJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("recipe", DemoPolicy.AllowedRecipe), ("parameters[0].name", "SERVER"), ("parameters[0].value", "mon.example.org"));
+        var result = await RunJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("name", DemoPolicy.AllowedRecipe), ("parameters[0].key", "SERVER"), ("parameters[0].value", "mon.example.org"));
         var target = Targets(result).Single();
         if (Status(target) != "Success") throw new StepFailedException($"recipe ended {Status(target)}: {target.ToJsonString()}");
-        return $"{vm.Name}: {DemoPolicy.AllowedRecipe} ran, output: {Short(ApiClient.Text(target["output"]))}";
+        return $"{vm.Name}: {DemoPolicy.AllowedRecipe} ran, output: {Short(ApiClient.Text(target["stdout"]).Trim())}";
     }
 
     public async Task<string> ForbiddenRecipeAsync()
     {
         var vm = Vms[1];
-        var job = await StartJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("recipe", DemoPolicy.ForbiddenRecipe));
+        var job = await StartJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("name", DemoPolicy.ForbiddenRecipe));
         var done = await Api.WaitForJobAsync(job, JobTimeout);
         var target = Targets(done["jobresult"] as JsonObject ?? []).SingleOrDefault()
             ?? throw new StepFailedException($"no per-target status: {done.ToJsonString()}");
@@ -61,7 +62,7 @@ public sealed class UseCases(DemoStack stack)
     public async Task<string> FanOutAsync()
     {
         var ids = string.Join(',', Vms.Select(v => v.Id));
-        var result = await RunJobAsync("runAgentRecipe", ("virtualmachineids", ids), ("recipe", DemoPolicy.AllowedRecipe), ("maxconcurrency", "1"), ("maxerrors", "1"));
+        var result = await RunJobAsync("runAgentRecipe", ("virtualmachineids", ids), ("name", DemoPolicy.AllowedRecipe), ("maxconcurrency", "1"), ("maxerrors", "1"));
         var statuses = Targets(result).Select(Status).ToList();
         if (statuses.Count != Vms.Count || statuses.Any(s => s != "Success")) throw new StepFailedException($"targets: {string.Join(", ", statuses)}");
         return $"{statuses.Count} VMs, one at a time (maxconcurrency=1, maxerrors=1): all Success";
@@ -123,8 +124,22 @@ public sealed class UseCases(DemoStack stack)
         return done["jobresult"] as JsonObject ?? [];
     }
 
+    /// <summary>An ssh-ed25519 public key line in OpenSSH's format (the blob: type name, then the 32-byte key).</summary>
+    private static string DemoSshKey()
+    {
+        var type = System.Text.Encoding.ASCII.GetBytes("ssh-ed25519");
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var blob = new List<byte>();
+        foreach (var part in new[] { type, key })
+        {
+            blob.AddRange(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(part.Length)));
+            blob.AddRange(part);
+        }
+        return $"ssh-ed25519 {Convert.ToBase64String(blob.ToArray())} demo@agents";
+    }
+
     private static IEnumerable<JsonObject> Targets(JsonObject result) =>
-        (result["targets"]?.AsArray() ?? []).OfType<JsonObject>();
+        (result["agentjob"]?["targets"]?.AsArray() ?? []).OfType<JsonObject>();
 
     private static string Status(JsonObject target) => ApiClient.Text(target["status"]);
 

@@ -14,6 +14,8 @@ public sealed record IncomingMessage
     public string? CorrelationId { get; init; }
     public string? Type { get; init; }
     public string? ReplyTo { get; init; }
+    /// <summary>AMQP <c>user_id</c>: when set, the broker has checked it is the publisher's broker user.</summary>
+    public string? UserId { get; init; }
     public bool Redelivered { get; init; }
     /// <summary>Quorum queues count earlier deliveries in <c>x-delivery-count</c>.</summary>
     public long DeliveryCount { get; init; }

@@ -141,6 +141,7 @@ public sealed class QueueConsumer(
             CorrelationId = properties.CorrelationId,
             Type = properties.Type,
             ReplyTo = properties.ReplyTo,
+            UserId = properties.UserId,
             Redelivered = delivery.Redelivered,
             DeliveryCount = deliveryCount,
             Headers = headers,

@@ -44,6 +44,8 @@ public sealed class RpcClient(BrokerConnection connection, ILogger<RpcClient> lo
                     ReplyTo = ReplyQueue,
                     Type = type,
                     ContentType = "application/json",
+                    // the broker checks user_id against the connection's user: the server may trust it
+                    UserId = connection.Options.UserName(),
                 };
                 await channel.BasicPublishAsync("", queue, mandatory: true, properties, AgentJson.ToUtf8(request), CancellationToken.None)
                     .ConfigureAwait(false);

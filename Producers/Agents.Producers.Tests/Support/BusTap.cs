@@ -23,13 +23,14 @@ public sealed class BusTap : IAsyncDisposable
 
     public string Queue { get; }
 
-    public static async Task<BusTap> StartAsync(BrokerFixture broker)
+    /// <summary>Bound to the commands of <paramref name="routerId"/> only: a command for a router nobody serves must still reach agents.unroutable.</summary>
+    public static async Task<BusTap> StartAsync(BrokerFixture broker, string routerId)
     {
         var connection = await broker.ConnectAsync(name: "test-tap");
         var channel = await connection.CreateChannelAsync();
         var queue = "test.tap." + Guid.NewGuid().ToString("N")[..8];
         await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: true);
-        await channel.QueueBindAsync(queue, Topology.CommandsExchange, "#");
+        await channel.QueueBindAsync(queue, Topology.CommandsExchange, Topology.RouterBinding(routerId));
         await channel.QueueBindAsync(queue, Topology.EventsExchange, "#");
         return new BusTap(connection, channel, queue);
     }

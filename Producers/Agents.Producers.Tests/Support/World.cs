@@ -20,6 +20,9 @@ public sealed class World : IAsyncLifetime
     public const int AgentCount = 50;
     public const int FirstFailing = 40;
     public const string GhostVm = "vm-ghost";
+    /// <summary>A VM behind a router no bridge serves: its commands land in agents.unroutable.</summary>
+    public const string StrayVm = "vm-stray";
+    public const string UnservedRouter = "r-unserved";
     public const string Recipe = "hello";
     public const string MasterKey = "test-master-key-0123456789abcdef";
     public static readonly string RecipeScript = "#!/bin/sh\nif [ -e \"$AGENT_SANDBOX_ROOT/fail\" ]; then echo 'failing on purpose' >&2; exit 3; fi\nsleep 0.1\necho \"hello $RECIPE_WHO\"\n";
@@ -40,6 +43,8 @@ public sealed class World : IAsyncLifetime
     public string AdminSecretKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string ApiUrl { get; private set; } = "";
     public string LogDirectory => Path.Combine(_dir, "logs");
+    /// <summary>Where the consumers service would keep its audit log; tests append to it as that service does.</summary>
+    public string AuditDatabasePath => Path.Combine(_dir, "audit", "audit.db");
     public IReadOnlyList<TestAgent> Agents => _agents;
 
     public static string VmId(int i) => $"vm-{i:00}";
@@ -53,7 +58,7 @@ public sealed class World : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Broker.InitializeAsync();
-        Tap = await BusTap.StartAsync(Broker);
+        Tap = await BusTap.StartAsync(Broker, RouterId);
         Ca = new TestCa(Broker.AmqpUri("ca"));
         Directory.CreateDirectory(LogDirectory);
 
@@ -70,6 +75,7 @@ public sealed class World : IAsyncLifetime
             "--Producers:Provisioning:RetryIntervalSeconds=1",
             "--Producers:Provisioning:DeliveryTimeoutSeconds=2",
             "--Producers:Provisioning:ExecutionTimeoutSeconds=30",
+            $"--Producers:AuditDatabasePath={AuditDatabasePath}",
             $"--Logging:Directory={LogDirectory}",
         ], new Dictionary<string, string> { ["Producers__MasterKey"] = MasterKey });
         await Api.WaitForOutputAsync("Consuming producers.outcomes");
@@ -110,6 +116,7 @@ public sealed class World : IAsyncLifetime
             _agents.Add(agent);
         }
         await Admin.OkAsync("registerVirtualMachine", ("id", GhostVm), ("routerid", RouterId), ("account", "alice"));
+        await Admin.OkAsync("registerVirtualMachine", ("id", StrayVm), ("routerid", UnservedRouter), ("account", "alice"));
         await WaitForAgentsUpAsync();
     }
 

@@ -41,6 +41,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<VmAccess>();
         services.AddSingleton<JobAccess>();
         services.AddSingleton<CaClient>();
+        services.AddSingleton<AuditLog>();
         AddCommands(services);
 
         // start order: schema, admin keys, schedules (and recovery of unfinished jobs), then the consumers
@@ -48,6 +49,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddHostedService<AdminBootstrap>();
         services.AddHostedService(sp => sp.GetRequiredService<QuartzSchedules>());
         services.AddQueueConsumer<OutcomeHandler>(OutcomeHandler.Queue, OutcomeHandler.Declare);
+        services.AddQueueConsumer<UnroutableHandler>(Contracts.Topology.UnroutableQueue);
         services.AddQueueConsumer<AgentStateHandler>(AgentStateHandler.Queue, AgentStateHandler.Declare);
         return services;
     }
@@ -65,6 +67,7 @@ public static class ProducersServiceCollectionExtensions
             typeof(ProvisionCertificateCommand), typeof(ListCaCertificate), typeof(ListCaProvidersCommand),
             typeof(GetRouterHealthCheckResults), typeof(ListAgents),
             typeof(QueryAsyncJobResult), typeof(ListAsyncJobs), typeof(CancelAsyncJob),
+            typeof(ListEvents),
         ];
         foreach (var type in commands) services.AddSingleton(typeof(IApiCommand), type);
     }

@@ -73,7 +73,7 @@ public sealed class JobEngine(
             var message = outcome.Message;
             if (outcome.Outcome == CommandOutcome.DeliveryTimedOut)
             {
-                message = NoAgentMessage(target);
+                message = NoAgentMessage(target, outcome.Message);
                 await events.NoAgentAlertAsync(target, message).ConfigureAwait(false);
             }
             await store.UpdateTargetAsync(target with
@@ -238,9 +238,9 @@ public sealed class JobEngine(
         await events.JobChangedAsync(done).ConfigureAwait(false);
     }
 
-    private string NoAgentMessage(JobTarget target) => target.VmId is null
-        ? $"router {target.RouterId} did not take the command after {target.Attempt} attempt(s): its bridge seems down"
-        : $"VM {target.VmId} did not answer after {target.Attempt} attempt(s): no agent connected to router {target.RouterId}. " +
+    private string NoAgentMessage(JobTarget target, string? last) => target.VmId is null
+        ? $"router {target.RouterId} did not take the command after {target.Attempt} attempt(s) ({last ?? "no answer"}): its bridge seems down"
+        : $"VM {target.VmId} did not answer after {target.Attempt} attempt(s) ({last ?? "no agent connected"}). " +
           $"The VM seems to have no agent: install it from {Settings.AgentIso}";
 
     private static string Describe(JobTarget target) => target.VmId is null ? $"router {target.RouterId}" : $"VM {target.VmId}";

@@ -257,6 +257,8 @@ public sealed class AgentListener(
         }
     }
 
+    private int _disposed;
+
     private async Task ReapLoopAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(options.HeartbeatTimeout / 3);
@@ -269,6 +271,8 @@ public sealed class AgentListener(
 
     public async ValueTask DisposeAsync()
     {
+        // the host stops the listener, then disposes the container that holds it: the second call is a no-op
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         _socket?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Agents.Contracts.Events;
 using Agents.Messaging.Consuming;
 using Agents.Messaging.Publishing;
 using Agents.RouterBridge.Core.Agents;
+using Agents.Security.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
@@ -28,6 +29,8 @@ public sealed class CommandRelayHandler(
         var command = message.Read<AgentCommand>();
         if (command.RouterId != options.Value.RouterId)
             throw new InvalidMessageException($"command {command.CommandId} is for router {command.RouterId}, this is {options.Value.RouterId}");
+        if (Violation(command) is { } violation)
+            throw new InvalidMessageException($"command {command.CommandId}: {violation}");
 
         var started = Stopwatch.StartNew();
         var result = await RunAsync(command, ct).ConfigureAwait(false);
@@ -52,6 +55,17 @@ public sealed class CommandRelayHandler(
         logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) on {Target}: {Outcome} in {DurationMs} ms",
             command.CommandId, command.JobId, command.Type, command.VmId ?? "router", completed.Outcome, completed.DurationMs);
         return Disposition.Ack;
+    }
+
+    /// <summary>What makes a readable command unusable (it is dead-lettered, never retried); null when it is fine.</summary>
+    private static string? Violation(AgentCommand command)
+    {
+        if (command.CommandId == Guid.Empty || command.JobId == Guid.Empty) return "commandId and jobId are required";
+        if (string.IsNullOrEmpty(command.Type) || command.Type.Length > 64 || !command.Type.All(char.IsAsciiLetterOrDigit))
+            return $"type '{command.Type}' is not a command type name";
+        if (command.Payload is null) return "payload is required";
+        if (command.VmId is not null && !HolderIdentity.IsSafeId(command.VmId)) return "vmId is not a valid VM id";
+        return null;
     }
 
     private Task<AgentResult> RunAsync(AgentCommand command, CancellationToken ct)

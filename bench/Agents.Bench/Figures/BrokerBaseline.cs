@@ -15,9 +15,12 @@ public sealed class BrokerBaseline(string amqpUri)
 {
     private const int CommandBytes = 700;
     private const int ResultBytes = 1200;
-    private const int PublisherChannels = 16;
+    private const int PublisherChannels = CommandPipeline.InFlight;
+    private const int RelayPublishChannels = 16;
 
-    public async Task<(double PerSecond, double P50, double P95, double P99)> RunAsync(int messages, int lightLoadSamples)
+    public sealed record Result(double PerSecond, double P50, double P95, double P99);
+
+    public async Task<Result> RunAsync(int messages, int lightLoadSamples)
     {
         var factory = new ConnectionFactory { Uri = new Uri(amqpUri), ClientProvidedName = "bench-baseline" };
         await using var connection = await factory.CreateConnectionAsync();
@@ -35,8 +38,15 @@ public sealed class BrokerBaseline(string amqpUri)
         }
 
         var done = new System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource>();
-        var relayPublish = await OpenConfirmingAsync(connection);
-        var relayGate = new SemaphoreSlim(1, 1);
+        // the relay publishes on a pool of confirming channels, as the bridge's ConfirmingPublisher does
+        var relayPool = System.Threading.Channels.Channel.CreateUnbounded<IChannel>();
+        var relayPublishers = new List<IChannel>();
+        for (var i = 0; i < RelayPublishChannels; i++)
+        {
+            var channel = await OpenConfirmingAsync(connection);
+            relayPublishers.Add(channel);
+            relayPool.Writer.TryWrite(channel);
+        }
         var relay = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, null, 64));
         await relay.BasicQosAsync(0, 256, false);
         var relayConsumer = new AsyncEventingBasicConsumer(relay);
@@ -44,9 +54,9 @@ public sealed class BrokerBaseline(string amqpUri)
         relayConsumer.ReceivedAsync += async (_, d) =>
         {
             var props = new BasicProperties { MessageId = d.BasicProperties.MessageId, DeliveryMode = DeliveryModes.Persistent };
-            await relayGate.WaitAsync();
-            try { await relayPublish.BasicPublishAsync(exchange, "a.b.c.d.e", false, props, resultBody); }
-            finally { relayGate.Release(); }
+            var channel = await relayPool.Reader.ReadAsync();
+            try { await channel.BasicPublishAsync(exchange, "a.b.c.d.e", false, props, resultBody); }
+            finally { relayPool.Writer.TryWrite(channel); }
             await relay.BasicAckAsync(d.DeliveryTag, false);
         };
         await relay.BasicConsumeAsync(commands, false, relayConsumer);
@@ -95,13 +105,13 @@ public sealed class BrokerBaseline(string amqpUri)
         foreach (var channel in publishers) await channel.DisposeAsync();
         await relay.DisposeAsync();
         await sink.DisposeAsync();
-        await relayPublish.DisposeAsync();
+        foreach (var channel in relayPublishers) await channel.DisposeAsync();
         await using (var cleanup = await connection.CreateChannelAsync())
         {
             await cleanup.QueueDeleteAsync(commands);
             await cleanup.QueueDeleteAsync(results);
         }
-        return (perSecond, Latency.Percentile(latencies, 50), Latency.Percentile(latencies, 95), Latency.Percentile(latencies, 99));
+        return new Result(perSecond, Latency.Percentile(latencies, 50), Latency.Percentile(latencies, 95), Latency.Percentile(latencies, 99));
     }
 
     private static Task<IChannel> OpenConfirmingAsync(IConnection connection) =>

@@ -10,7 +10,13 @@ public sealed record Figure(string Section, string Name, double Value, string Un
 public sealed class Results
 {
     private readonly List<Figure> _figures = [];
+    private readonly List<string> _notes = [];
     public IReadOnlyList<Figure> Figures => _figures;
+
+    /// <summary>What a reader must know about this run: its mode, anything left out and why.</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
+    public void Note(string note) => _notes.Add(note);
 
     public Figure Add(Figure figure)
     {

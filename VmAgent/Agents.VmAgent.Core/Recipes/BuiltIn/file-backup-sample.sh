@@ -4,11 +4,12 @@
 #                           RECIPE_destination = directory for the archive (default /var/backups/cloudstack).
 # A real backup ships the archive off the VM; this sample only shows the shape of such a recipe.
 set -eu
+# Sandbox mode (demo, tests): the agent or bridge changes nothing outside AGENT_SANDBOX_ROOT, so
+# the recipe only records what it would have done there.
 if [ -n "${AGENT_SANDBOX_ROOT:-}" ]; then
-    # a sandboxed agent (demo, tests) acts on a pretend VM: record the intent, touch nothing outside the sandbox
     mkdir -p "$AGENT_SANDBOX_ROOT/var/log"
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) would back up ${RECIPE_paths:-/etc} to ${RECIPE_destination:-/var/backups/cloudstack}" >> "$AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
-    echo "file backup sample (sandbox): recorded in $AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) file-backup-sample ${RECIPE_paths:-/etc}" >> "$AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
+    echo "sandbox: would archive ${RECIPE_paths:-/etc}"
     exit 0
 fi
 paths="${RECIPE_paths:-/etc}"

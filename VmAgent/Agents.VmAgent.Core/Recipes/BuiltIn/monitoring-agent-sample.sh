@@ -2,11 +2,12 @@
 # SAMPLE recipe: installs the Prometheus node exporter from the distribution's packages and enables it.
 # It is a starting point for your own monitoring recipe, not a supported monitoring product.
 set -eu
+# Sandbox mode (demo, tests): the agent or bridge changes nothing outside AGENT_SANDBOX_ROOT, so
+# the recipe only records what it would have done there.
 if [ -n "${AGENT_SANDBOX_ROOT:-}" ]; then
-    # a sandboxed agent (demo, tests) acts on a pretend VM: record the intent, touch nothing outside the sandbox
     mkdir -p "$AGENT_SANDBOX_ROOT/var/log"
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) would install and enable the Prometheus node exporter" >> "$AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
-    echo "monitoring sample (sandbox): recorded in $AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) monitoring-agent-sample ${RECIPE_SERVER:-}" >> "$AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
+    echo "sandbox: would install and enable the Prometheus node exporter"
     exit 0
 fi
 if command -v apt-get >/dev/null 2>&1; then

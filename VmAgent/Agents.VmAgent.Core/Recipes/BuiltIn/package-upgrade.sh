@@ -2,11 +2,12 @@
 # Built-in recipe: upgrade installed packages (e.g. after an openssl CVE) with the VM's package manager.
 # Parameters (environment): RECIPE_packages = space-separated package names to upgrade; empty = everything.
 set -eu
+# Sandbox mode (demo, tests): the agent or bridge changes nothing outside AGENT_SANDBOX_ROOT, so
+# the recipe only records what it would have done there.
 if [ -n "${AGENT_SANDBOX_ROOT:-}" ]; then
-    # a sandboxed agent (demo, tests) acts on a pretend VM: record the intent, touch nothing outside the sandbox
     mkdir -p "$AGENT_SANDBOX_ROOT/var/log"
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) would upgrade packages: ${RECIPE_packages:-everything}" >> "$AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
-    echo "package upgrade (sandbox): recorded in $AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) package-upgrade ${RECIPE_packages:-all}" >> "$AGENT_SANDBOX_ROOT/var/log/agent-recipes.log"
+    echo "sandbox: would upgrade ${RECIPE_packages:-every package} with apt-get or dnf"
     exit 0
 fi
 if command -v apt-get >/dev/null 2>&1; then

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Agents.CaAuthority.Store;
+using Agents.CaAuthority.Tests.Support;
+using Agents.Contracts.Ca;
+using Agents.Messaging.Rpc;
+using Agents.Testing;
+
+namespace Agents.CaAuthority.Tests;
+
+/// <summary>The real CA process on a broker node of its own (so no other CA competes for ca.requests).</summary>
+public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetime
+{
+    private const string Passphrase = "process test passphrase";
+    private readonly BrokerFixture _broker;
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "agents-ca-proc-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly List<IAsyncDisposable> _disposables = [];
+
+    public CaProcessTests(BrokerFixture broker) => _broker = broker;
+
+    [Fact]
+    public async Task every_certificate_a_caller_received_is_in_the_store_after_a_sigkill_during_a_burst_of_1000_issuances()
+    {
+        var port = FreePort.Next();
+        var ca = Start(port);
+        var rpc = Client();
+        await WaitReadyAsync(ca, rpc);
+        var csrs = Enumerable.Range(0, 1000).Select(_ => Csr()).ToList();
+        var received = new ConcurrentBag<CertificateIssued>();
+        var killed = new TaskCompletionSource();
+
+        using var gate = new SemaphoreSlim(32);
+        var burst = csrs.Select(async csr =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                if (killed.Task.IsCompleted) return;
+                var issued = await rpc.CallCaAsync<CertificateIssued>(new IssueCertificate { Csr = csr, DomainNames = ["burst.example.internal"] },
+                    TimeSpan.FromSeconds(8));
+                received.Add(issued);
+                if (received.Count >= 300 && killed.TrySetResult()) ca.Kill();
+            }
+            catch (Exception e) when (e is RpcException or CaRequestRefusedException) { /* unanswered: the CA died */ }
+            finally { gate.Release(); }
+        }).ToList();
+        await Task.WhenAll(burst);
+
+        Assert.True(killed.Task.IsCompleted, $"the CA was never killed: only {received.Count} answers\n{ca.Output}");
+        Assert.True(received.Count < 1000, "the kill came after the burst, not during it");
+        var store = new SqliteCaStore(Path.Combine(_dataDirectory, "ca.db"));
+        foreach (var issued in received)
+        {
+            var stored = await store.FindAsync(issued.SerialNumber);
+            Assert.True(stored is not null, $"certificate {issued.SerialNumber} was returned but is not in the store");
+            Assert.Equal(issued.Certificate, stored.Pem);
+        }
+        // the expiry scan's view after the crash: every certificate it must watch
+        var watched = (await store.ExpiringAsync(DateTimeOffset.UtcNow.AddDays(365))).Select(c => c.SerialNumber).ToHashSet();
+        Assert.Superset(received.Select(r => r.SerialNumber).ToHashSet(), watched);
+
+        // and the CA starts again on the same data, with the same root
+        var again = Start(port);
+        await WaitReadyAsync(again, rpc);
+        var after = await rpc.CallCaAsync<CertificateIssued>(new IssueCertificate { Csr = Csr() });
+        Assert.Equal(received.First().CaCertificate, after.CaCertificate);
+    }
+
+    [Fact]
+    public async Task the_service_takes_its_settings_from_flags_and_environment_keeps_its_key_encrypted_and_stops_cleanly_on_sigterm()
+    {
+        var port = FreePort.Next();
+        var ca = Start(port, new Dictionary<string, string> { ["ca__framework__cert__expiry__alert__period"] = "2" },
+            "--ca.plugin.root.issuer.dn=CN=Flag Test CA,O=Agents", "--ca.framework.cert.validity.period=7");
+        var rpc = Client();
+        await WaitReadyAsync(ca, rpc);
+
+        var issued = await rpc.CallCaAsync<CertificateIssued>(new IssueCertificate { Csr = Csr() });
+        using var leaf = X509Certificate2.CreateFromPem(issued.Certificate);
+        Assert.Equal("CN=Flag Test CA, O=Agents", leaf.Issuer);
+        Assert.InRange((leaf.NotAfter - leaf.NotBefore).TotalDays, 7, 7.01);
+        var keyFile = Path.Combine(_dataDirectory, "ca.key");
+        Assert.StartsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----", await File.ReadAllTextAsync(keyFile), StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        Assert.DoesNotContain(Passphrase, ca.Output, StringComparison.Ordinal);
+
+        Assert.True(await ca.TerminateAsync(TimeSpan.FromSeconds(20)), $"the CA did not stop within 20 s of SIGTERM\n{ca.Output}");
+        Assert.Equal(0, ca.ExitCode);
+    }
+
+    [Fact]
+    public async Task a_wrong_setting_stops_the_service_with_a_message_naming_it()
+    {
+        var ca = Start(FreePort.Next(), "--ca.framework.cert.expiry.alert.period=400");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await ca.WaitForExitAsync(cts.Token);
+        Assert.Equal(2, ca.ExitCode);
+        Assert.Contains("ca.framework.cert.expiry.alert.period", ca.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", ca.Output, StringComparison.Ordinal);
+    }
+
+    private CaProcess Start(int port, params string[] more) => Start(port, new Dictionary<string, string>(), more);
+
+    private CaProcess Start(int port, IReadOnlyDictionary<string, string> environment, params string[] more)
+    {
+        var process = CaProcess.Start(CaFixture.Arguments(_broker, _dataDirectory, port, more), Passphrase, environment);
+        _disposables.Add(process);
+        return process;
+    }
+
+    private RpcClient Client() => TestRpc.Connect(_broker.AmqpUri("producers"), "test", _disposables);
+
+    private static async Task WaitReadyAsync(CaProcess ca, RpcClient rpc)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (ca.HasExited) Assert.Fail($"the CA process exited with {ca.ExitCode}:\n{ca.Output}");
+            try
+            {
+                await rpc.CallCaAsync<CaProviders>(new ListCaProviders(), TimeSpan.FromSeconds(2));
+                return;
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline) { await Task.Delay(200); }
+            catch (RpcException e) { Assert.Fail($"the CA did not answer within 60 s ({e.Message}):\n{ca.Output}"); }
+        }
+    }
+
+    private static string Csr()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new CertificateRequest("CN=burst", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _disposables.Count - 1; i >= 0; i--) await _disposables[i].DisposeAsync();
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""The demo's smtp_sink.py (PYTHONPATH=Demo/Agents.Demo) behind STARTTLS and a required AUTH.
+
+usage: smtp_tls_sink.py HOST PORT MAIL_DIR CERT_PEM KEY_PEM USER PASSWORD
+Each .eml also records the login (X-Authenticated-As) and whether TLS was on (X-Tls).
+"""
+import asyncio, logging, os, ssl, sys
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from smtp_sink import SaveToDirectory
+
+
+class SaveWithSession(SaveToDirectory):
+    # System.Net.Mail sends "AUTH login"; aiosmtpd 1.4 matches mechanism names case-sensitively
+    # (RFC 4954 says they are not), so the lower-case name is routed to the built-in LOGIN
+    async def auth_login(self, server, args):
+        return await server.auth_LOGIN(server, args)
+
+    async def handle_DATA(self, server, session, envelope):
+        login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else ""
+        extra = f"X-Authenticated-As: {login}\r\nX-Tls: {'yes' if session.ssl else 'no'}\r\n".encode()
+        envelope.original_content = extra + (envelope.original_content or envelope.content)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def main():
+    host, port, directory, cert, key, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
+    os.makedirs(directory, exist_ok=True)
+    # the SMTP conversation, for a failing test to show
+    logging.basicConfig(filename=directory.rstrip('/') + '.log', level=logging.DEBUG)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
+
+    controller = Controller(SaveWithSession(directory), hostname=host, port=port, tls_context=context, require_starttls=True,
+                            auth_require_tls=True, authenticator=authenticate, auth_required=True, server_hostname="localhost")
+    controller.start()
+    print(f"smtp tls sink listening on {host}:{port}, saving to {directory}", flush=True)
+    try:
+        asyncio.get_event_loop().run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+using Agents.Contracts.Commands;
+using Agents.Messaging.Publishing;
+using Agents.Testing;
+using Agents.VmAgent.Core.Policy;
+using Agents.VmAgent.Tests.Support;
+
+namespace Agents.ReliabilityTests.Support;
+
+/// <summary>The real bridge process, an agent of the test PKI that can connect to it, and a publisher: one router's world.</summary>
+public sealed class BridgeRig : IAsyncDisposable
+{
+    private readonly LogSink _log = new();
+    private readonly Agents.Messaging.BrokerConnection _connection;
+
+    public BridgeRig(BrokerFixture broker, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        Broker = broker;
+        Bridge = new BridgeProcess(Pki, broker.AmqpUri(), Temp.Path, settings);
+        _connection = CommandLoad.Connection(broker.AmqpUri(), "reliability-producer", _log);
+        Publisher = new ConfirmingPublisher(_connection, _log.For<ConfirmingPublisher>());
+    }
+
+    public BrokerFixture Broker { get; }
+    public TempDirectory Temp { get; } = new();
+    public TestPki Pki { get; } = new();
+    public BridgeProcess Bridge { get; }
+    public ConfirmingPublisher Publisher { get; }
+    public string RouterId => Bridge.RouterId;
+
+    /// <summary>An agent already enrolled for <paramref name="vmId"/>, connecting to the bridge.</summary>
+    public TestAgent Agent(string vmId, AgentPolicy? policy = null)
+    {
+        var dir = Temp.Sub("agent-" + vmId);
+        RawTls.PreEnroll(Pki, Path.Combine(dir, "data"), vmId);
+        return new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], Bridge.Port, token: null, policy);
+    }
+
+    public AgentCommand Command(string vmId, string type, object payload, int deliveryTimeoutSeconds = 60, int executionTimeoutSeconds = 60) => new()
+    {
+        MessageId = Guid.NewGuid(),
+        CommandId = Guid.NewGuid(),
+        JobId = Guid.NewGuid(),
+        Type = type,
+        RouterId = RouterId,
+        VmId = vmId,
+        CreatedAt = DateTimeOffset.UtcNow,
+        DeliveryTimeoutSeconds = deliveryTimeoutSeconds,
+        ExecutionTimeoutSeconds = executionTimeoutSeconds,
+        Payload = AgentCommand.PayloadOf(payload),
+    };
+
+    public static object SshKey(string user = "alice") => new ResetVmSshKey
+    {
+        Username = user,
+        PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIReliabilityTestKey reliability@test"],
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bridge.DisposeAsync();
+        await Publisher.DisposeAsync();
+        await _connection.DisposeAsync();
+        Pki.Dispose();
+        Temp.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Agents.Testing;
+
+namespace Agents.ReliabilityTests.Support;
+
+/// <summary>
+/// A private RabbitMQ node whose data outlives a stop: stopped gracefully, or its Erlang VM
+/// killed with SIGKILL, then started again on the same ports with the same queues and messages.
+/// </summary>
+public sealed class RestartableNode : IAsyncDisposable
+{
+    private readonly string _dir;
+    private RabbitMqNode? _current;
+
+    public RestartableNode(RabbitMqNodeOptions? options = null)
+    {
+        _dir = Directory.CreateTempSubdirectory(RabbitMqNode.TempPrefix + "rel-").FullName;
+        Options = (options ?? new RabbitMqNodeOptions()) with { DataDirectory = _dir };
+    }
+
+    public RabbitMqNodeOptions Options { get; }
+
+    public string NodeName => Options.NodeName;
+
+    public bool IsRunning { get; private set; }
+
+    public RabbitMqNode Node => _current ?? throw new InvalidOperationException($"node {NodeName} was never started");
+
+    public string AmqpUri(string user = "admin") => Node.AmqpUri(user);
+
+    public async Task StartAsync()
+    {
+        _current = new RabbitMqNode(Options);
+        await _current.StartAsync();
+        IsRunning = true;
+    }
+
+    /// <summary>rabbitmqctl stop: the node closes its connections and shuts down cleanly.</summary>
+    public async Task StopAsync()
+    {
+        if (_current is null) return;
+        IsRunning = false;
+        await _current.StopAsync();
+    }
+
+    /// <summary>SIGKILL to the node's Erlang VM: no goodbye to clients, nothing flushed that was not already.</summary>
+    public async Task KillAsync()
+    {
+        var pidFile = Path.Combine(_dir, "rabbitmq.pid");
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture);
+        IsRunning = false;
+        using (var beam = System.Diagnostics.Process.GetProcessById(pid))
+        {
+            beam.Kill();
+            await beam.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        await StopAsync(); // reaps what is left of the process group and epmd
+    }
+
+    public Task<string> CtlAsync(params string[] args) => Node.CtlAsync(args);
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await StopAsync(); }
+        finally
+        {
+            try { Directory.Delete(_dir, recursive: true); }
+            catch (IOException) { /* a log still open: the temp folder is harmless */ }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Agents.Bench.Pipeline;
+using Agents.Bench.Report;
+using Agents.Testing;
+using Agents.VmAgent.Tests.Support;
+
+namespace Agents.Bench.Figures;
+
+/// <summary>
+/// One fresh bridge process with many idle agents: how fast they connect, what each idle session
+/// costs the bridge in resident memory, the bridge's idle CPU, and the time for one recipe fanned
+/// out to every agent (through agents.commands, as any command) to report back.
+/// </summary>
+public sealed class BridgeScale(RabbitMqNode node, TestPki pki, string directory, BrokerBaseline.Result baseline)
+{
+    public async Task RunAsync(Results results, int[] agentCounts, TimeSpan idleWindow)
+    {
+        await using var bridge = await BridgeProcess.StartAsync(node, pki, Path.Combine(directory, "bridge-scale"));
+        await using var fleet = new AgentFleet(pki, Path.Combine(directory, "fleet"), bridge.Port);
+        await using var driver = new CommandDriver(node.AmqpUri());
+        await driver.StartAsync(node.AmqpUri());
+
+        // one agent and one command first: code loaded, channels open, so the deltas below are per session
+        await fleet.GrowToAsync(1, TimeSpan.FromMinutes(1));
+        await driver.RunOneAsync(AgentFleet.VmId(0));
+        var rssOne = await SettledResidentAsync(bridge);
+        Console.WriteLine($"  bridge with 1 agent: {rssOne / 1024.0 / 1024:0.0} MiB resident");
+
+        foreach (var agents in agentCounts)
+        {
+            var watch = Stopwatch.StartNew();
+            await fleet.GrowToAsync(agents, TimeSpan.FromMinutes(5));
+            var connectSeconds = watch.Elapsed.TotalSeconds;
+            var rss = await SettledResidentAsync(bridge);
+            var section = $"one bridge, {agents} agents";
+            results.Add(new Figure(section, "agents connected (mutual TLS, idle)", fleet.Connected, "agents", Goal: "10000 agents"));
+            results.Add(new Figure(section, "time to connect them (in waves of 250)", connectSeconds, "s"));
+            results.Add(new Figure(section, "bridge resident memory", rss / 1024.0 / 1024, "MiB"));
+            results.Add(new Figure(section, "bridge memory per idle connection", (rss - rssOne) / 1024.0 / (agents - 1), "KiB",
+                Goal: "< 40 KB"));
+        }
+
+        var all = fleet.Count;
+        var cpuBefore = bridge.CpuTime();
+        await Task.Delay(idleWindow);
+        var idleCpu = (bridge.CpuTime() - cpuBefore).TotalSeconds / idleWindow.TotalSeconds * 100;
+        results.Add(new Figure($"one bridge, {all} agents", $"bridge CPU while idle ({idleWindow.TotalSeconds:0} s)", idleCpu, "% of a core"));
+
+        var fanOut = await driver.FanOutAsync(all);
+        results.Add(new Figure($"one bridge, {all} agents", "one recipe fanned out to all, until the last outcome", fanOut, "s"));
+        results.Add(new Figure($"one bridge, {all} agents", "fan-out rate", all / fanOut, "cmd/s", baseline.PerSecond, "broker two hops"));
+        if (driver.Failures > 0)
+        {
+            results.Add(new Figure($"one bridge, {all} agents", "fan-out outcomes other than Success", driver.Failures, "commands"));
+            results.Note($"fan-out: {driver.Failures} outcomes other than Success, the first: {driver.FirstFailure}");
+        }
+    }
+
+    /// <summary>Resident memory once the bridge has had a few seconds to finish handshakes and presence events.</summary>
+    private static async Task<long> SettledResidentAsync(BridgeProcess bridge)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        return bridge.ResidentBytes();
+    }
+}

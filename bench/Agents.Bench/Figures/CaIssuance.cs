@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Agents.Bench.Report;
+using Agents.CaAuthority.Hosting;
+using Agents.CaAuthority.Issuance;
+using Agents.CaAuthority.Options;
+using Agents.CaAuthority.Providers;
+using Agents.CaAuthority.Revocation;
+using Agents.CaAuthority.Store;
+using Agents.Contracts.Ca;
+using Agents.Messaging;
+using Agents.Messaging.Publishing;
+using Agents.Security.Identity;
+using Agents.VmAgent.Core.Identity;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Bench.Figures;
+
+/// <summary>
+/// Certificates per second from ECDSA P-256 CSRs: the CA's root provider (CSR validation, signing
+/// with its P-384 root, the SQLite inventory row written with synchronous=FULL, the
+/// CertificateIssued event published with a confirm) next to bare .NET signing of the same CSRs
+/// with a key of the same kind, both with the same number of requests in flight.
+/// </summary>
+public sealed class CaIssuance(string amqpUri, string directory)
+{
+    public async Task RunAsync(Results results, int certificates, int inFlight)
+    {
+        var csrs = Enumerable.Range(0, certificates).Select(_ =>
+        {
+            var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
+            key.Dispose();
+            return csr;
+        }).ToArray();
+
+        var raw = await RateAsync(certificates, inFlight, RawSigner());
+        var options = Options.Create(new CaOptions { DataDirectory = Directory.CreateDirectory(Path.Combine(directory, "ca")).FullName });
+        var ca = RootCaKeys.LoadOrCreate(options.Value, NullLogger.Instance);
+        var issuer = new CertificateIssuer(ca, options);
+        var store = new SqliteCaStore(Path.Combine(options.Value.DataDirectory, "ca.db"));
+        await using var connection = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = amqpUri, ConnectionName = "bench-ca" }), NullLogger<BrokerConnection>.Instance);
+        await using var publisher = new ConfirmingPublisher(connection, NullLogger<ConfirmingPublisher>.Instance);
+        var provider = new RootCaProvider(ca, issuer, store, new CrlPublisher(ca, store, options), new BusCaEvents(publisher), options, NullLogger<RootCaProvider>.Instance);
+
+        var signOnly = await RateAsync(certificates, inFlight, i =>
+        {
+            var csr = ValidatedCsr.Parse(csrs[i], options.Value.MaxCsrBytes);
+            using var leaf = issuer.Issue(csr.Request, csr.DnsNames, csr.IpAddresses, HolderIdentity.Vm($"vm-{i}").Uri, null, null).Certificate;
+            return Task.CompletedTask;
+        });
+        var full = await RateAsync(certificates, inFlight, i => provider.IssueAsync(new IssueCertificate { Csr = csrs[i], Holder = HolderIdentity.Vm($"vm-full-{i}").Uri }, CancellationToken.None));
+
+        results.Add(new Figure("CA", "raw .NET CertificateRequest signing (P-384 root)", raw, "cert/s"));
+        results.Add(new Figure("CA", "CA issuer alone: CSR checks + signing", signOnly, "cert/s", raw, "raw .NET signing"));
+        results.Add(new Figure("CA", "CA provider: + SQLite row + confirmed event", full, "cert/s", raw, "raw .NET signing", "ratio >= 0.7"));
+
+        Func<int, Task> RawSigner()
+        {
+            var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+            var rootRequest = new CertificateRequest("CN=raw bench root", rootKey, HashAlgorithmName.SHA384);
+            rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            var root = rootRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            var generator = X509SignatureGenerator.CreateForECDsa(rootKey);
+            return i =>
+            {
+                var request = CertificateRequest.LoadSigningRequestPem(csrs[i], HashAlgorithmName.SHA384);
+                var leaf = new CertificateRequest(request.SubjectName, request.PublicKey, HashAlgorithmName.SHA384);
+                var san = new SubjectAlternativeNameBuilder();
+                san.AddUri(new Uri(HolderIdentity.Vm($"vm-{i}").Uri));
+                leaf.CertificateExtensions.Add(san.Build());
+                using var signed = leaf.Create(root.SubjectName, generator, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(16));
+                return Task.CompletedTask;
+            };
+        }
+    }
+
+    private static async Task<double> RateAsync(int count, int inFlight, Func<int, Task> issue)
+    {
+        for (var i = 0; i < Math.Min(20, count); i++) await issue(i); // warm-up
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count) await issue(i);
+        })));
+        return count / watch.Elapsed.TotalSeconds;
+    }
+}

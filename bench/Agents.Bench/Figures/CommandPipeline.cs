@@ -1,0 +1,54 @@
+using Agents.Bench.Pipeline;
+using Agents.Bench.Report;
+using Agents.Contracts.Commands;
+using Agents.Testing;
+using Agents.VmAgent.Tests.Support;
+
+namespace Agents.Bench.Figures;
+
+/// <summary>
+/// agents.commands → the real bridge process (quorum router queue, confirmed outcome before ack)
+/// → mutual TLS → a VmAgent.Core agent running the no-op recipe in its sandbox → outcome on
+/// cloudstack-events. Measured with 1, 100 and 1,000 agents on one bridge.
+/// </summary>
+public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string directory, BrokerBaseline.Result baseline)
+{
+    public const int InFlight = 64;
+
+    public async Task RunAsync(Results results, int[] agentCounts, int commands, int samples)
+    {
+        await using var bridge = await BridgeProcess.StartAsync(node, pki, Path.Combine(directory, "bridge-pipeline"));
+        await using var fleet = new AgentFleet(pki, Path.Combine(directory, "fleet"), bridge.Port);
+        await using var driver = new CommandDriver(node.AmqpUri());
+        await driver.StartAsync(node.AmqpUri());
+        foreach (var agents in agentCounts)
+        {
+            await fleet.GrowToAsync(agents, TimeSpan.FromMinutes(2));
+            // warm-up: JIT, channels and every agent's first session
+            await driver.ThroughputAsync(agents, Math.Min(agents, 200), InFlight);
+            var latencies = await driver.LatenciesAsync(agents, samples);
+            var perSecond = await driver.ThroughputAsync(agents, commands, InFlight);
+            var (p50, p95, p99) = CommandDriver.Percentiles(latencies);
+            var section = $"command pipeline, {agents} agent{(agents == 1 ? "" : "s")}";
+            results.Add(new Figure(section, $"commands at saturation ({InFlight} in flight)", perSecond, "cmd/s", baseline.PerSecond, "broker two hops", "ratio >= 0.5"));
+            results.Add(new Figure(section, "latency p50 (light load)", p50, "ms", baseline.P50, "broker p50"));
+            results.Add(new Figure(section, "latency p95 (light load)", p95, "ms", baseline.P95, "broker p95"));
+            results.Add(new Figure(section, "latency p99 (light load)", p99, "ms", baseline.P99, "broker p99"));
+            // the same path with a handler that starts no process: what the bridge and TLS allow
+            driver.CommandType = CommandTypes.ResetVmSshKey;
+            var sshKeys = await driver.ThroughputAsync(agents, commands, InFlight);
+            driver.CommandType = CommandTypes.RunRecipe;
+            results.Add(new Figure(section, $"SSH key resets at saturation, no process ({InFlight} in flight)", sshKeys, "cmd/s", baseline.PerSecond, "broker two hops"));
+        }
+        // what limits it: the agent's own work per command, with no broker and no network
+        var recipes = await AgentAlone.RecipesPerSecondAsync(Path.Combine(directory, "agent-alone"), commands, InFlight);
+        results.Add(new Figure("command pipeline, parts", $"agent executor alone: journal + no-op recipe process ({InFlight} in flight)", recipes, "cmd/s", baseline.PerSecond, "broker two hops"));
+        var keys = await AgentAlone.SshKeyResetsPerSecondAsync(Path.Combine(directory, "agent-alone"), commands, InFlight);
+        results.Add(new Figure("command pipeline, parts", $"agent executor alone: journal + SSH key file, no process ({InFlight} in flight)", keys, "cmd/s", baseline.PerSecond, "broker two hops"));
+        if (driver.Failures > 0)
+        {
+            results.Add(new Figure("command pipeline", "outcomes other than Success", driver.Failures, "commands"));
+            results.Note($"command pipeline: {driver.Failures} outcomes other than Success, the first: {driver.FirstFailure}");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Agents.Bench.Report;
+using Agents.Contracts;
+using Agents.Contracts.Commands;
+using Agents.Messaging;
+using Agents.Messaging.Publishing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Newtonsoft.Json.Linq;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Agents.Bench.Pipeline;
+
+/// <summary>
+/// The management side of the pipeline: publishes RunRecipe commands on agents.commands with the
+/// messaging kit's confirming publisher (as the API does) and takes each outcome from
+/// cloudstack-events; a command's time is from publish to its outcome event.
+/// </summary>
+public sealed class CommandDriver : IAsyncDisposable
+{
+    private readonly BrokerConnection _connection;
+    private readonly ConfirmingPublisher _publisher;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _waiting = new();
+    private IConnection? _events;
+    private IChannel? _channel;
+    private int _failures;
+
+    public CommandDriver(string amqpUri)
+    {
+        _connection = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = amqpUri, ConnectionName = "bench-api", MaxOutstandingConfirms = 64 }),
+            NullLogger<BrokerConnection>.Instance);
+        _publisher = new ConfirmingPublisher(_connection, NullLogger<ConfirmingPublisher>.Instance);
+    }
+
+    /// <summary>Outcomes other than Success seen so far (a benchmark reports them, it does not stop).</summary>
+    public int Failures => Volatile.Read(ref _failures);
+
+    public async Task StartAsync(string amqpUri)
+    {
+        _events = await new ConnectionFactory { Uri = new Uri(amqpUri), ClientProvidedName = "bench-outcomes" }.CreateConnectionAsync();
+        _channel = await _events.CreateChannelAsync(new CreateChannelOptions(false, false, null, 16));
+        await _channel.BasicQosAsync(0, 512, false);
+        var queue = (await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await _channel.QueueBindAsync(queue, Topology.EventsExchange, $"*.{Agents.Contracts.Events.EventCategory.ActionEvent}.#");
+        var consumer = new AsyncEventingBasicConsumer(_channel);
+        consumer.ReceivedAsync += async (_, d) =>
+        {
+            if (d.BasicProperties.CorrelationId is { } job && _waiting.TryRemove(job, out var done))
+                done.TrySetResult(OutcomeOf(d.Body.Span));
+            await _channel.BasicAckAsync(d.DeliveryTag, false);
+        };
+        await _channel.BasicConsumeAsync(queue, false, consumer);
+    }
+
+    /// <summary>The first outcome other than Success, with its message, for the report.</summary>
+    public string? FirstFailure { get; private set; }
+
+    private static string OutcomeOf(ReadOnlySpan<byte> body)
+    {
+        using var json = JsonDocument.Parse(body.ToArray());
+        var outcome = json.RootElement.TryGetProperty("outcome", out var o) ? o.GetString() ?? "?" : "?";
+        var message = json.RootElement.TryGetProperty("message", out var m) ? m.ToString() : "";
+        return outcome == "Success" ? outcome : $"{outcome}: {message}";
+    }
+
+    /// <summary>RunRecipe (the no-op recipe, a process on the agent) or ResetVmSshKey (a file in the agent's sandbox).</summary>
+    public string CommandType { get; set; } = CommandTypes.RunRecipe;
+
+    private JObject Payload() => CommandType == CommandTypes.ResetVmSshKey
+        ? AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] })
+        : AgentCommand.PayloadOf(new RunRecipe { Name = AgentFleet.Recipe, TimeoutSeconds = 60 });
+
+    /// <summary>One command end to end: publish (confirmed), relayed, run, outcome event received.</summary>
+    public async Task<double> RunOneAsync(string vmId)
+    {
+        var job = Guid.NewGuid();
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[job.ToString()] = done;
+        var watch = Stopwatch.StartNew();
+        await _publisher.PublishCommandAsync(new AgentCommand
+        {
+            MessageId = Guid.NewGuid(),
+            CommandId = Guid.NewGuid(),
+            JobId = job,
+            Type = CommandType,
+            RouterId = BridgeProcess.RouterId,
+            VmId = vmId,
+            CreatedAt = DateTimeOffset.UtcNow,
+            DeliveryTimeoutSeconds = 60,
+            ExecutionTimeoutSeconds = 120,
+            Payload = Payload(),
+        });
+        var outcome = await done.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        if (outcome != "Success")
+        {
+            Interlocked.Increment(ref _failures);
+            FirstFailure ??= $"{CommandType} on {vmId}: {outcome}";
+        }
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>Light load: one command in flight at a time, spread over <paramref name="agents"/> VMs.</summary>
+    public async Task<List<double>> LatenciesAsync(int agents, int samples)
+    {
+        var latencies = new List<double>(samples);
+        for (var i = 0; i < samples; i++) latencies.Add(await RunOneAsync(AgentFleet.VmId(i % agents)));
+        return latencies;
+    }
+
+    /// <summary>Saturation: <paramref name="inFlight"/> commands always outstanding; commands per second.</summary>
+    public async Task<double> ThroughputAsync(int agents, int commands, int inFlight)
+    {
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < commands) await RunOneAsync(AgentFleet.VmId(i % agents));
+        }));
+        return commands / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>One command to each of the first <paramref name="agents"/> VMs at once; seconds until the last outcome.</summary>
+    public async Task<double> FanOutAsync(int agents)
+    {
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, agents).Select(i => RunOneAsync(AgentFleet.VmId(i))));
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    public static (double P50, double P95, double P99) Percentiles(List<double> samples) =>
+        (Latency.Percentile(samples, 50), Latency.Percentile(samples, 95), Latency.Percentile(samples, 99));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_channel is not null) await _channel.DisposeAsync();
+        if (_events is not null) await _events.DisposeAsync();
+        await _publisher.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
