@@ -114,6 +114,22 @@ public sealed class RecipeTests : IDisposable
         Assert.All(RecipeCatalog.BuiltIns(), r => Assert.Equal(64, r.Sha256.Length));
     }
 
+    [Theory]
+    [InlineData("package-upgrade")]
+    [InlineData("monitoring-agent-sample")]
+    [InlineData("file-backup-sample")]
+    public async Task a_built_in_recipe_on_a_sandboxed_agent_records_its_intent_in_the_sandbox_and_installs_nothing(string name)
+    {
+        var builtIn = RecipeCatalog.BuiltIn(name)!;
+        var policy = TestPolicies.WithRecipes(new RecipePolicy(name, builtIn.Sha256, Privileged: true));
+
+        var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe(name), default);
+
+        Assert.True(result.Outcome == AgentOutcome.Success, result.Message + result.Stderr);
+        Assert.StartsWith("sandbox: would ", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(name, await File.ReadAllTextAsync(Path.Combine(_fx.Sandbox.Root, "var", "log", "agent-recipes.log")), StringComparison.Ordinal);
+    }
+
     private static bool IsAlive(int pid)
     {
         var status = $"/proc/{pid}/status";
