@@ -62,6 +62,8 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
             else await node.StopAsync();
             await node.StartAsync();
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: node back");
+            // the next fault must hit a system that is working again
+            await Until(() => log.Count("as reliability-publisher") > i && log.Count("as reliability-consumer") > i, $"publisher and consumer reconnected after fault {i}", 120);
         }
         Volatile.Write(ref acceptedAtRecovery, load.Accepted.Count);
         Volatile.Write(ref faultsOver, true);
