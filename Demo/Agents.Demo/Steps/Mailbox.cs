@@ -9,7 +9,11 @@ public static class Mailbox
         while (true)
         {
             foreach (var file in Directory.GetFiles(directory, "*.eml"))
-                if ((await File.ReadAllTextAsync(file)).Contains(text, StringComparison.OrdinalIgnoreCase)) return file;
+            {
+                // quoted-printable bodies break long lines with a soft '=' line end, possibly inside the text
+                var mail = (await File.ReadAllTextAsync(file)).Replace("=\r\n", "", StringComparison.Ordinal).Replace("=\n", "", StringComparison.Ordinal);
+                if (mail.Contains(text, StringComparison.OrdinalIgnoreCase)) return file;
+            }
             if (DateTime.UtcNow > until) throw new StepFailedException($"no e-mail mentioning '{text}' in {directory} after {timeout.TotalSeconds:0} s");
             await Task.Delay(250);
         }

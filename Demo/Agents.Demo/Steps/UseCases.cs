@@ -107,7 +107,7 @@ public sealed class UseCases(DemoStack stack)
         var job = await StartJobAsync("resetPasswordForVirtualMachine", ("id", vm.Id));
         var done = await Api.WaitForJobAsync(job, TimeSpan.FromMinutes(3));
         if (done["jobstatus"]?.GetValue<int>() != 2) throw new StepFailedException($"the job should fail: {done.ToJsonString()}");
-        var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, vm.Id, TimeSpan.FromSeconds(60));
+        var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, vm.Id, TimeSpan.FromSeconds(90));
         return $"{vm.Name}: retries spent, job failed ({Short(ApiClient.Text(done["jobresult"]?["errortext"]))}); alert e-mail {Path.GetFileName(mail)}";
     }
 

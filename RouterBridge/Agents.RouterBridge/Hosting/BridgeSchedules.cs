@@ -10,7 +10,7 @@ using Quartz.Spi;
 
 namespace Agents.RouterBridge.Hosting;
 
-/// <summary>The router's periodic work on Quartz: basic and advanced health checks, and renewal of its own certificate.</summary>
+/// <summary>The router's periodic work on Quartz: basic and advanced health checks, the CRL, and renewal of its own certificate.</summary>
 public sealed class BridgeSchedules(IOptions<BridgeOptions> options, IServiceProvider services, ILogger<BridgeSchedules> logger) : IHostedService
 {
     private IScheduler? _scheduler;
@@ -30,6 +30,8 @@ public sealed class BridgeSchedules(IOptions<BridgeOptions> options, IServicePro
             await Every<BasicHealthJob>(TimeSpan.FromMinutes(health.BasicIntervalMinutes), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
             await Every<AdvancedHealthJob>(TimeSpan.FromMinutes(health.AdvancedIntervalMinutes), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         }
+        if (options.Value.CrlUrl is not null)
+            await Every<Revocation.CrlRefreshJob>(TimeSpan.FromSeconds(options.Value.CrlRefreshSeconds), TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         await Every<RenewalJob>(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
         await _scheduler.Start(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Health checks every {Basic} / {Advanced} min (basic / advanced), enabled: {Enabled}",
