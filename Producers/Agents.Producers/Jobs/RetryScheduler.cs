@@ -1,6 +1,5 @@
-using System.Collections.Specialized;
+using Agents.Messaging.Scheduling;
 using Quartz;
-using Quartz.Impl;
 
 namespace Agents.Producers.Jobs;
 
@@ -20,13 +19,7 @@ public sealed class QuartzSchedules(IServiceProvider services) : IRetryScheduler
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var factory = new StdSchedulerFactory(new NameValueCollection
-        {
-            ["quartz.scheduler.instanceName"] = "producers",
-            ["quartz.threadPool.maxConcurrency"] = "4",
-        });
-        var scheduler = await factory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        scheduler.JobFactory = new ServiceJobFactory(services);
+        var scheduler = await QuartzScheduler.CreateAsync("producers", 4, services, cancellationToken).ConfigureAwait(false);
         await scheduler.ScheduleJob(
             JobBuilder.Create<PurgeSecretsJob>().WithIdentity("purge-secrets").Build(),
             TriggerBuilder.Create().StartNow().WithSimpleSchedule(s => s.WithIntervalInMinutes(1).RepeatForever()).Build(),
@@ -51,14 +44,6 @@ public sealed class QuartzSchedules(IServiceProvider services) : IRetryScheduler
     {
         if (_scheduler.Task.IsCompletedSuccessfully)
             await _scheduler.Task.Result.Shutdown(waitForJobsToComplete: false, cancellationToken).ConfigureAwait(false);
-    }
-
-    private sealed class ServiceJobFactory(IServiceProvider services) : Quartz.Spi.IJobFactory
-    {
-        public IJob NewJob(Quartz.Spi.TriggerFiredBundle bundle, IScheduler scheduler) =>
-            (IJob)ActivatorUtilities.CreateInstance(services, bundle.JobDetail.JobType);
-
-        public void ReturnJob(IJob job) { }
     }
 }
 

@@ -1,3 +1,4 @@
+using Agents.Messaging.Scheduling;
 using Agents.RouterBridge.Health;
 using Agents.RouterBridge.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,8 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
-using Quartz.Impl;
-using Quartz.Spi;
 
 namespace Agents.RouterBridge.Hosting;
 
@@ -17,44 +16,23 @@ public sealed class BridgeSchedules(IOptions<BridgeOptions> options, IServicePro
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var factory = new StdSchedulerFactory(new System.Collections.Specialized.NameValueCollection
-        {
-            ["quartz.scheduler.instanceName"] = $"bridge-{options.Value.RouterId}",
-            ["quartz.threadPool.maxConcurrency"] = "2",
-        });
-        _scheduler = await factory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        _scheduler.JobFactory = new ServiceJobFactory(services);
+        _scheduler = await QuartzScheduler.CreateAsync($"bridge-{options.Value.RouterId}", 2, services, cancellationToken).ConfigureAwait(false);
         var health = options.Value.HealthChecks;
         if (health.Enabled)
         {
-            await Every<BasicHealthJob>(TimeSpan.FromMinutes(health.BasicIntervalMinutes), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-            await Every<AdvancedHealthJob>(TimeSpan.FromMinutes(health.AdvancedIntervalMinutes), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            await _scheduler.EveryAsync<BasicHealthJob>(TimeSpan.FromMinutes(health.BasicIntervalMinutes), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await _scheduler.EveryAsync<AdvancedHealthJob>(TimeSpan.FromMinutes(health.AdvancedIntervalMinutes), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         }
         if (options.Value.CrlUrl is not null)
-            await Every<Revocation.CrlRefreshJob>(TimeSpan.FromSeconds(options.Value.CrlRefreshSeconds), TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-        await Every<RenewalJob>(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+            await _scheduler.EveryAsync<Revocation.CrlRefreshJob>(TimeSpan.FromSeconds(options.Value.CrlRefreshSeconds), TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        await _scheduler.EveryAsync<RenewalJob>(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
         await _scheduler.Start(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Health checks every {Basic} / {Advanced} min (basic / advanced), enabled: {Enabled}",
             health.BasicIntervalMinutes, health.AdvancedIntervalMinutes, health.Enabled);
     }
 
-    private Task Every<TJob>(TimeSpan interval, TimeSpan firstAfter, CancellationToken ct) where TJob : IJob =>
-        _scheduler!.ScheduleJob(
-            JobBuilder.Create<TJob>().WithIdentity(typeof(TJob).Name).Build(),
-            TriggerBuilder.Create().StartAt(DateTimeOffset.UtcNow + firstAfter)
-                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount())
-                .Build(), ct);
-
     public Task StopAsync(CancellationToken cancellationToken) =>
         _scheduler?.Shutdown(waitForJobsToComplete: false, cancellationToken) ?? Task.CompletedTask;
-
-    private sealed class ServiceJobFactory(IServiceProvider services) : IJobFactory
-    {
-        public IJob NewJob(TriggerFiredBundle bundle, IScheduler scheduler) =>
-            (IJob)ActivatorUtilities.CreateInstance(services, bundle.JobDetail.JobType);
-
-        public void ReturnJob(IJob job) { }
-    }
 }
 
 [DisallowConcurrentExecution]
