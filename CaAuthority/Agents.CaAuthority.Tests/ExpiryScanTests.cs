@@ -97,6 +97,58 @@ public sealed class ExpiryScanTests(CaFixture ca)
         Assert.Equal([AlertState.Firing, AlertState.Resolved], alerts.Select(a => a.State));
     }
 
+    [Fact]
+    public async Task an_expiring_certificate_of_a_vm_is_renewed_through_its_router_and_the_renewal_replaces_it()
+    {
+        // the VM enrolls through the router whose broker user the fixture has
+        var routerId = CaFixture.BridgeRouterId;
+        var vm = $"urn:cloudstack:vm:{Guid.NewGuid()}";
+        await using var watch = await Watch.StartAsync(ca, routerId);
+        var token = await ca.Client().CallCaAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = vm, RouterId = routerId });
+        var enrolled = await ca.Client(CaFixture.BridgeUser).CallCaAsync<CertificateIssued>(
+            new EnrollHolder { Token = token.Token, Csr = EnrollmentTokenTests.Csr() });
+        // an administrator issued the VM a one-day certificate: the CA learns its router from the VM's current one
+        var shortLived = await ca.Client().CallCaAsync<CertificateIssued>(new IssueCertificate { Holder = vm, ValidityDays = 1 });
+        Assert.Equal(routerId, (await ca.Store.FindAsync(shortLived.SerialNumber))!.RouterId);
+        var now = DateTimeOffset.UtcNow;
+
+        await Scan(automaticRenewal: true).ScanAsync(now, default);
+
+        var rekey = Assert.Single(await watch.CommandsAsync());
+        Assert.Equal(CommandTypes.RekeyCertificate, rekey.Type);
+        Assert.Equal(vm, $"urn:cloudstack:vm:{rekey.VmId}");
+        Assert.True(rekey.PayloadAs<RekeyCertificate>().Reconnect);
+
+        // the agent renews with the certificate it signs in with: every earlier certificate of the VM is replaced
+        var renewed = await ca.Client().CallCaAsync<CertificateIssued>(new RenewCertificate { CurrentCertificate = enrolled.Certificate, Csr = EnrollmentTokenTests.Csr() });
+        Assert.Equal(CertificateStatus.Superseded, (await ca.Store.FindAsync(shortLived.SerialNumber))!.Status);
+        Assert.Equal(CertificateStatus.Superseded, (await ca.Store.FindAsync(enrolled.SerialNumber))!.Status);
+        Assert.Equal(renewed.SerialNumber, (await ca.Store.CurrentForHolderAsync(vm))!.SerialNumber);
+
+        // so a day later nothing of it is expiring: no alert, no second request
+        await Scan(automaticRenewal: true).ScanAsync(now.AddDays(1).AddMinutes(1), default);
+        Assert.Single(await watch.CommandsAsync());
+        Assert.Empty(await watch.AlertsAsync(shortLived.SerialNumber));
+    }
+
+    [Fact]
+    public async Task a_certificate_no_router_can_renew_raises_one_alert_saying_so_and_asks_nobody()
+    {
+        var routerId = Guid.NewGuid().ToString();
+        await using var watch = await Watch.StartAsync(ca, routerId);
+        var issued = await ca.Client().CallCaAsync<CertificateIssued>(new IssueCertificate { DomainNames = ["legacy.example.internal"], ValidityDays = 1 });
+        var now = DateTimeOffset.UtcNow;
+
+        await Scan(automaticRenewal: true).ScanAsync(now, default);
+        await Scan(automaticRenewal: true).ScanAsync(now.AddMinutes(1), default);
+
+        var alert = Assert.Single(await watch.AlertsAsync(issued.SerialNumber));
+        Assert.Equal(AlertSeverity.Critical, alert.Severity);
+        Assert.Contains("cannot be renewed automatically", alert.Body, StringComparison.Ordinal);
+        Assert.Null((await ca.Store.FindAsync(issued.SerialNumber))!.RenewalRequestedAt);
+        Assert.Empty(await watch.CommandsAsync());
+    }
+
     private ExpiryScan Scan(bool automaticRenewal, ICaStore? store = null)
     {
         var services = ca.Ca.Services;

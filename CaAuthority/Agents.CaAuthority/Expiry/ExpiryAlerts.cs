@@ -8,7 +8,7 @@ public static class ExpiryAlerts
 {
     public static string GroupKey(CertificateRecord c) => $"certificate-expiring/{c.Holder ?? c.SerialNumber}";
 
-    public static CloudStackEvent Firing(CertificateRecord c, bool renewalRequested, DateTimeOffset now) => new AlertRaised
+    public static CloudStackEvent Firing(CertificateRecord c, ExpiryAlertReason why, DateTimeOffset now) => new AlertRaised
     {
         MessageId = Guid.NewGuid(),
         AlertType = EventTypes.AlertCertificateExpiring,
@@ -16,13 +16,22 @@ public static class ExpiryAlerts
         GroupKey = GroupKey(c),
         ResourceType = ResourceTypes.Certificate,
         ResourceUuid = c.SerialNumber,
-        Subject = $"Certificate {c.SerialNumber} of {c.Holder ?? c.Subject} expires {c.NotAfter:yyyy-MM-dd HH:mm} UTC",
-        Body = $"The certificate {c.SerialNumber} ({c.Subject}) of {c.Holder ?? "no holder"} expires on {c.NotAfter:O}, in {(c.NotAfter - now).TotalDays:0.0} days.\n" +
-               (renewalRequested
-                   ? "Automatic renewal was requested but the holder has not renewed: check that its agent or bridge is running and connected, then run provisionCertificate for it."
-                   : "Automatic renewal is off (ca.framework.cert.automatic.renewal): renew it with provisionCertificate, or issue a new one with issueCertificate."),
+        Subject = c.NotAfter <= now
+            ? $"Certificate {c.SerialNumber} of {c.Holder ?? c.Subject} expired {c.NotAfter:yyyy-MM-dd HH:mm} UTC"
+            : $"Certificate {c.SerialNumber} of {c.Holder ?? c.Subject} expires {c.NotAfter:yyyy-MM-dd HH:mm} UTC",
+        Body = $"The certificate {c.SerialNumber} ({c.Subject}) of {c.Holder ?? "no holder"} " +
+               (c.NotAfter <= now ? $"expired on {c.NotAfter:O}.\n" : $"expires on {c.NotAfter:O}, in {(c.NotAfter - now).TotalDays:0.0} days.\n") + Advice(why),
         RaisedAt = now,
     }.ToEvent();
+
+    private static string Advice(ExpiryAlertReason why) => why switch
+    {
+        ExpiryAlertReason.RenewalOff => "Automatic renewal is off (ca.framework.cert.automatic.renewal): renew it with provisionCertificate, or issue a new one with issueCertificate.",
+        ExpiryAlertReason.NoRouter => "It cannot be renewed automatically: it names no holder the CA can reach through a router (issued without one, or its VM never enrolled through a router). Issue a new one with issueCertificate and install it.",
+        ExpiryAlertReason.NotRenewed => "Automatic renewal was requested a day ago but the holder has not renewed: check that its agent or bridge is running and connected, then run provisionCertificate for it.",
+        ExpiryAlertReason.RenewalFailed => "The request for its automatic renewal could not be sent (see the CA's log); the next scan tries again. Or run provisionCertificate for it.",
+        _ => "Renew it with provisionCertificate (its agent or bridge must be connected), or issue a new one with issueCertificate.",
+    };
 
     public static CloudStackEvent Resolved(CertificateRecord old, CertificateRecord renewed) => new AlertRaised
     {
@@ -38,3 +47,6 @@ public static class ExpiryAlerts
         RaisedAt = DateTimeOffset.UtcNow,
     }.ToEvent();
 }
+
+/// <summary>What the expiry scan did with an expiring certificate, or why it raises an alert for it.</summary>
+public enum ExpiryAlertReason { None, RenewalRequested, Expired, RenewalOff, NoRouter, NotRenewed, RenewalFailed }

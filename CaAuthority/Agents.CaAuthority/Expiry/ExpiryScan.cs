@@ -27,22 +27,30 @@ public sealed class ExpiryScan(ICaStore store, CertificateProvisioner provisione
         int renewals = 0, alerts = 0;
         foreach (var certificate in expiring)
         {
-            var renewalRequested = certificate.RenewalRequestedAt is not null;
-            var renewalOverdue = renewalRequested && now - certificate.RenewalRequestedAt!.Value >= OncePerDay;
-            var alert = !options.Value.AutomaticRenewal || renewalOverdue || certificate.NotAfter <= now;
-            if (options.Value.AutomaticRenewal && (!renewalRequested || renewalOverdue) && certificate.NotAfter > now)
-            {
-                if (await RequestRenewalAsync(certificate, now, ct).ConfigureAwait(false)) renewals++;
-                else alert = true;
-            }
-            if (alert && (certificate.LastExpiryAlertAt is null || now - certificate.LastExpiryAlertAt.Value >= OncePerDay)
-                && await RaiseAlertAsync(certificate, options.Value.AutomaticRenewal, now, ct).ConfigureAwait(false))
+            var why = await RenewOrExplainAsync(certificate, now, ct).ConfigureAwait(false);
+            if (why is ExpiryAlertReason.RenewalRequested or ExpiryAlertReason.NotRenewed) renewals++;
+            if (why is ExpiryAlertReason.None or ExpiryAlertReason.RenewalRequested) continue;
+            if ((certificate.LastExpiryAlertAt is null || now - certificate.LastExpiryAlertAt.Value >= OncePerDay)
+                && await RaiseAlertAsync(certificate, why, now, ct).ConfigureAwait(false))
                 alerts++;
         }
-        if (expiring.Count > 0)
+        if (expiring.Count > 0 && renewals + alerts > 0)
             logger.LogInformation("Expiry scan: {Expiring} certificate(s) expire within {Days} days; {Renewals} renewal request(s), {Alerts} alert(s)",
                 expiring.Count, options.Value.ExpiryAlertPeriodDays, renewals, alerts);
         return new Result(expiring.Count, renewals, alerts);
+    }
+
+    /// <summary>Asks for a renewal when one is due and possible; otherwise says why an alert is due (or that none is).</summary>
+    private async Task<ExpiryAlertReason> RenewOrExplainAsync(CertificateRecord certificate, DateTimeOffset now, CancellationToken ct)
+    {
+        if (certificate.NotAfter <= now) return ExpiryAlertReason.Expired;
+        if (!options.Value.AutomaticRenewal) return ExpiryAlertReason.RenewalOff;
+        if (CertificateProvisioner.RenewalRouter(certificate) is null) return ExpiryAlertReason.NoRouter;
+        var requested = certificate.RenewalRequestedAt;
+        if (requested is not null && now - requested.Value < OncePerDay) return ExpiryAlertReason.None;
+        if (await RequestRenewalAsync(certificate, now, ct).ConfigureAwait(false))
+            return requested is null ? ExpiryAlertReason.RenewalRequested : ExpiryAlertReason.NotRenewed;
+        return ExpiryAlertReason.RenewalFailed;
     }
 
     private async Task<bool> RequestRenewalAsync(CertificateRecord certificate, DateTimeOffset now, CancellationToken ct)
@@ -50,26 +58,25 @@ public sealed class ExpiryScan(ICaStore store, CertificateProvisioner provisione
         await store.MarkRenewalRequestedAsync(certificate.SerialNumber, now, ct).ConfigureAwait(false);
         try
         {
-            if (await provisioner.RequestRenewalAsync(certificate, ct).ConfigureAwait(false)) return true;
-            logger.LogWarning("Certificate {Serial} of {Holder} expires {NotAfter:O} and the CA knows no router to ask for its renewal",
-                certificate.SerialNumber, certificate.Holder ?? certificate.Subject, certificate.NotAfter);
+            await provisioner.RequestRenewalAsync(certificate, ct).ConfigureAwait(false);
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Renewal request for {Serial} failed: {Error}", certificate.SerialNumber, e.Message);
+            await store.MarkRenewalRequestedAsync(certificate.SerialNumber, certificate.RenewalRequestedAt, ct).ConfigureAwait(false);
+            return false;
         }
-        await store.MarkRenewalRequestedAsync(certificate.SerialNumber, certificate.RenewalRequestedAt, ct).ConfigureAwait(false);
-        return false;
     }
 
-    private async Task<bool> RaiseAlertAsync(CertificateRecord certificate, bool renewalRequested, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> RaiseAlertAsync(CertificateRecord certificate, ExpiryAlertReason why, DateTimeOffset now, CancellationToken ct)
     {
         await store.MarkExpiryAlertAsync(certificate.SerialNumber, now, ct).ConfigureAwait(false);
         try
         {
-            await events.PublishAsync(ExpiryAlerts.Firing(certificate, renewalRequested, now), ct).ConfigureAwait(false);
-            logger.LogWarning("Certificate {Serial} of {Holder} expires {NotAfter:O}: alert raised", certificate.SerialNumber,
-                certificate.Holder ?? certificate.Subject, certificate.NotAfter);
+            await events.PublishAsync(ExpiryAlerts.Firing(certificate, why, now), ct).ConfigureAwait(false);
+            logger.LogWarning("Certificate {Serial} of {Holder} expires {NotAfter:O}: alert raised ({Reason})", certificate.SerialNumber,
+                certificate.Holder ?? certificate.Subject, certificate.NotAfter, why);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -43,18 +43,19 @@ public sealed class RootCaProvider(
         if (dns.Count + (request.IpAddresses ?? []).Count > 32) throw CaRequestException.BadParameter("at most 32 domain names and IP addresses");
         dns.ForEach(ValidatedCsr.CheckDnsName);
         var ips = (request.IpAddresses ?? []).Select(ParseIp).ToList();
+        var routerId = await RouterOfAsync(holder, ct).ConfigureAwait(false);
         IssuedLeaf leaf;
         if (request.Csr is null)
         {
             // CloudStack's issueCertificate without a csr: the CA makes the key and returns it once
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var keyRequest = new CertificateRequest("CN=unused", key, HashAlgorithmName.SHA256);
-            leaf = issuer.Issue(keyRequest, dns, ips, holder, null, request.ValidityDays, key.ExportPkcs8PrivateKeyPem());
+            leaf = issuer.Issue(keyRequest, dns, ips, holder, routerId, request.ValidityDays, key.ExportPkcs8PrivateKeyPem());
         }
         else
         {
             var csr = ValidatedCsr.Parse(request.Csr, Options.MaxCsrBytes);
-            leaf = issuer.Issue(csr.Request, dns.Concat(csr.DnsNames).ToList(), ips.Concat(csr.IpAddresses).ToList(), holder, null, request.ValidityDays);
+            leaf = issuer.Issue(csr.Request, dns.Concat(csr.DnsNames).ToList(), ips.Concat(csr.IpAddresses).ToList(), holder, routerId, request.ValidityDays);
         }
         await store.AddAsync(leaf.Record, ct: ct).ConfigureAwait(false);
         return await IssuedAsync(leaf, ct).ConfigureAwait(false);
@@ -95,9 +96,14 @@ public sealed class RootCaProvider(
                 throw CaRequestException.NotAllowed($"certificate {record.SerialNumber} expired on {record.NotAfter:O} (ca.plugin.root.allow.expired.cert is off)");
             if (record.Holder is null) throw CaRequestException.NotAllowed($"certificate {record.SerialNumber} names no holder and cannot be renewed this way");
             var leaf = issuer.Issue(csr.Request, csr.DnsNames, csr.IpAddresses, record.Holder, record.RouterId, null);
-            await store.AddAsync(leaf.Record, supersedes: record.SerialNumber, ct: ct).ConfigureAwait(false);
-            logger.LogInformation("Renewed {Holder}: certificate {Serial} replaces {Old}", record.Holder, leaf.Record.SerialNumber, record.SerialNumber);
-            if (record.LastExpiryAlertAt is not null) await PublishRenewedAlertAsync(record, leaf.Record, ct).ConfigureAwait(false);
+            // a holder has one identity: its renewal replaces every valid certificate issued to it, not only the one it signed in with
+            var replaced = (await store.ValidForHolderAsync(record.Holder, ct).ConfigureAwait(false))
+                .Where(c => c.SerialNumber != record.SerialNumber).Prepend(record).ToList();
+            await store.AddAsync(leaf.Record, supersedes: replaced.Select(c => c.SerialNumber).ToList(), ct: ct).ConfigureAwait(false);
+            logger.LogInformation("Renewed {Holder}: certificate {Serial} replaces {Old}", record.Holder, leaf.Record.SerialNumber,
+                string.Join(", ", replaced.Select(c => c.SerialNumber)));
+            foreach (var old in replaced.Where(c => c.LastExpiryAlertAt is not null))
+                await PublishRenewedAlertAsync(old, leaf.Record, ct).ConfigureAwait(false);
             return await IssuedAsync(leaf, ct).ConfigureAwait(false);
         }
     }
@@ -159,6 +165,14 @@ public sealed class RootCaProvider(
             SerialNumber = leaf.Record.SerialNumber, Certificate = leaf.Record.Pem, CaCertificate = ca.CertificatePem,
             PrivateKey = leaf.PrivateKeyPem, Holder = leaf.Record.Holder, NotAfter = leaf.Record.NotAfter,
         };
+    }
+
+    /// <summary>The router a new certificate of <paramref name="holder"/> is renewed through: a router is its own; a VM's is the one its current certificate records.</summary>
+    private async Task<string?> RouterOfAsync(string? holder, CancellationToken ct)
+    {
+        if (!HolderIdentity.TryParse(holder, out var identity)) return null;
+        if (identity!.Kind == HolderKind.Router) return identity.Id;
+        return (await store.CurrentForHolderAsync(identity.Uri, ct).ConfigureAwait(false))?.RouterId;
     }
 
     private Task PublishRenewedAlertAsync(CertificateRecord old, CertificateRecord renewed, CancellationToken ct) =>

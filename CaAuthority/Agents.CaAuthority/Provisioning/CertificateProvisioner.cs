@@ -27,14 +27,18 @@ public sealed class CertificateProvisioner(ICaStore store, ConfirmingPublisher p
         return new ProvisionRequested { Holder = holder!.Uri, JobId = jobId };
     }
 
-    /// <summary>Asks the holder of <paramref name="certificate"/> to rekey; false when the CA does not know its router.</summary>
-    public async Task<bool> RequestRenewalAsync(CertificateRecord certificate, CancellationToken ct)
+    /// <summary>The router through which the holder of <paramref name="certificate"/> can be asked to renew; null when there is none (no holder, or none known).</summary>
+    public static string? RenewalRouter(CertificateRecord certificate) =>
+        !HolderIdentity.TryParse(certificate.Holder, out var holder) || holder!.Kind == HolderKind.Service ? null
+        : certificate.RouterId ?? (holder.Kind == HolderKind.Router ? holder.Id : null);
+
+    /// <summary>Asks the holder of <paramref name="certificate"/> to rekey through <see cref="RenewalRouter"/>, which must be known.</summary>
+    public async Task RequestRenewalAsync(CertificateRecord certificate, CancellationToken ct)
     {
-        if (!HolderIdentity.TryParse(certificate.Holder, out var holder)) return false;
-        var routerId = certificate.RouterId ?? (holder!.Kind == HolderKind.Router ? holder.Id : null);
-        if (routerId is null) return false;
-        await SendRekeyAsync(holder!, routerId, reconnect: false, ct).ConfigureAwait(false);
-        return true;
+        var routerId = RenewalRouter(certificate)
+            ?? throw new InvalidOperationException($"no router is known for certificate {certificate.SerialNumber}");
+        // like CloudStack's background task: renew, then reconnect so the new certificate is in use at once
+        await SendRekeyAsync(HolderIdentity.Parse(certificate.Holder!), routerId, reconnect: true, ct).ConfigureAwait(false);
     }
 
     private async Task<string> RouterOfAsync(HolderIdentity holder, CancellationToken ct)

@@ -6,12 +6,15 @@ namespace Agents.CaAuthority.Store;
 /// </summary>
 public interface ICaStore
 {
-    /// <summary>Records a certificate, and in the same transaction consumes <paramref name="tokenHash"/> and supersedes <paramref name="supersedes"/> when given.</summary>
-    Task AddAsync(CertificateRecord certificate, string? tokenHash = null, string? supersedes = null, CancellationToken ct = default);
+    /// <summary>Records a certificate, and in the same transaction consumes <paramref name="tokenHash"/> and supersedes the certificates <paramref name="supersedes"/> names, when given.</summary>
+    Task AddAsync(CertificateRecord certificate, string? tokenHash = null, IReadOnlyCollection<string>? supersedes = null, CancellationToken ct = default);
 
     Task<CertificateRecord?> FindAsync(string serialNumber, CancellationToken ct = default);
 
     Task<CertificateRecord?> CurrentForHolderAsync(string holder, CancellationToken ct = default);
+
+    /// <summary>Every valid (neither superseded nor revoked) certificate of the holder.</summary>
+    Task<IReadOnlyList<CertificateRecord>> ValidForHolderAsync(string holder, CancellationToken ct = default);
 
     Task<int> CountAsync(CancellationToken ct = default);
 

@@ -57,7 +57,7 @@ public sealed class SqliteCaStore : ICaStore
         }
     }
 
-    public Task AddAsync(CertificateRecord c, string? tokenHash = null, string? supersedes = null, CancellationToken ct = default)
+    public Task AddAsync(CertificateRecord c, string? tokenHash = null, IReadOnlyCollection<string>? supersedes = null, CancellationToken ct = default)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -67,8 +67,8 @@ public sealed class SqliteCaStore : ICaStore
                 ("$h", tokenHash), ("$now", Time(DateTimeOffset.UtcNow)));
             if (consumed != 1) throw CaRequestException.BadParameter("the enrollment token was used meanwhile");
         }
-        if (supersedes is not null)
-            Execute(connection, tx, "UPDATE certificates SET status = 'Superseded' WHERE serial = $s AND status = 'Valid'", ("$s", supersedes));
+        foreach (var serial in supersedes ?? [])
+            Execute(connection, tx, "UPDATE certificates SET status = 'Superseded' WHERE serial = $s AND status = 'Valid'", ("$s", serial));
         Execute(connection, tx,
             """
             INSERT INTO certificates (serial, subject, sans, holder, router_id, not_before, not_after, status, pem, issued_at)
@@ -85,6 +85,9 @@ public sealed class SqliteCaStore : ICaStore
 
     public Task<CertificateRecord?> CurrentForHolderAsync(string holder, CancellationToken ct = default) =>
         Task.FromResult(QueryCertificates("SELECT * FROM certificates WHERE holder = $h AND status = 'Valid' ORDER BY not_after DESC LIMIT 1", ("$h", holder)).FirstOrDefault());
+
+    public Task<IReadOnlyList<CertificateRecord>> ValidForHolderAsync(string holder, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<CertificateRecord>>(QueryCertificates("SELECT * FROM certificates WHERE holder = $h AND status = 'Valid' ORDER BY not_after", ("$h", holder)));
 
     public Task<int> CountAsync(CancellationToken ct = default)
     {

@@ -18,6 +18,8 @@ public static class ServiceCommands
             ["Ca__HttpUrl"] = layout.CaUrl,
             ["Ca__DataDirectory"] = layout.DataDirectory("ca"),
             ["AGENTS_CA_PASSPHRASE"] = "demo-" + Guid.NewGuid().ToString("N"),
+            // the expiry scan every 2 s instead of every hour, so a certificate near its end is seen at once
+            ["ca__framework__background__task__delay"] = "2",
         });
     }
 

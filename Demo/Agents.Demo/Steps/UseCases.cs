@@ -83,13 +83,37 @@ public sealed class UseCases(DemoStack stack)
         return $"{checks.Count} checks ran, {failed} failing";
     }
 
+    /// <summary>
+    /// Two certificates issued for one day (issueCertificate duration=1), so inside the expiry alert
+    /// period at once; the CA's expiry scan (every ca.framework.background.task.delay) finds both.
+    /// One names a host no router serves: it cannot be renewed, so an alert e-mail goes out. The other
+    /// names a VM: the CA asks its agent (through its router) to rekey, and the renewal replaces every
+    /// certificate of that VM; the agent reconnects with its new one.
+    /// </summary>
+    public async Task<string> CertificateNearExpiryAsync()
+    {
+        var lone = await Api.CallAsync("issueCertificate", ("domain", "legacy-app.demo.internal"), ("duration", "1"));
+        var loneSerial = ApiClient.Text(lone["certificates"]?["serialnumber"]);
+        var vm = Vms[1];
+        var before = await AgentSerialAsync(vm);
+        var expiring = await Api.CallAsync("issueCertificate", ("virtualmachineid", vm.Id), ("duration", "1"));
+        var expiringSerial = ApiClient.Text(expiring["certificates"]?["serialnumber"]);
+
+        var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, loneSerial, TimeSpan.FromSeconds(90));
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        string after;
+        while ((after = await AgentSerialAsync(vm)) == before)
+        {
+            if (DateTime.UtcNow > until) throw new StepFailedException($"{vm.Name} still uses certificate {before} 90 s after {expiringSerial} entered the alert period");
+            await Task.Delay(250);
+        }
+        return $"{vm.Name} renewed automatically ({Short(before, 12)} → {Short(after, 12)}); alert e-mail {Path.GetFileName(mail)} for {Short(loneSerial, 12)}, which no router can renew";
+    }
+
     public async Task<string> RevokeAsync()
     {
         var vm = Vms[2];
-        var agents = await Api.CallAsync("listAgents", ("routerid", StackLayout.RouterId));
-        var agent = (agents["agent"]?.AsArray() ?? []).FirstOrDefault(a => ApiClient.Text(a?["virtualmachineid"]) == vm.Id)
-            ?? throw new StepFailedException($"{vm.Name} is not in listAgents");
-        var serial = ApiClient.Text(agent["certificateserial"]);
+        var serial = await AgentSerialAsync(vm);
         await Api.CallAsync("revokeCertificate", ("serial", serial));
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while ((await stack.ConnectedAgentsAsync()).Contains(vm.Id))
@@ -109,6 +133,15 @@ public sealed class UseCases(DemoStack stack)
         if (done["jobstatus"]?.GetValue<int>() != 2) throw new StepFailedException($"the job should fail: {done.ToJsonString()}");
         var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, vm.Id, TimeSpan.FromSeconds(90));
         return $"{vm.Name}: retries spent, job failed ({Short(ApiClient.Text(done["jobresult"]?["errortext"]))}); alert e-mail {Path.GetFileName(mail)}";
+    }
+
+    /// <summary>The serial of the certificate the VM's agent is connected with, as listAgents reports it.</summary>
+    private async Task<string> AgentSerialAsync(DemoVm vm)
+    {
+        var agents = await Api.CallAsync("listAgents", ("routerid", StackLayout.RouterId));
+        var agent = (agents["agent"]?.AsArray() ?? []).FirstOrDefault(a => ApiClient.Text(a?["virtualmachineid"]) == vm.Id)
+            ?? throw new StepFailedException($"{vm.Name} is not in listAgents");
+        return ApiClient.Text(agent["certificateserial"]);
     }
 
     private async Task<string> StartJobAsync(string command, params (string Key, string Value)[] parameters)
@@ -143,5 +176,5 @@ public sealed class UseCases(DemoStack stack)
 
     private static string Status(JsonObject target) => ApiClient.Text(target["status"]);
 
-    private static string Short(string text) => text.Length > 60 ? text[..57] + "..." : text;
+    private static string Short(string text, int length = 60) => text.Length > length ? text[..(length - 3)] + "..." : text;
 }

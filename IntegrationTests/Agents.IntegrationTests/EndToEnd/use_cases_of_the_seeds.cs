@@ -40,6 +40,10 @@ public sealed class use_cases_of_the_seeds(StackFixture fixture)
         Assert.Matches(@"^\d+ checks ran", await fixture.UseCases.HealthChecksAsync());
 
     [Fact]
+    public async Task certificates_close_to_expiry_raise_an_alert_email_or_are_renewed_automatically() =>
+        Assert.Contains("renewed automatically", await fixture.UseCases.CertificateNearExpiryAsync(), StringComparison.Ordinal);
+
+    [Fact]
     public async Task a_revoked_agent_is_cut_off_and_comes_back_only_by_enrolling_again()
     {
         var vm = fixture.Stack.Layout.Vms[2];

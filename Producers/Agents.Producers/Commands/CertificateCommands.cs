@@ -16,15 +16,21 @@ public sealed class CreateAgentEnrollmentToken(VmAccess vms, CaClient ca) : IApi
     public async Task<JObject> ExecuteAsync(ApiCall call, CancellationToken ct)
     {
         HolderIdentity holder;
-        if (call.OptionalId("virtualmachineid") is { } vmId) holder = HolderIdentity.Vm((await vms.RequireAsync(call, vmId, ct).ConfigureAwait(false)).Id);
-        else if (call.OptionalId("routerid") is { } routerId)
+        string? routerId = null;
+        if (call.OptionalId("virtualmachineid") is { } vmId)
+        {
+            // the token binds the VM to its router: only that router's bridge may enroll it, and the CA knows where to ask for renewals
+            var vm = await vms.RequireAsync(call, vmId, ct).ConfigureAwait(false);
+            (holder, routerId) = (HolderIdentity.Vm(vm.Id), vm.RouterId);
+        }
+        else if (call.OptionalId("routerid") is { } router)
         {
             if (!call.Caller.IsAdmin) throw ApiException.Denied("only an admin creates enrollment tokens for routers");
-            holder = HolderIdentity.Router(routerId);
+            holder = HolderIdentity.Router(router);
         }
         else throw ApiException.Missing("virtualmachineid");
         var ttl = call.OptionalInt("ttl", 60, 30 * 24 * 3600) ?? 3600;
-        var created = await ca.CallAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = holder.Uri, TtlSeconds = ttl }, ct).ConfigureAwait(false);
+        var created = await ca.CallAsync<EnrollmentTokenCreated>(new CreateEnrollmentToken { Holder = holder.Uri, RouterId = routerId, TtlSeconds = ttl }, ct).ConfigureAwait(false);
         return new JObject
         {
             ["enrollmenttoken"] = new JObject { ["token"] = created.Token, ["holder"] = created.Holder, ["expires"] = ApiFormat.Date(created.ExpiresAt) },
