@@ -5,7 +5,7 @@ using Agents.VmAgent.Tests.Support;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");
-// --only pipeline,scale,ca,footprint: a subset (the broker baseline always runs: every ratio needs it)
+// --only pipeline,scale,ca,footprint,api: a subset (the broker baseline always runs: every ratio needs it)
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
 var outDir = Path.Combine(RepositoryPaths.Root, "bench", "results");
 var results = new Results();
@@ -40,6 +40,9 @@ try
 
     await SectionAsync("footprint", "agent footprint (the published single-file agent, connected and idle)", () =>
         new AgentFootprint(node, pki, work).RunAsync(results, idleWindow: TimeSpan.FromSeconds(quick ? 15 : 60)));
+
+    await SectionAsync("api", "through the API (the demo's stack as processes: resetPasswordForVirtualMachine, revokeCertificate)", () =>
+        new ThroughTheApi(work, baseline).RunAsync(results, samples: quick ? 30 : 100, jobs: quick ? 150 : 600, inFlight: 16, revocations: quick ? 2 : 5));
 
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");

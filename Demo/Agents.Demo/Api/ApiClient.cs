@@ -33,8 +33,8 @@ public sealed class ApiClient(Uri baseUrl, string apiKey, string secretKey) : ID
         return inner;
     }
 
-    /// <summary>Polls queryAsyncJobResult until the job leaves status 0; returns the final response.</summary>
-    public async Task<JsonObject> WaitForJobAsync(string jobId, TimeSpan timeout, Action<JsonObject>? progress = null)
+    /// <summary>Polls queryAsyncJobResult (every <paramref name="pollInterval"/>, default 250 ms) until the job leaves status 0; returns the final response.</summary>
+    public async Task<JsonObject> WaitForJobAsync(string jobId, TimeSpan timeout, Action<JsonObject>? progress = null, TimeSpan? pollInterval = null)
     {
         var until = DateTime.UtcNow + timeout;
         while (true)
@@ -43,7 +43,7 @@ public sealed class ApiClient(Uri baseUrl, string apiKey, string secretKey) : ID
             progress?.Invoke(job);
             if (job["jobstatus"]?.GetValue<int>() is 1 or 2) return job;
             if (DateTime.UtcNow > until) throw new TimeoutException($"job {jobId} still pending after {timeout.TotalSeconds:0} s: {job.ToJsonString()}");
-            await Task.Delay(250);
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(250));
         }
     }
 
