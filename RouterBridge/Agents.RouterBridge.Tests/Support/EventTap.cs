@@ -52,6 +52,10 @@ public sealed class EventTap : IAsyncDisposable
         Events.Where(e => e.Category == EventCategory.ActionEvent && e["commandId"] == commandId.ToString())
             .Select(AgentCommandCompleted.FromEvent).FirstOrDefault();
 
+    public AgentCommandCompleted? OutcomeOfJob(Guid jobId) =>
+        Events.Where(e => e.Category == EventCategory.ActionEvent && e["jobId"] == jobId.ToString())
+            .Select(AgentCommandCompleted.FromEvent).FirstOrDefault();
+
     /// <summary>Waits until <paramref name="found"/> returns something; fails with <paramref name="what"/> and what was seen.</summary>
     public async Task<T> WaitAsync<T>(Func<EventTap, T?> found, string what, double seconds) where T : class
     {
