@@ -23,7 +23,7 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
 
     private string FailFlag => Path.Combine(_temp.Path, "fail");
 
-    public async Task InitializeAsync() => _tap = await EventTap.StartAsync(broker.AmqpUri(), "*.AlertEvent.#", "*.ActionEvent.#");
+    public async Task InitializeAsync() => _tap = await EventTap.StartAsync(broker.AmqpUri(), "*.AlertEvent.#", "*.ActionEvent.#", "*.ResourceStateEvent.ROUTER-HEALTHCHECK.#");
 
     public async Task DisposeAsync()
     {
@@ -107,7 +107,14 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
         Assert.Equal(firing.GroupKey, resolved.GroupKey);
         Assert.Single(_tap.Alerts(GroupKey(bridge.RouterId)), a => a.State == AlertState.Firing);
 
-        // kept for getRouterHealthCheckResults, on disk too (a failing check stays known across a restart)
+        // what the API keeps for getRouterHealthCheckResults: every result as a ROUTER.HEALTHCHECK ResourceStateEvent
+        var state = await _tap.WaitAsync(t => t.Events.LastOrDefault(e => e.Category == EventCategory.ResourceStateEvent
+            && e.ResourceUuid == bridge.RouterId && e["checkName"] == CheckName && e["new-state"] == "Passed"), "the Passed ROUTER.HEALTHCHECK state event", 30);
+        Assert.Equal("Failed", state["old-state"]);
+        Assert.Equal("Advanced", state["checkType"]);
+        Assert.Equal("resolver answers", state["details"]);
+
+        // kept by the bridge, on disk too (a failing check stays known across a restart)
         using var kept = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(bridge.DataDirectory, "health-checks.json")));
         var check = kept.RootElement.EnumerateArray().Single(r => r.GetProperty("CheckName").GetString() == CheckName);
         Assert.True(check.GetProperty("Success").GetBoolean());
