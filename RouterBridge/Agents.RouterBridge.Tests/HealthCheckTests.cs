@@ -120,6 +120,25 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
         Assert.True(check.GetProperty("Success").GetBoolean());
     }
 
+    [Fact]
+    public async Task the_basic_checks_find_the_broker_the_agent_listener_and_the_router_certificate_healthy()
+    {
+        await using var bridge = Bridge(scheduled: false);
+        await bridge.StartAsync();
+        await using var commands = new RouterCommands(broker.AmqpUri());
+
+        var command = await commands.SendAsync(bridge.RouterId, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = "Basic" });
+        var outcome = await _tap!.WaitAsync(t => t.Outcome(command.CommandId), "the outcome of the basic checks", 60);
+
+        using var results = JsonDocument.Parse(outcome.Stdout!);
+        var checks = results.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("checkName").GetString()!, r => r.Clone());
+        Assert.All(new[] { "broker_connection_check", "agent_listener_check", "router_certificate_check" }, name =>
+            Assert.True(checks[name].GetProperty("success").GetBoolean(), $"{name}: {checks[name].GetProperty("details").GetString()}"));
+        Assert.Contains("cpu_usage_check", checks.Keys);
+        Assert.Contains("memory_usage_check", checks.Keys);
+        Assert.Contains("disk_space_check", checks.Keys);
+    }
+
     private async Task<AgentCommandCompleted> FreshChecksAsync(RouterCommands commands, string routerId)
     {
         var command = await commands.SendAsync(routerId, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = "Advanced" });
