@@ -2,6 +2,7 @@ using System.Text.Json;
 using Agents.Contracts.Commands;
 using Agents.RouterBridge.Core.Agents;
 using Agents.RouterBridge.Health;
+using Agents.RouterBridge.Identity;
 using Agents.VmAgent.Core;
 using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Journal;
@@ -15,14 +16,15 @@ using Microsoft.Extensions.Options;
 namespace Agents.RouterBridge.Commands;
 
 /// <summary>
-/// Commands addressed to the router itself (package upgrades, patchSystemVm, health checks) run
-/// here through the agent library's executor: the same journal, policy and handlers as in a VM.
+/// Commands addressed to the router itself (package upgrades, patchSystemVm, health checks, the
+/// rekey of its own certificate) run here through the agent library's executor: the same journal,
+/// policy and handlers as in a VM.
 /// </summary>
 public sealed class RouterCommandRunner
 {
     private readonly CommandExecutor _executor;
 
-    public RouterCommandRunner(IOptions<BridgeOptions> options, HealthCheckRunner health, IAgentLog log)
+    public RouterCommandRunner(IOptions<BridgeOptions> options, HealthCheckRunner health, RouterIdentity identity, IAgentLog log)
     {
         var o = options.Value;
         var os = AgentFactory.GuestOsFor(o.SandboxRoot);
@@ -33,16 +35,17 @@ public sealed class RouterCommandRunner
             [
                 new RunRecipeHandler(new RecipeCatalog(o.RecipeDirectory), new RecipeRunner(), os.RecipeEnvironment),
                 new RunHealthChecksHandler(health),
+                new RekeyHandler(identity),
             ],
             new CommandJournal(Path.Combine(o.DataDirectory, "journal")), policy, log, work);
     }
 
-    /// <summary>Without a policy file: health checks, and the built-in package upgrade (by its hash).</summary>
+    /// <summary>Without a policy file: health checks, the rekey of the router's certificate, and the built-in package upgrade (by its hash).</summary>
     private static AgentPolicy DefaultPolicy()
     {
         var upgrade = RecipeCatalog.BuiltIn("package-upgrade")
             ?? throw new InvalidOperationException("the built-in package-upgrade recipe is missing");
-        return new AgentPolicy([CommandTypes.RunRecipe, CommandTypes.RunHealthChecks], [new RecipePolicy(upgrade.Name, upgrade.Sha256, Privileged: true)], Privileged: true);
+        return new AgentPolicy([CommandTypes.RunRecipe, CommandTypes.RunHealthChecks, CommandTypes.RekeyCertificate], [new RecipePolicy(upgrade.Name, upgrade.Sha256, Privileged: true)], Privileged: true);
     }
 
     public async Task<AgentResult> RunAsync(AgentCommand command, string payloadJson, CancellationToken ct)

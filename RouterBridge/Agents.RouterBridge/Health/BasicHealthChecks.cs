@@ -1,13 +1,15 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using Agents.Messaging;
+using Agents.RouterBridge.Core.Agents;
 using Agents.RouterBridge.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Agents.RouterBridge.Health;
 
 /// <summary>The router's basic checks: resources against thresholds, the broker, the listener, its own certificate.</summary>
-public sealed class BasicHealthChecks(IOptions<BridgeOptions> options, BrokerConnection broker, RouterIdentity identity)
+public sealed class BasicHealthChecks(IOptions<BridgeOptions> options, BrokerConnection broker, RouterIdentity identity, AgentListener listener)
 {
     private HealthCheckOptions Thresholds => options.Value.HealthChecks;
 
@@ -46,17 +48,24 @@ public sealed class BasicHealthChecks(IOptions<BridgeOptions> options, BrokerCon
         return Task.FromResult((freeMb >= Thresholds.FreeDiskThresholdMb, F($"{freeMb} MB free on {drive.Name} (threshold {Thresholds.FreeDiskThresholdMb} MB)")));
     }
 
+    /// <summary>Connects to the address the listener is bound to (a wildcard through loopback of its family), as an agent would.</summary>
     private async Task<(bool, string)> ListenerAsync(CancellationToken ct)
     {
-        using var client = new TcpClient(AddressFamily.InterNetworkV6) { Client = { DualMode = true } };
+        IPEndPoint bound;
+        try { bound = listener.LocalEndPoint; }
+        catch (InvalidOperationException) { return (false, "agent listener not started"); }
+        var address = bound.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+            : bound.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : bound.Address;
+        using var client = new TcpClient(address.AddressFamily);
         try
         {
-            await client.ConnectAsync(System.Net.IPAddress.IPv6Loopback, options.Value.ListenPort, ct).ConfigureAwait(false);
-            return (true, F($"agent listener accepts connections on port {options.Value.ListenPort}"));
+            await client.ConnectAsync(address, bound.Port, ct).ConfigureAwait(false);
+            return (true, F($"agent listener accepts connections on {bound}"));
         }
         catch (SocketException e)
         {
-            return (false, F($"agent listener on port {options.Value.ListenPort} refuses connections: {e.Message}"));
+            return (false, F($"agent listener on {bound} refuses connections: {e.Message}"));
         }
     }
 

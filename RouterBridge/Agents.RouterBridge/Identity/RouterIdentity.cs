@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Agents.Contracts.Ca;
 using Agents.Messaging.Rpc;
 using Agents.Security.Identity;
+using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Journal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,10 +14,13 @@ namespace Agents.RouterBridge.Identity;
 /// <summary>
 /// The router's own certificate, from the CA like an agent's: enrolled once with a one-time
 /// token, renewed at about 2/3 of its lifetime with proof of the current one. The TLS listener
-/// asks for <see cref="Certificate"/> on every handshake, so a renewal needs no restart.
+/// asks for <see cref="Certificate"/> on every handshake, so a renewal needs no restart and
+/// keeps the sessions already open. It is also the renewer behind the RekeyCertificate command
+/// addressed to the router itself (provisionCertificate, the CA's automatic renewal).
 /// </summary>
-public sealed class RouterIdentity(IOptions<BridgeOptions> options, RpcClient rpc, ILogger<RouterIdentity> logger)
+public sealed class RouterIdentity(IOptions<BridgeOptions> options, RpcClient rpc, ILogger<RouterIdentity> logger) : ICertificateRenewer
 {
+    private readonly SemaphoreSlim _oneRenewalAtATime = new(1, 1);
     private readonly BridgeOptions _options = options.Value;
     private volatile X509Certificate2? _certificate;
     private volatile X509Certificate2? _ca;
@@ -65,14 +69,33 @@ public sealed class RouterIdentity(IOptions<BridgeOptions> options, RpcClient rp
         return now.UtcDateTime >= certificate.NotBefore.ToUniversalTime() + lifetime * 2 / 3;
     }
 
+    /// <summary>A new key and CSR, renewed by the CA over the bus with proof of the current certificate; new handshakes get the new one.</summary>
     public async Task RenewAsync(CancellationToken ct)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issued = await rpc.CallCaAsync<CertificateIssued>(
-            new RenewCertificate { CurrentCertificate = Certificate.ExportCertificatePem(), Csr = Csr(key) }, ct: ct).ConfigureAwait(false);
-        Save(key, issued);
-        logger.LogInformation("Router {RouterId} renewed: certificate {Serial} valid until {NotAfter:O}", _options.RouterId, issued.SerialNumber, issued.NotAfter);
+        // the renewal job and a RekeyCertificate command may meet: one at a time, each with its own new key
+        await _oneRenewalAtATime.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var previous = Certificate.SerialNumber;
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var issued = await rpc.CallCaAsync<CertificateIssued>(
+                new RenewCertificate { CurrentCertificate = Certificate.ExportCertificatePem(), Csr = Csr(key) }, ct: ct).ConfigureAwait(false);
+            Save(key, issued);
+            logger.LogInformation("Router {RouterId} renewed: certificate {Serial} (was {Previous}) valid until {NotAfter:O}",
+                _options.RouterId, issued.SerialNumber, previous, issued.NotAfter);
+        }
+        finally
+        {
+            _oneRenewalAtATime.Release();
+        }
     }
+
+    /// <summary>
+    /// RekeyCertificate for the router: <paramref name="reconnect"/> asks nothing more of a router,
+    /// since agents' open sessions stay on the TLS session they have and every new handshake
+    /// already presents the new certificate.
+    /// </summary>
+    Task ICertificateRenewer.RenewAsync(bool reconnect, CancellationToken ct) => RenewAsync(ct);
 
     private string Csr(ECDsa key)
     {

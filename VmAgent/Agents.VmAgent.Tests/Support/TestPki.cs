@@ -62,6 +62,15 @@ public sealed class TestPki : IDisposable
         return request.Create(Root.SubjectName, X509SignatureGenerator.CreateForECDsa(_rootKey), notBefore, notBefore + lifetime, serial);
     }
 
+    /// <summary>A CRL signed by this root (DER), listing <paramref name="serials"/> (hex, as X509Certificate2.SerialNumber).</summary>
+    public byte[] Crl(System.Numerics.BigInteger number, params string[] serials)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var serial in serials) builder.AddEntry(Convert.FromHexString(serial), DateTimeOffset.UtcNow.AddSeconds(-1));
+        return builder.Build(Root.SubjectName, X509SignatureGenerator.CreateForECDsa(_rootKey), number, DateTimeOffset.UtcNow.AddDays(1),
+            HashAlgorithmName.SHA256, X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Root, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+    }
+
     public bool ChainsToRoot(X509Certificate2 certificate)
     {
         using var chain = new X509Chain();

@@ -1,0 +1,44 @@
+using Agents.ReliabilityTests.Support;
+using Agents.RouterBridge.Tests.Support;
+using Agents.Security.Identity;
+using Agents.Testing;
+using Agents.VmAgent.Core.Protocol;
+using Agents.VmAgent.Tests.Support;
+using static Agents.RouterBridge.Tests.Support.ListenerProbe;
+
+namespace Agents.RouterBridge.Tests;
+
+/// <summary>Bridge:AuthStrictness as the real bridge process reads it from its configuration (the full matrix is in ListenerStrictnessTests).</summary>
+[Collection(BrokerCollection.Name)]
+public sealed class BridgeProcessStrictnessTests(BrokerFixture broker) : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly TestPki _pki = new();
+
+    public void Dispose()
+    {
+        _pki.Dispose();
+        _temp.Dispose();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task the_bridge_process_gives_a_good_certificate_a_session_and_a_connection_without_one_at_most_the_enroll_answer(bool strict)
+    {
+        await using var bridge = new BridgeProcess(_pki, broker.AmqpUri(), _temp.Path, new Dictionary<string, string>
+        {
+            ["Bridge__AuthStrictness"] = strict ? "true" : "false",
+        });
+        await bridge.StartAsync();
+        using var good = _pki.IssueWithKey(HolderIdentity.Vm("vm-process"));
+        var hello = new HelloFrame(HelloFrame.CurrentProtocolVersion, "test-agent", []);
+
+        Assert.Equal(Session, (await TryAsync(bridge.Port, good, hello)).Outcome);
+        var (outcome, detail) = await TryAsync(bridge.Port, null, hello);
+
+        Assert.Equal(Refused, outcome);
+        // strictness on: refused at the handshake; off: the connection is taken, for enrollment only
+        Assert.Equal(!strict, detail.Contains("only enroll", StringComparison.Ordinal));
+    }
+}

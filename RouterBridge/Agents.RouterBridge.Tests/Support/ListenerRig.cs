@@ -1,0 +1,87 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Agents.Messaging;
+using Agents.Messaging.Rpc;
+using Agents.RouterBridge.Core.Agents;
+using Agents.RouterBridge.Hosting;
+using Agents.RouterBridge.Identity;
+using Agents.Security.Identity;
+using Agents.VmAgent.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Agents.RouterBridge.Tests.Support;
+
+/// <summary>
+/// The bridge's agent listener wired as the bridge's Program wires it: the router identity loaded
+/// from its data directory, the bridge's AgentTls (the mutual-TLS kit with Bridge:AuthStrictness and
+/// Bridge:AllowExpiredCertificates, its revoked set, its authorizer) and the real AgentListener on
+/// loopback. Only the CA behind enrollment is the test PKI.
+/// </summary>
+public sealed class ListenerRig : IAsyncDisposable
+{
+    private readonly BrokerConnection _unusedBroker;
+    private readonly RpcClient _unusedRpc;
+
+    private ListenerRig(TestPki pki, BridgeOptions options, BrokerConnection broker, RpcClient rpc, RouterIdentity identity)
+    {
+        _unusedBroker = broker;
+        _unusedRpc = rpc;
+        Identity = identity;
+        Tls = new AgentTls(Options.Create(options), identity);
+        Relay = new FakeEnrollmentRelay(pki);
+        Log = new TestLog("bridge");
+        Registry = new AgentRegistry(Log);
+        var listenerOptions = BridgeService.ListenerOptions(options);
+        Listener = new AgentListener(
+            new AgentListenerOptions { Address = listenerOptions.Address, Port = 0, HandshakeTimeout = TimeSpan.FromSeconds(5) },
+            Tls.ServerOptions(), Tls.Authorize, Relay, Registry, Log);
+        Listener.Start();
+    }
+
+    public RouterIdentity Identity { get; }
+    public AgentTls Tls { get; }
+    public FakeEnrollmentRelay Relay { get; }
+    public TestLog Log { get; }
+    public AgentRegistry Registry { get; }
+    public AgentListener Listener { get; }
+    public int Port => Listener.LocalEndPoint.Port;
+
+    /// <summary>A router whose certificate (from <paramref name="pki"/>) is already in <paramref name="dataDirectory"/>, as after enrollment.</summary>
+    public static async Task<ListenerRig> StartAsync(TestPki pki, string dataDirectory, bool strict, bool allowExpired = false)
+    {
+        const string routerId = "router-under-test";
+        WriteRouterCertificate(pki, dataDirectory, routerId);
+        var options = new BridgeOptions
+        {
+            RouterId = routerId,
+            ListenAddress = IPAddress.Loopback.ToString(),
+            DataDirectory = dataDirectory,
+            AuthStrictness = strict,
+            AllowExpiredCertificates = allowExpired,
+        };
+        // the identity only loads its files here: this broker connection is never opened
+        var broker = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = "amqp://127.0.0.1:1/" }), NullLogger<BrokerConnection>.Instance);
+        var rpc = new RpcClient(broker, NullLogger<RpcClient>.Instance);
+        var identity = new RouterIdentity(Options.Create(options), rpc, NullLogger<RouterIdentity>.Instance);
+        await identity.EnsureAsync(CancellationToken.None);
+        return new ListenerRig(pki, options, broker, rpc, identity);
+    }
+
+    public static void WriteRouterCertificate(TestPki pki, string dataDirectory, string routerId)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        using var certificate = pki.IssueWithKey(HolderIdentity.Router(routerId), TimeSpan.FromDays(30));
+        using var key = certificate.GetECDsaPrivateKey()!;
+        File.WriteAllText(Path.Combine(dataDirectory, "router.key"), key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(Path.Combine(dataDirectory, "router.crt"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(dataDirectory, "ca.crt"), pki.RootPem);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Listener.DisposeAsync();
+        await _unusedRpc.DisposeAsync();
+        await _unusedBroker.DisposeAsync();
+    }
+}
