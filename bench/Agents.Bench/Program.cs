@@ -5,7 +5,7 @@ using Agents.VmAgent.Tests.Support;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");
-// --only pipeline,scale,ca,footprint: a subset (the broker baseline always runs: every ratio needs it)
+// --only pipeline,scale,ca,footprint,ansible: a subset (the broker baseline always runs: every ratio needs it)
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
 var outDir = Path.Combine(RepositoryPaths.Root, "bench", "results");
 var results = new Results();
@@ -40,6 +40,9 @@ try
 
     await SectionAsync("footprint", "agent footprint (the published single-file agent, connected and idle)", () =>
         new AgentFootprint(node, pki, work).RunAsync(results, idleWindow: TimeSpan.FromSeconds(quick ? 15 : 60)));
+
+    await SectionAsync("ansible", "the alternative a user would pick: a password reset on N targets with Ansible and with this system", () =>
+        new AnsibleComparison(node, pki, work).RunAsync(results, targets: quick ? 20 : 100, concurrency: 20));
 
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
