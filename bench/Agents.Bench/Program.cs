@@ -5,7 +5,7 @@ using Agents.VmAgent.Tests.Support;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");
-// --only pipeline,scale,ca,footprint,api: a subset (the broker baseline always runs: every ratio needs it)
+// --only pipeline,scale,ca,footprint,api,ansible: a subset (the broker baseline always runs: every ratio needs it)
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
 var outDir = Path.Combine(RepositoryPaths.Root, "bench", "results");
 var results = new Results();
@@ -43,6 +43,9 @@ try
 
     await SectionAsync("api", "through the API (the demo's stack as processes: resetPasswordForVirtualMachine, revokeCertificate)", () =>
         new ThroughTheApi(work, baseline).RunAsync(results, samples: quick ? 30 : 100, jobs: quick ? 150 : 600, inFlight: 16, revocations: quick ? 2 : 5));
+
+    await SectionAsync("ansible", "the alternative a user would pick: a password reset on N targets with Ansible and with this system", () =>
+        new AnsibleComparison(node, pki, work).RunAsync(results, targets: quick ? 20 : 100, concurrency: 20));
 
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");

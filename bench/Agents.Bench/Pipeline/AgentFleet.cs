@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Agents.Security.Identity;
 using Agents.VmAgent.Core;
@@ -15,8 +16,10 @@ namespace Agents.Bench.Pipeline;
 /// Many real agents (VmAgent.Core's AgentClient with the standard handlers, a sandbox OS and a
 /// journal each) in this process, each with its own certificate naming its VM, connected over
 /// mutual TLS to one bridge. Identities are issued once per VM and kept across fleets.
+/// With <paramref name="sandboxPerAgent"/> each agent is its own pretend VM (its own sandbox root,
+/// so its own etc/shadow); otherwise they share one.
 /// </summary>
-public sealed class AgentFleet(TestPki pki, string directory, int bridgePort) : IAsyncDisposable
+public sealed class AgentFleet(TestPki pki, string directory, int bridgePort, bool sandboxPerAgent = false) : IAsyncDisposable
 {
     /// <summary>The no-op recipe every agent's policy allows by its sha256.</summary>
     public const string Recipe = "noop";
@@ -29,8 +32,9 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort) : 
     private readonly string _recipes = WriteRecipe(directory);
     private readonly AgentPolicy _policy = Policy;
 
-    /// <summary>The agents' local policy: the no-op recipe by its sha256, and SSH key resets (privileged, but in the sandbox).</summary>
-    public static AgentPolicy Policy { get; } = new([Agents.VmAgent.Core.Protocol.CommandTypes.RunRecipe, Agents.VmAgent.Core.Protocol.CommandTypes.ResetVmSshKey],
+    /// <summary>The agents' local policy: the no-op recipe by its sha256, SSH key and password resets (privileged, but in the sandbox).</summary>
+    public static AgentPolicy Policy { get; } = new([Agents.VmAgent.Core.Protocol.CommandTypes.RunRecipe, Agents.VmAgent.Core.Protocol.CommandTypes.ResetVmSshKey,
+        Agents.VmAgent.Core.Protocol.CommandTypes.ResetVmPassword],
         [new RecipePolicy(Recipe, Convert.ToHexStringLower(SHA256.HashData(RecipeBytes)))], Privileged: true);
 
     public int Count => _agents.Count;
@@ -79,11 +83,18 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort) : 
             MaxBackoff = TimeSpan.FromSeconds(2),
             HandshakeTimeout = TimeSpan.FromSeconds(30),
         };
-        var client = AgentFactory.CreateStandard(options, _policy, _os, _trust, NullAgentLog.Instance, _recipes);
+        var os = sandboxPerAgent ? new SandboxGuestOs(Directory.CreateDirectory(SandboxRoot(index)).FullName) : _os;
+        var client = AgentFactory.CreateStandard(options, _policy, os, _trust, NullAgentLog.Instance, _recipes);
         _agents.Add((client, Task.Run(() => client.RunAsync(_stop.Token))));
     }
 
     private string DataDirectory(int index) => Path.Combine(directory, "agents", VmId(index));
+
+    /// <summary>The pretend VM of agent <paramref name="index"/> (with sandboxPerAgent).</summary>
+    public string SandboxRoot(int index) => Path.Combine(DataDirectory(index), "sandbox");
+
+    /// <summary>The certificate agent <paramref name="index"/> holds (what the CA would hand the API to seal a secret to).</summary>
+    public X509Certificate2 Certificate(int index) => X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDirectory(index), "agent.crt")));
 
     private Task EnsureIdentityAsync(int index) => PreEnrollAsync(pki, DataDirectory(index), VmId(index));
 

@@ -69,7 +69,10 @@ public sealed class CommandDriver : IAsyncDisposable
     /// <summary>RunRecipe (the no-op recipe, a process on the agent) or ResetVmSshKey (a file in the agent's sandbox).</summary>
     public string CommandType { get; set; } = CommandTypes.RunRecipe;
 
-    private JObject Payload() => CommandType == CommandTypes.ResetVmSshKey
+    /// <summary>A payload per VM (e.g. a password sealed to that VM's certificate) instead of the command type's default.</summary>
+    public Func<string, JObject>? PayloadFor { get; set; }
+
+    private JObject Payload(string vmId) => PayloadFor is { } payloadFor ? payloadFor(vmId) : CommandType == CommandTypes.ResetVmSshKey
         ? AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] })
         : AgentCommand.PayloadOf(new RunRecipe { Name = AgentFleet.Recipe, TimeoutSeconds = 60 });
 
@@ -91,7 +94,7 @@ public sealed class CommandDriver : IAsyncDisposable
             CreatedAt = DateTimeOffset.UtcNow,
             DeliveryTimeoutSeconds = 60,
             ExecutionTimeoutSeconds = 120,
-            Payload = Payload(),
+            Payload = Payload(vmId),
         });
         var outcome = await done.Task.WaitAsync(TimeSpan.FromMinutes(3));
         if (outcome != "Success")
