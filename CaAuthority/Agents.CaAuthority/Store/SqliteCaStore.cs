@@ -25,6 +25,8 @@ public sealed class SqliteCaStore : ICaStore
     ];
 
     private readonly string _connectionString;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAdd> _pendingAdds = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     public SqliteCaStore(string path)
     {
@@ -38,7 +40,8 @@ public sealed class SqliteCaStore : ICaStore
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        // journal_mode=WAL is a property of the file, set once by Migrate; these are per connection
+        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -46,6 +49,7 @@ public sealed class SqliteCaStore : ICaStore
     private void Migrate()
     {
         using var connection = Open();
+        Execute(connection, null, "PRAGMA journal_mode=WAL");
         Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         var version = Convert.ToInt32(Scalar(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_version"), CultureInfo.InvariantCulture);
         for (var i = version; i < Migrations.Length; i++)
@@ -57,17 +61,74 @@ public sealed class SqliteCaStore : ICaStore
         }
     }
 
-    public Task AddAsync(CertificateRecord c, string? tokenHash = null, IReadOnlyCollection<string>? supersedes = null, CancellationToken ct = default)
+    /// <summary>
+    /// Group commit: concurrent adds queue up, and whoever holds the writer lock writes every
+    /// queued one in one transaction (one fsync), each inside its own savepoint so one refused
+    /// add (a token used meanwhile) fails alone. An add returns only once its row is committed.
+    /// </summary>
+    public async Task AddAsync(CertificateRecord c, string? tokenHash = null, IReadOnlyCollection<string>? supersedes = null, CancellationToken ct = default)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction();
-        if (tokenHash is not null)
+        var add = new PendingAdd(c, tokenHash, supersedes);
+        _pendingAdds.Enqueue(add);
+        await _writer.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!add.Done.Task.IsCompleted) CommitPendingAdds();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+        await add.Done.Task.ConfigureAwait(false);
+    }
+
+    private void CommitPendingAdds()
+    {
+        var batch = new List<PendingAdd>();
+        while (_pendingAdds.TryDequeue(out var queued)) batch.Add(queued);
+        var refused = new Dictionary<PendingAdd, Exception>();
+        try
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction();
+            foreach (var add in batch)
+            {
+                tx.Save("one_add");
+                try
+                {
+                    Insert(connection, tx, add);
+                    tx.Release("one_add");
+                }
+                catch (Exception e) when (e is CaRequestException or SqliteException)
+                {
+                    tx.Rollback("one_add");
+                    refused[add] = e;
+                }
+            }
+            tx.Commit();
+        }
+        catch (Exception e)
+        {
+            foreach (var add in batch) add.Done.TrySetException(e);
+            return;
+        }
+        foreach (var add in batch)
+        {
+            if (refused.TryGetValue(add, out var e)) add.Done.TrySetException(e);
+            else add.Done.TrySetResult();
+        }
+    }
+
+    private static void Insert(SqliteConnection connection, SqliteTransaction tx, PendingAdd add)
+    {
+        var c = add.Certificate;
+        if (add.TokenHash is not null)
         {
             var consumed = Execute(connection, tx, "UPDATE tokens SET used_at = $now WHERE hash = $h AND used_at IS NULL AND expires_at > $now",
-                ("$h", tokenHash), ("$now", Time(DateTimeOffset.UtcNow)));
+                ("$h", add.TokenHash), ("$now", Time(DateTimeOffset.UtcNow)));
             if (consumed != 1) throw CaRequestException.BadParameter("the enrollment token was used meanwhile");
         }
-        foreach (var serial in supersedes ?? [])
+        foreach (var serial in add.Supersedes ?? [])
             Execute(connection, tx, "UPDATE certificates SET status = 'Superseded' WHERE serial = $s AND status = 'Valid'", ("$s", serial));
         Execute(connection, tx,
             """
@@ -76,8 +137,14 @@ public sealed class SqliteCaStore : ICaStore
             """,
             ("$serial", c.SerialNumber), ("$subject", c.Subject), ("$sans", c.SubjectAlternativeNames), ("$holder", c.Holder),
             ("$router", c.RouterId), ("$nb", Time(c.NotBefore)), ("$na", Time(c.NotAfter)), ("$pem", c.Pem), ("$now", Time(DateTimeOffset.UtcNow)));
-        tx.Commit();
-        return Task.CompletedTask;
+    }
+
+    private sealed class PendingAdd(CertificateRecord certificate, string? tokenHash, IReadOnlyCollection<string>? supersedes)
+    {
+        public CertificateRecord Certificate => certificate;
+        public string? TokenHash => tokenHash;
+        public IReadOnlyCollection<string>? Supersedes => supersedes;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public Task<CertificateRecord?> FindAsync(string serialNumber, CancellationToken ct = default) =>
