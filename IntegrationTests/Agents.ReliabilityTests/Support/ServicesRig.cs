@@ -53,18 +53,8 @@ public sealed class ServicesRig : IAsyncLifetime
             "--Alerts:GroupWaitSeconds=0",
         ], new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Test" });
         var apiPort = FreePort.Next();
-        Api = ServiceProcess.Start(ServiceProcess.DllOf("Producers/Agents.Producers", "Agents.Producers"),
-        [
-            $"--RabbitMq:Uri={Broker.AmqpUri("producers")}",
-            $"--Producers:ListenUrl=http://127.0.0.1:{apiPort}",
-            $"--Producers:DatabasePath={Path.Combine(_dir, "api", "producers.db")}",
-            $"--Producers:Bootstrap:AdminApiKey={AdminApiKey}",
-            $"--Producers:Bootstrap:AdminSecretKey={AdminSecretKey}",
-            $"--Producers:AuditDatabasePath={AuditDatabasePath}",
-            "--Producers:Provisioning:Retries=0",
-            "--Producers:Provisioning:RetryIntervalSeconds=1",
-            "--Producers:Provisioning:DeliveryTimeoutSeconds=5",
-        ], new Dictionary<string, string> { ["Producers__MasterKey"] = MasterKey });
+        Api = StartApi(Broker, Path.Combine(_dir, "api"), apiPort, AdminApiKey, AdminSecretKey,
+            $"--Producers:AuditDatabasePath={AuditDatabasePath}", "--Producers:Provisioning:Retries=0", "--Producers:Provisioning:DeliveryTimeoutSeconds=5");
         await Ca.WaitForOutputAsync("Consuming ca.requests", 90);
         await Api.WaitForOutputAsync("Consuming producers.outcomes", 90);
         await Consumers.WaitForOutputAsync($"{AlertQueue} bound to cloudstack-events", 90);
@@ -72,6 +62,19 @@ public sealed class ServicesRig : IAsyncLifetime
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}"), Timeout = TimeSpan.FromSeconds(60) };
         Admin = Client(AdminApiKey, AdminSecretKey);
     }
+
+    /// <summary>The API service on <paramref name="broker"/> with its job store in <paramref name="directory"/>; <paramref name="settings"/> win.</summary>
+    public static ServiceProcess StartApi(BrokerFixture broker, string directory, int port, string adminApiKey, string adminSecretKey, params string[] settings) =>
+        ServiceProcess.Start(ServiceProcess.DllOf("Producers/Agents.Producers", "Agents.Producers"),
+        [
+            $"--RabbitMq:Uri={broker.AmqpUri("producers")}",
+            $"--Producers:ListenUrl=http://127.0.0.1:{port}",
+            $"--Producers:DatabasePath={Path.Combine(directory, "producers.db")}",
+            $"--Producers:Bootstrap:AdminApiKey={adminApiKey}",
+            $"--Producers:Bootstrap:AdminSecretKey={adminSecretKey}",
+            "--Producers:Provisioning:RetryIntervalSeconds=1",
+            .. settings,
+        ], new Dictionary<string, string> { ["Producers__MasterKey"] = MasterKey });
 
     /// <summary>Until the broker says someone consumes <paramref name="queue"/> (MassTransit starts its endpoints after the host).</summary>
     public async Task WaitForConsumerAsync(string queue, int seconds = 90)
