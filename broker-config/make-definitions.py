@@ -77,8 +77,11 @@ def main():
             # a router's own event queues (revocations): classic, self-expiring; what cannot be read is parked, not dropped
             {"vhost": V, "name": "agents-router-events", "pattern": r"^agents\.router\.[^.]+\..+$", "apply-to": "queues",
              "priority": 10, "definition": {"dead-letter-exchange": "agents.dead"}},
-            {"vhost": V, "name": "agents-parked", "pattern": r"^agents\.(dead|unroutable)$", "apply-to": "queues",
+            {"vhost": V, "name": "agents-parked", "pattern": r"^agents\.dead$", "apply-to": "queues",
              "priority": 10, "definition": {"max-length": 1000000, "overflow": "reject-publish"}},
+            # the API consumes agents.unroutable: a body it cannot read is parked in agents.dead, not dropped
+            {"vhost": V, "name": "agents-unroutable", "pattern": r"^agents\.unroutable$", "apply-to": "queues",
+             "priority": 10, "definition": {"max-length": 1000000, "overflow": "reject-publish", "dead-letter-exchange": "agents.dead"}},
         ],
         "queues": [{"name": q, "vhost": V, "durable": True, "auto_delete": False, "arguments": quorum} for q in queues],
         "exchanges": [

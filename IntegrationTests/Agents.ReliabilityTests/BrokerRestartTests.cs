@@ -20,9 +20,10 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
     public Task a_broker_restarted_under_load_loses_no_accepted_command_and_the_consumer_resumes() =>
         RunAsync(commands: 2_000, Fault.GracefulRestart, faults: 1);
 
-    // Slow: in the full parallel ./run test (load average above 20 on two cores) the publisher once
-    // did not get 200 more confirms within 4 minutes after the SIGKILL; alone it passes in ~30 s.
-    // Open defect to investigate (docs/reliability.md); ./run test --all runs it.
+    // Slow: under heavy parallel load publishing once did not finish within 4 minutes after the SIGKILL.
+    // ConfirmingPublisher now gives up on a confirm after RabbitMq:PublishConfirmTimeoutSeconds (7.1.2 can
+    // leave one pending for ever); with that, 13 runs of 14 passed, the failing one predates the
+    // diagnostics now printed on failure. Open defect (docs/reliability.md); ./run test --all runs it.
     [Fact]
     [Trait("Category", "Slow")]
     public Task a_broker_killed_with_sigkill_under_load_loses_no_confirmed_command() =>
@@ -72,7 +73,11 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         Volatile.Write(ref acceptedAtRecovery, load.Accepted.Count);
         Volatile.Write(ref faultsOver, true);
 
-        await publishing.WaitAsync(TimeSpan.FromMinutes(4));
+        if (!await Within(() => Task.FromResult(publishing.IsCompleted), 240))
+            Assert.Fail($"publishing not done 4 min after the last recovery: {load.Published} published, {load.Accepted.Count} accepted, "
+                + $"{load.Refusals.Count} refused, {load.Deliveries.Count} consumed; {log.Count("sending again")} sent again, "
+                + $"{log.Count("no confirm for message")} confirm timeouts\n{log.Tail(60)}");
+        await publishing;
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: publishing done");
         await Until(() => load.Deliveries.Count >= load.Accepted.Count, "every accepted command consumed", 180);
         await Until(async () => (await BrokerProbe.QueueAsync(node.CtlAsync, load.Queue)) is { Ready: 0, Unacked: 0 }, "the router queue empty and settled on the broker", 60);
@@ -88,7 +93,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         output.WriteLine($"{fault} x{faults}: {load.Published} published, {load.Accepted.Count} accepted (confirmed), {load.Refusals.Count} refused; "
             + $"{load.DeliveryCount} deliveries, {load.Deliveries.Count} distinct, {load.Duplicates} duplicates removed, {load.Effects} effects; "
             + $"broker: witness queue held {witness.Messages} messages ({witness.Ids.Count} distinct ids), router queue {queue.Ready} ready / {queue.Unacked} unacked, "
-            + $"{dead.Ready} dead-lettered; {log.Count("sending again")} publishes sent again, {log.Count("Connected to")} connections made; {clock.Elapsed.TotalSeconds:0} s");
+            + $"{dead.Ready} dead-lettered; {log.Count("sending again")} publishes sent again ({log.Count("no confirm for message")} after a confirm timeout), {log.Count("Connected to")} connections made; {clock.Elapsed.TotalSeconds:0} s");
 
         Assert.True(load.Refusals.IsEmpty, "refused publishes:\n" + string.Join('\n', load.Refusals.Take(10)) + "\n" + log.Tail());
         Assert.Equal(load.Published, load.Accepted.Count);

@@ -20,46 +20,24 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
 {
     private const string Vm = "vm-poison";
 
-    /// <summary>Bodies that are not a command: (name, body).</summary>
-    private static IEnumerable<(string Name, byte[] Body)> RouterQueueCases(string routerId)
+    /// <summary>Bodies that are not a command for this router: the shared garbage, then a command with one thing wrong.</summary>
+    private static IEnumerable<PoisonCase> RouterQueueCases(string routerId)
     {
-        static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
-        string Valid(Action<Dictionary<string, object?>> change)
+        var valid = new Dictionary<string, object?>
         {
-            var command = new Dictionary<string, object?>
-            {
-                ["schemaVersion"] = 1, ["messageId"] = Guid.NewGuid(), ["commandId"] = Guid.NewGuid(), ["jobId"] = Guid.NewGuid(),
-                ["type"] = CommandTypes.ResetVmSshKey, ["routerId"] = routerId, ["vmId"] = Vm, ["createdAt"] = DateTimeOffset.UtcNow,
-                ["payload"] = new Dictionary<string, object?> { ["username"] = "alice", ["publicKeys"] = new[] { "ssh-ed25519 AAAA x" } },
-            };
-            change(command);
-            return AgentJson.Serialize(command);
-        }
-        yield return ("not JSON", Utf8("this is not json {{{"));
-        yield return ("invalid UTF-8", [0xff, 0xfe, 0xfd, 0x00, 0xc3, 0x28]);
-        yield return ("empty body", []);
-        yield return ("JSON null", Utf8("null"));
-        yield return ("JSON array", Utf8("[1,2,3]"));
-        yield return ("JSON number", Utf8("42"));
-        yield return ("empty object", Utf8("{}"));
-        yield return ("truncated JSON", Utf8(Valid(_ => { }))[..40]);
-        yield return ("commandId not a GUID", Utf8(Valid(c => c["commandId"] = "not-a-guid")));
-        yield return ("payload is a string", Utf8(Valid(c => c["payload"] = "rm -rf /")));
-        yield return ("payload missing", Utf8(Valid(c => c.Remove("payload"))));
-        yield return ("type missing", Utf8(Valid(c => c.Remove("type"))));
-        yield return ("for another router", Utf8(Valid(c => c["routerId"] = Guid.NewGuid().ToString())));
-        yield return ("VM id with a path", Utf8(Valid(c => c["vmId"] = "../../etc/passwd")));
-        yield return ("VM id with shell metacharacters", Utf8(Valid(c => c["vmId"] = "vm;$(reboot)")));
-        yield return ("JSON objects nested 200 deep", Utf8(string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200)));
-        yield return ("500 KB of garbage", Utf8(new string('x', 500_000)));
-        yield return ("binary noise", RandomBytes(4096, seed: 7));
-    }
-
-    private static byte[] RandomBytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
+            ["schemaVersion"] = 1, ["messageId"] = Guid.NewGuid(), ["commandId"] = Guid.NewGuid(), ["jobId"] = Guid.NewGuid(),
+            ["type"] = CommandTypes.ResetVmSshKey, ["routerId"] = routerId, ["vmId"] = Vm, ["createdAt"] = DateTimeOffset.UtcNow,
+            ["payload"] = new Dictionary<string, object?> { ["username"] = "alice", ["publicKeys"] = new[] { "ssh-ed25519 AAAA x" } },
+        };
+        foreach (var garbage in PoisonCases.Garbage(AgentJson.Serialize(valid))) yield return garbage;
+        yield return new("empty object", PoisonCases.Utf8("{}"));
+        yield return PoisonCases.Violation("commandId not a GUID", valid, c => c["commandId"] = "not-a-guid");
+        yield return PoisonCases.Violation("payload is a string", valid, c => c["payload"] = "rm -rf /");
+        yield return PoisonCases.Violation("payload missing", valid, c => c.Remove("payload"));
+        yield return PoisonCases.Violation("type missing", valid, c => c.Remove("type"));
+        yield return PoisonCases.Violation("for another router", valid, c => c["routerId"] = Guid.NewGuid().ToString());
+        yield return PoisonCases.Violation("VM id with a path", valid, c => c["vmId"] = "../../etc/passwd");
+        yield return PoisonCases.Violation("VM id with shell metacharacters", valid, c => c["vmId"] = "vm;$(reboot)");
     }
 
     [Fact]
@@ -72,8 +50,8 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
         await using var connection = await broker.ConnectAsync(name: "poison-publisher");
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
 
-        var cases = RouterQueueCases(rig.RouterId).Select(c => (c.Name, c.Body, Id: Guid.NewGuid().ToString())).ToList();
-        foreach (var (name, body, id) in cases)
+        var cases = RouterQueueCases(rig.RouterId).ToList();
+        foreach (var (name, body, id) in cases.Select(c => (c.Name, c.Body, c.Id)))
         {
             var properties = new BasicProperties { MessageId = id, Persistent = true, ContentType = "application/json", Type = CommandTypes.ResetVmSshKey };
             await channel.BasicPublishAsync(Topology.CommandsExchange, Topology.CommandRoutingKey(rig.RouterId, Vm), true, properties, body);

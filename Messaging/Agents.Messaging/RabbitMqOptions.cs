@@ -23,6 +23,13 @@ public sealed class RabbitMqOptions
     [Range(1, 256)]
     public int MaxOutstandingConfirms { get; set; } = 16;
 
+    /// <summary>
+    /// Longest wait for one publisher confirm. Past it the publish is sent again on a fresh channel:
+    /// RabbitMQ.Client 7.1.2 can leave a confirm pending for ever after the broker dies (SIGKILL).
+    /// </summary>
+    [Range(1, 3600)]
+    public int PublishConfirmTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Longest pause between two reconnection attempts.</summary>
     [Range(1, 300)]
     public int MaxReconnectDelaySeconds { get; set; } = 15;

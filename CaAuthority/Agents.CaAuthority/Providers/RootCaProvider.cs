@@ -43,6 +43,8 @@ public sealed class RootCaProvider(
         if (dns.Count + (request.IpAddresses ?? []).Count > 32) throw CaRequestException.BadParameter("at most 32 domain names and IP addresses");
         dns.ForEach(ValidatedCsr.CheckDnsName);
         var ips = (request.IpAddresses ?? []).Select(ParseIp).ToList();
+        if (request.ValidityDays is <= 0)
+            throw CaRequestException.BadParameter($"validityDays must be a positive number of days, not {request.ValidityDays}");
         var routerId = await RouterOfAsync(holder, ct).ConfigureAwait(false);
         IssuedLeaf leaf;
         if (request.Csr is null)

@@ -21,6 +21,9 @@ public static class EventTypes
     public const string RouterHealthCheck = "ROUTER.HEALTHCHECK";
 
     public const string AsyncJob = "ASYNC.JOB";
+
+    /// <summary>The API refused a call (ActionEvent <see cref="ApiRequestRefused"/>).</summary>
+    public const string ApiRequestRefused = "API.REQUEST.REFUSE";
 }
 
 /// <summary>Resource types as they appear in event routing keys and bodies.</summary>
@@ -30,4 +33,5 @@ public static class ResourceTypes
     public const string DomainRouter = "DomainRouter";
     public const string Certificate = "Certificate";
     public const string AsyncJob = "AsyncJob";
+    public const string Account = "Account";
 }

@@ -27,12 +27,12 @@ public sealed class BridgeRig : IAsyncDisposable
     public ConfirmingPublisher Publisher { get; }
     public string RouterId => Bridge.RouterId;
 
-    /// <summary>An agent already enrolled for <paramref name="vmId"/>, connecting to the bridge.</summary>
-    public TestAgent Agent(string vmId, AgentPolicy? policy = null)
+    /// <summary>An agent already enrolled for <paramref name="vmId"/>, connecting to the bridge (or to <paramref name="port"/>, a relay in front of it).</summary>
+    public TestAgent Agent(string vmId, AgentPolicy? policy = null, int? port = null)
     {
-        var dir = Temp.Sub("agent-" + vmId);
-        RawTls.PreEnroll(Pki, Path.Combine(dir, "data"), vmId);
-        return new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], Bridge.Port, token: null, policy);
+        var dir = Path.Combine(Temp.Path, "agent-" + vmId);
+        if (!Directory.Exists(dir)) RawTls.PreEnroll(Pki, Path.Combine(Temp.Sub("agent-" + vmId), "data"), vmId);
+        return new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], port ?? Bridge.Port, token: null, policy);
     }
 
     public AgentCommand Command(string vmId, string type, object payload, int deliveryTimeoutSeconds = 60, int executionTimeoutSeconds = 60) => new()

@@ -8,8 +8,10 @@ namespace Agents.Messaging.Consuming;
 /// <summary>
 /// Consumes one queue with manual acks and a bounded prefetch, and keeps consuming: a lost
 /// channel or connection is rebuilt, and a handler's exception becomes a nack, never a dead
-/// consumer. A message that cannot be read (<see cref="InvalidMessageException"/>) is
-/// dead-lettered at once; any other failure is delivered again until the queue's delivery-limit.
+/// consumer. A message that cannot be read (<see cref="InvalidMessageException"/>, or an event
+/// lacking a field it must have, <see cref="Contracts.Events.InvalidEventException"/>) is
+/// dead-lettered at once: unreadable now means unreadable on every redelivery. Any other failure
+/// is delivered again until the queue's delivery-limit.
 /// </summary>
 public sealed class QueueConsumer(
     BrokerConnection connection,
@@ -86,7 +88,7 @@ public sealed class QueueConsumer(
         {
             disposition = await handler.HandleAsync(message, ct).ConfigureAwait(false);
         }
-        catch (InvalidMessageException e)
+        catch (Exception e) when (e is InvalidMessageException or Contracts.Events.InvalidEventException)
         {
             logger.LogError("Dead-lettering {MessageId} from {Queue}: {Reason}", message.MessageId, queue, e.Message);
             disposition = Disposition.Reject;

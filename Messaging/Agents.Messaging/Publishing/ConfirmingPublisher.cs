@@ -55,9 +55,10 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
             {
                 var channel = await pooled.OpenAsync(_connection, ct).ConfigureAwait(false);
                 var properties = ToProperties(message);
-                // Never pass a cancellable token to a tracked publish (7.1.2 confirm bookkeeping).
-                await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, message.Mandatory, properties, message.Body, CancellationToken.None)
-                    .ConfigureAwait(false);
+                // Never pass a cancellable token to a tracked publish (7.1.2 confirm bookkeeping): bound the wait instead.
+                var publish = channel.BasicPublishAsync(message.Exchange, message.RoutingKey, message.Mandatory, properties, message.Body, CancellationToken.None)
+                    .AsTask();
+                await AwaitConfirmAsync(publish, message.MessageId).ConfigureAwait(false);
                 return;
             }
             catch (PublishException e) when (e.IsReturn)
@@ -75,6 +76,25 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
                 await pooled.ResetAsync().ConfigureAwait(false);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000)), ct).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// The confirm, or a <see cref="TimeoutException"/> after <see cref="RabbitMqOptions.PublishConfirmTimeoutSeconds"/>:
+    /// after a broker-side kill, 7.1.2 may never complete a pending confirm (rabbitmq-dotnet-client #1930), and a
+    /// publisher waiting on it would stop for good. The abandoned publish is observed so its late failure is not lost.
+    /// </summary>
+    private async Task AwaitConfirmAsync(Task publish, string? messageId)
+    {
+        var timeout = TimeSpan.FromSeconds(_connection.Options.PublishConfirmTimeoutSeconds);
+        try
+        {
+            await publish.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _ = publish.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new TimeoutException($"no confirm for message {messageId} within {timeout.TotalSeconds:0} s");
         }
     }
 
@@ -127,8 +147,9 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
             var channel = _channel;
             _channel = null;
             if (channel is null) return;
-            try { await channel.DisposeAsync().ConfigureAwait(false); }
-            catch (Exception) { /* the channel died with its connection */ }
+            // bounded: disposing a channel whose connection died under it can hang in 7.1.2
+            try { await channel.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+            catch (Exception) { /* the channel died with its connection, or would not say so in time */ }
         }
     }
 }

@@ -69,7 +69,8 @@ public sealed partial class ApiCall(Caller caller, string command, IReadOnlyDict
     /// <summary>The account a call acts for: an admin may name one, a user always acts for itself.</summary>
     public string TargetAccount()
     {
-        var named = Optional("account");
+        // account names follow registerUserKeys' rule (an id): no quotes, spaces or separators reach the store
+        var named = OptionalId("account");
         if (named is null) return caller.Account;
         if (!caller.Owns(named)) throw ApiException.Denied($"Account {caller.Account} cannot act for account {named}");
         return named;

@@ -19,8 +19,9 @@ public static class ApiEndpoint
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext http, CommandCatalog catalog, RequestAuthenticator authenticator, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext http, CommandCatalog catalog, RequestAuthenticator authenticator, RefusalAudit refusals, ILoggerFactory loggers)
     {
+        Accounts.Caller? caller = null;
         var logger = loggers.CreateLogger(typeof(ApiEndpoint).FullName!);
         var started = Stopwatch.StartNew();
         var name = http.Request.Query["command"].FirstOrDefault() ?? "";
@@ -30,7 +31,7 @@ public static class ApiEndpoint
             name = parameters.GetValueOrDefault("command", "");
             if (parameters.TryGetValue("response", out var format) && !format.Equals("json", StringComparison.OrdinalIgnoreCase))
                 throw ApiException.Parameter("only response=json is supported");
-            var caller = await authenticator.AuthenticateAsync(parameters, http.RequestAborted).ConfigureAwait(false);
+            caller = await authenticator.AuthenticateAsync(parameters, http.RequestAborted).ConfigureAwait(false);
             var command = catalog.Find(name);
             if (command is null || (command.AdminOnly && !caller.IsAdmin))
                 throw new ApiException(ApiErrorCode.UnsupportedAction, $"The given command '{name}' does not exist or it is not available for user");
@@ -44,6 +45,7 @@ public static class ApiEndpoint
         {
             logger.LogInformation("API {Command}: error {ErrorCode} {ErrorText}", name, e.ErrorCode, e.Message);
             await WriteErrorAsync(http, name, e.ErrorCode, e.Message).ConfigureAwait(false);
+            await refusals.RecordAsync(name, caller?.Account, http.Connection.RemoteIpAddress?.ToString(), e).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

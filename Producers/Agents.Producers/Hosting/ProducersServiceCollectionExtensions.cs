@@ -37,6 +37,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<IRetryScheduler>(sp => sp.GetRequiredService<QuartzSchedules>());
 
         services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton<RefusalAudit>();
         services.AddSingleton<CommandCatalog>();
         services.AddSingleton<VmAccess>();
         services.AddSingleton<JobAccess>();

@@ -16,6 +16,8 @@ public sealed class UnroutableHandler(JobEngine engine, ILogger<UnroutableHandle
     {
         ArgumentNullException.ThrowIfNull(message);
         var command = message.Read<AgentCommand>();
+        if (command.CommandId == Guid.Empty || command.JobId == Guid.Empty || string.IsNullOrWhiteSpace(command.RouterId))
+            throw new InvalidMessageException($"unroutable command {message.MessageId}: commandId, jobId and routerId are required");
         logger.LogWarning("Command {CommandId} (job {JobId}, attempt {Attempt}) reached no bridge: router {RouterId} is not served",
             command.CommandId, command.JobId, command.Attempt, command.RouterId);
         await engine.OnOutcomeAsync(new AgentCommandCompleted
