@@ -149,6 +149,20 @@ public sealed class ExpiryScanTests(CaFixture ca)
         Assert.Empty(await watch.CommandsAsync());
     }
 
+    [Fact]
+    public async Task a_certificate_issued_with_the_holders_router_records_it_and_a_hostile_router_id_is_refused()
+    {
+        var vm = $"urn:cloudstack:vm:{Guid.NewGuid()}";
+        var issued = await ca.Client().CallCaAsync<CertificateIssued>(new IssueCertificate { Holder = vm, RouterId = CaFixture.BridgeRouterId, ValidityDays = 1 });
+        Assert.Equal(CaFixture.BridgeRouterId, (await ca.Store.FindAsync(issued.SerialNumber))!.RouterId);
+
+        var count = await ca.Store.CountAsync();
+        var refused = await Assert.ThrowsAsync<Agents.Messaging.Rpc.CaRequestRefusedException>(() =>
+            ca.Client().CallCaAsync<CertificateIssued>(new IssueCertificate { Holder = vm, RouterId = "r.#;$(reboot)" }));
+        Assert.Contains("not a valid router id", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(count, await ca.Store.CountAsync());
+    }
+
     private ExpiryScan Scan(bool automaticRenewal, ICaStore? store = null)
     {
         var services = ca.Ca.Services;

@@ -71,7 +71,7 @@ internal static class Examples
             Subject = "CN=vm-6b7c8d9e", Holder = "urn:cloudstack:vm:" + Vm, RevocationReason = "keyCompromise", At = At,
         }.ToEvent()));
 
-        yield return ("ca.IssueCertificate", new IssueCertificate { Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----", DomainNames = ["vm-6b7c8d9e.cloud.internal"], IpAddresses = ["10.1.1.23"], Holder = "urn:cloudstack:vm:" + Vm, ValidityDays = 90 });
+        yield return ("ca.IssueCertificate", new IssueCertificate { Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----", DomainNames = ["vm-6b7c8d9e.cloud.internal"], IpAddresses = ["10.1.1.23"], Holder = "urn:cloudstack:vm:" + Vm, RouterId = Router, ValidityDays = 90 });
         yield return ("ca.EnrollHolder", new EnrollHolder { Token = "etk_7QmS0c8WZ3e1...", Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----" });
         yield return ("ca.RevokeCertificate", new RevokeCertificate { SerialNumber = "5F3A9C0E1B2D4F6A8C0E1B2D4F6A8C0E", Reason = "keyCompromise" });
         yield return ("ca.CertificateIssued", new CertificateIssued { SerialNumber = "5F3A9C0E1B2D4F6A8C0E1B2D4F6A8C0E", Certificate = "-----BEGIN CERTIFICATE-----\n...", CaCertificate = "-----BEGIN CERTIFICATE-----\n...", Holder = "urn:cloudstack:vm:" + Vm, NotAfter = At.AddDays(90) });

@@ -45,7 +45,9 @@ public sealed class RootCaProvider(
         var ips = (request.IpAddresses ?? []).Select(ParseIp).ToList();
         if (request.ValidityDays is <= 0)
             throw CaRequestException.BadParameter($"validityDays must be a positive number of days, not {request.ValidityDays}");
-        var routerId = await RouterOfAsync(holder, ct).ConfigureAwait(false);
+        var routerId = holder is null ? null
+            : request.RouterId is { } given ? CheckRouter(given)
+            : await RouterOfAsync(holder, ct).ConfigureAwait(false);
         IssuedLeaf leaf;
         if (request.Csr is null)
         {
@@ -168,6 +170,10 @@ public sealed class RootCaProvider(
             PrivateKey = leaf.PrivateKeyPem, Holder = leaf.Record.Holder, NotAfter = leaf.Record.NotAfter,
         };
     }
+
+    private static string CheckRouter(string routerId) =>
+        HolderIdentity.IsSafeId(routerId) && !routerId.Contains('.', StringComparison.Ordinal) ? routerId
+        : throw CaRequestException.BadParameter($"routerId '{routerId}' is not a valid router id");
 
     /// <summary>The router a new certificate of <paramref name="holder"/> is renewed through: a router is its own; a VM's is the one its current certificate records.</summary>
     private async Task<string?> RouterOfAsync(string? holder, CancellationToken ct)

@@ -27,6 +27,8 @@ public sealed record IssueCertificate
     public IReadOnlyList<string> IpAddresses { get; init; } = [];
     /// <summary>The holder identity (urn:cloudstack:vm:{uuid}); set by the caller's entitlement, never taken from the CSR.</summary>
     public string? Holder { get; init; }
+    /// <summary>The router the holder sits behind, when the caller knows it (the API does): renewals are asked there. Without it the CA takes the router of the holder's current certificate.</summary>
+    public string? RouterId { get; init; }
     public int? ValidityDays { get; init; }
     public string? Provider { get; init; }
 }

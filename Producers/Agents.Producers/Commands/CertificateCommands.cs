@@ -39,21 +39,28 @@ public sealed class CreateAgentEnrollmentToken(VmAccess vms, CaClient ca) : IApi
 }
 
 /// <summary>issueCertificate (admin): from a CSR, or with a key made by the CA; relayed to the CA.</summary>
-public sealed class IssueCertificateCommand(CaClient ca) : IApiCommand
+public sealed class IssueCertificateCommand(VmAccess vms, CaClient ca) : IApiCommand
 {
     public string Name => "issueCertificate";
     public bool AdminOnly => true;
 
     public async Task<JObject> ExecuteAsync(ApiCall call, CancellationToken ct)
     {
-        string? holder = call.OptionalId("virtualmachineid") is { } vm ? HolderIdentity.Vm(vm).Uri
-            : call.OptionalId("routerid") is { } router ? HolderIdentity.Router(router).Uri : null;
+        string? holder = null, routerId = null;
+        if (call.OptionalId("virtualmachineid") is { } vmId)
+        {
+            // the VM's router goes with it, so the CA can ask there for the certificate's renewal
+            var vm = await vms.RequireAsync(call, vmId, ct).ConfigureAwait(false);
+            (holder, routerId) = (HolderIdentity.Vm(vm.Id).Uri, vm.RouterId);
+        }
+        else if (call.OptionalId("routerid") is { } router) (holder, routerId) = (HolderIdentity.Router(router).Uri, router);
         var issued = await ca.CallAsync<CertificateIssued>(new IssueCertificate
         {
             Csr = call.Optional("csr"),
             DomainNames = Split(call.Optional("domain")),
             IpAddresses = Split(call.Optional("ipaddress")),
             Holder = holder,
+            RouterId = routerId,
             ValidityDays = call.OptionalInt("duration", 1, 3650),
             Provider = call.Optional("provider"),
         }, ct).ConfigureAwait(false);

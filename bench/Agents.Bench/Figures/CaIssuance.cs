@@ -64,7 +64,7 @@ public sealed class CaIssuance(string amqpUri, string directory)
             MessageId = Guid.NewGuid(), EventType = Agents.Contracts.Events.EventTypes.CertificateIssued, SerialNumber = $"{round:X4}{i:X8}",
             Subject = "CN=bench", Holder = HolderIdentity.Vm($"vm-event-{i}").Uri, NotAfter = DateTimeOffset.UtcNow, At = DateTimeOffset.UtcNow,
         }.ToEvent(), CancellationToken.None);
-        Func<int, Task> fullProvider = i => provider.IssueAsync(new IssueCertificate { Csr = csrs[i], Holder = HolderIdentity.Vm($"vm-full-{round}-{i}").Uri }, CancellationToken.None);
+        Func<int, Task> fullProvider = i => provider.IssueAsync(new IssueCertificate { Csr = csrs[i], Holder = HolderIdentity.Vm($"vm-full-{round}-{i}").Uri, RouterId = "bench-router" }, CancellationToken.None);
 
         // three interleaved rounds, the median of each: noise from the rest of the machine hits all three alike
         List<double> raws = [], signOnlys = [], stored = [], published = [], fulls = [];
