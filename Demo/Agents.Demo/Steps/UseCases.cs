@@ -51,12 +51,20 @@ public sealed class UseCases(DemoStack stack)
     public async Task<string> ForbiddenRecipeAsync()
     {
         var vm = Vms[1];
+        var refusalsBefore = await RejectedRecipeEventsAsync(vm);
         var job = await StartJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("name", DemoPolicy.ForbiddenRecipe));
         var done = await Api.WaitForJobAsync(job, JobTimeout);
         var target = Targets(done["jobresult"] as JsonObject ?? []).SingleOrDefault()
             ?? throw new StepFailedException($"no per-target status: {done.ToJsonString()}");
         if (Status(target) != "Rejected") throw new StepFailedException($"expected Rejected, got {Status(target)}");
-        return $"{vm.Name}: {DemoPolicy.ForbiddenRecipe} refused by the agent's local policy (Rejected)";
+        // the refusal is in the audit log too (the consumers service records every event; listEvents reads it)
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (await RejectedRecipeEventsAsync(vm) <= refusalsBefore)
+        {
+            if (DateTime.UtcNow > until) throw new StepFailedException($"the refusal is not in listEvents 30 s after job {job} ended");
+            await Task.Delay(250);
+        }
+        return $"{vm.Name}: {DemoPolicy.ForbiddenRecipe} refused by the agent's local policy (Rejected), and the refusal is in listEvents";
     }
 
     public async Task<string> FanOutAsync()
@@ -133,6 +141,12 @@ public sealed class UseCases(DemoStack stack)
         if (done["jobstatus"]?.GetValue<int>() != 2) throw new StepFailedException($"the job should fail: {done.ToJsonString()}");
         var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, vm.Id, TimeSpan.FromSeconds(90));
         return $"{vm.Name}: retries spent, job failed ({Short(ApiClient.Text(done["jobresult"]?["errortext"]))}); alert e-mail {Path.GetFileName(mail)}";
+    }
+
+    private async Task<int> RejectedRecipeEventsAsync(DemoVm vm)
+    {
+        var events = await Api.CallAsync("listEvents", ("type", "AGENT.RECIPE.RUN"), ("resourceid", vm.Id), ("keyword", "Rejected"));
+        return events["count"]?.GetValue<int>() ?? 0;
     }
 
     /// <summary>The serial of the certificate the VM's agent is connected with, as listAgents reports it.</summary>

@@ -25,7 +25,7 @@ public sealed class use_cases_of_the_seeds(StackFixture fixture)
 
     [Fact]
     public async Task a_recipe_outside_the_policy_is_rejected_by_the_agent() =>
-        Assert.Contains("Rejected", await fixture.UseCases.ForbiddenRecipeAsync(), StringComparison.Ordinal);
+        Assert.Contains("(Rejected), and the refusal is in listEvents", await fixture.UseCases.ForbiddenRecipeAsync(), StringComparison.Ordinal);
 
     [Fact]
     public async Task a_recipe_fanned_out_with_rate_control_reaches_every_vm() =>
