@@ -70,6 +70,18 @@ internal static class Examples
             MessageId = Message, EventType = EventTypes.CertificateRevoked, SerialNumber = "5F3A9C0E1B2D4F6A8C0E1B2D4F6A8C0E",
             Subject = "CN=vm-6b7c8d9e", Holder = "urn:cloudstack:vm:" + Vm, RevocationReason = "keyCompromise", At = At,
         }.ToEvent()));
+        yield return ("event.ActionEvent.agent-connection-refused", Event(new AgentConnectionRefused
+        {
+            MessageId = Message, RouterId = Router, RemoteAddress = "10.1.1.99:51022",
+            Reason = "certificate 0A1B2C3D (CN=vm-6b7c8d9e): unable to get local issuer certificate",
+            CertificateSerial = "0A1B2C3D", CertificateSubject = "CN=vm-6b7c8d9e", CertificateIssuer = "CN=Not Our Root",
+            ClaimedHolder = "urn:cloudstack:vm:" + Vm, ClaimedVmId = Vm, Repeated = 3, At = At,
+        }.ToEvent()));
+        yield return ("event.ActionEvent.api-request-refused", Event(new ApiRequestRefused
+        {
+            MessageId = Message, Command = "resetPasswordForVirtualMachine", Account = "alice", RemoteAddress = "192.0.2.10",
+            ErrorCode = 531, ErrorText = "Account alice cannot act for account bob", At = At,
+        }.ToEvent()));
 
         yield return ("ca.IssueCertificate", new IssueCertificate { Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----", DomainNames = ["vm-6b7c8d9e.cloud.internal"], IpAddresses = ["10.1.1.23"], Holder = "urn:cloudstack:vm:" + Vm, RouterId = Router, ValidityDays = 90 });
         yield return ("ca.EnrollHolder", new EnrollHolder { Token = "etk_7QmS0c8WZ3e1...", Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----" });

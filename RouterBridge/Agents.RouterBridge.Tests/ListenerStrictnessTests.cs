@@ -53,6 +53,33 @@ public sealed class ListenerStrictnessTests : IDisposable
 
         Assert.True(expected == outcome, $"{client} certificate, strictness {strict}: expected {expected}, got {outcome} ({detail})\n{bridge.Log.All}");
         if (expected == Refused) Assert.Equal(0, bridge.Registry.Count);
+        AssertRefusalReported(client, strict, bridge);
+    }
+
+    /// <summary>
+    /// A refused certificate is reported (the bridge publishes it as AGENT.CONNECTION.REFUSE) with
+    /// why and whom it claims; a good one, or a connection without a certificate that strictness
+    /// lets through to the enroll-only rule, is not a certificate refusal.
+    /// </summary>
+    private static void AssertRefusalReported(string client, bool strict, ListenerRig bridge)
+    {
+        var refusals = bridge.Refusals.ToList();
+        if (client == "good" || (client == "none" && !strict))
+        {
+            Assert.Empty(refusals);
+            return;
+        }
+        var refusal = Assert.Single(refusals);
+        if (client == "none")
+        {
+            Assert.Contains("no certificate presented", refusal.Reason, StringComparison.Ordinal);
+            Assert.Null(refusal.ClaimedHolder);
+            return;
+        }
+        Assert.Equal(HolderIdentity.Vm(VmId), refusal.ClaimedHolder);
+        Assert.Contains(refusal.CertificateSerial!, refusal.Reason, StringComparison.OrdinalIgnoreCase);
+        if (client == "revoked") Assert.Contains("revoked", refusal.Reason, StringComparison.Ordinal);
+        if (client == "impostor") Assert.Contains("Impostor Root CA", refusal.CertificateIssuer, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -49,6 +49,10 @@ public sealed class BridgeOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxParallelCommands { get; set; } = 256;
 
+    /// <summary>Refused agent connections of one claimant are folded into one AGENT.CONNECTION.REFUSE event per this many seconds.</summary>
+    [Range(1, 86_400)]
+    public int RefusalEventIntervalSeconds { get; set; } = 60;
+
     public HealthCheckOptions HealthChecks { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -2,6 +2,7 @@ using Agents.Contracts;
 using Agents.Messaging;
 using Agents.Messaging.Logging;
 using Agents.RouterBridge;
+using Agents.RouterBridge.Audit;
 using Agents.RouterBridge.Commands;
 using Agents.RouterBridge.Core.Agents;
 using Agents.RouterBridge.Enrollment;
@@ -23,6 +24,7 @@ builder.Services.AddOptions<BridgeOptions>()
     .ValidateOnStart();
 builder.Services.AddRabbitMqMessaging(builder.Configuration);
 
+builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IAgentLog, SerilogAgentLog>();
 builder.Services.AddSingleton<RouterIdentity>();
 builder.Services.AddSingleton<AgentTls>();
@@ -44,6 +46,7 @@ builder.Services.AddSingleton<RouterCommandRunner>();
 // order matters: the router's certificate and listener before any command is taken
 builder.Services.AddHostedService<BridgeService>();
 builder.Services.AddHostedService<PresencePublisher>();
+builder.Services.AddHostedService<ConnectionRefusalPublisher>();
 builder.Services.AddHostedService<BridgeSchedules>();
 var routerId = builder.Configuration[$"{BridgeOptions.Section}:RouterId"] ?? "";
 builder.Services.AddQueueConsumer<RevocationWatcher>(RevocationWatcher.QueueFor(routerId), RevocationWatcher.Declare(routerId));

@@ -18,6 +18,9 @@ public static class EventTypes
     public const string AlertAgentUnreachable = "ALERT.AGENT.UNREACHABLE";
 
     public const string AgentState = "AGENT.STATE";
+
+    /// <summary>A bridge refused an agent's certificate (ActionEvent <see cref="AgentConnectionRefused"/>).</summary>
+    public const string AgentConnectionRefused = "AGENT.CONNECTION.REFUSE";
     public const string RouterHealthCheck = "ROUTER.HEALTHCHECK";
 
     public const string AsyncJob = "ASYNC.JOB";

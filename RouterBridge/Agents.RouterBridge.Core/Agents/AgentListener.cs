@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Agents.Security.Identity;
+using Agents.Security.Tls;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Protocol;
 
@@ -32,6 +33,13 @@ public sealed class AgentListener(
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
 
     public AgentRegistry Registry => registry;
+
+    /// <summary>
+    /// A connection was refused for its certificate: untrusted (an impostor), revoked, expired,
+    /// missing under strictness, or naming no VM. Raised synchronously on the connection's task,
+    /// with the caller's address; garbage that never completes a handshake is only logged.
+    /// </summary>
+    public event Action<PeerRefusal, EndPoint?>? ConnectionRefused;
 
     public void Start()
     {
@@ -80,7 +88,7 @@ public sealed class AgentListener(
     {
         var remote = client.RemoteEndPoint;
         client.NoDelay = true;
-        var ssl = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
+        var ssl = new CheckedSslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
         var connection = new FrameConnection(ssl, _codec);
         try
         {
@@ -105,6 +113,10 @@ public sealed class AgentListener(
         {
             log.Warn($"connection from {remote} closed: {e.Message}");
             await connection.CloseAsync(e.Message).ConfigureAwait(false);
+        }
+        catch (AuthenticationException) when (ssl.Refusal is { } refusal)
+        {
+            Refused(refusal, remote);
         }
         catch (Exception e) when (e is IOException or AuthenticationException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
@@ -156,15 +168,12 @@ public sealed class AgentListener(
         var holder = HolderIdentity.FromCertificate(certificate);
         if (holder is not { Kind: HolderKind.Vm })
         {
-            log.Warn($"connection from {remote} closed: certificate {certificate.SerialNumber} names {holder?.Uri ?? "no holder"}, not a VM");
-            await connection.CloseAsync("the certificate names no VM").ConfigureAwait(false);
+            await RefuseAsync(connection, certificate, $"certificate {certificate.SerialNumber} names {holder?.Uri ?? "no holder"}, not a VM", remote).ConfigureAwait(false);
             return;
         }
-        var refusal = authorize(certificate, holder);
-        if (refusal is not null)
+        if (authorize(certificate, holder) is { } refusal)
         {
-            log.Warn($"connection from {remote} for VM {holder.Id} refused: {refusal}");
-            await connection.CloseAsync(refusal).ConfigureAwait(false);
+            await RefuseAsync(connection, certificate, refusal, remote).ConfigureAwait(false);
             return;
         }
         var first = await ReadFirstFrameAsync(connection, ct).ConfigureAwait(false);
@@ -191,6 +200,28 @@ public sealed class AgentListener(
         finally
         {
             registry.Unregister(session, session.CloseReason ?? reason);
+        }
+    }
+
+    /// <summary>A certificate the handshake accepted but the protocol does not: said to the peer, then closed.</summary>
+    private async Task RefuseAsync(FrameConnection connection, X509Certificate2 certificate, string reason, EndPoint? remote)
+    {
+        Refused(PeerRefusal.Of(reason, certificate), remote);
+        await connection.CloseAsync(reason).ConfigureAwait(false);
+    }
+
+    private void Refused(PeerRefusal refusal, EndPoint? remote)
+    {
+        var claimed = refusal.ClaimedHolder is { } holder ? $" claiming {holder}" : "";
+        log.Warn($"connection from {remote}{claimed} refused: {refusal.Reason}");
+        try
+        {
+            ConnectionRefused?.Invoke(refusal, remote);
+        }
+        catch (Exception e)
+        {
+            // a subscriber's bug must not turn a refusal into an unexpected connection failure
+            log.Error($"reporting the refusal of {remote} failed", e);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Agents.Messaging;
@@ -6,6 +7,7 @@ using Agents.RouterBridge.Core.Agents;
 using Agents.RouterBridge.Hosting;
 using Agents.RouterBridge.Identity;
 using Agents.Security.Identity;
+using Agents.Security.Tls;
 using Agents.VmAgent.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -36,6 +38,7 @@ public sealed class ListenerRig : IAsyncDisposable
         Listener = new AgentListener(
             new AgentListenerOptions { Address = listenerOptions.Address, Port = 0, HandshakeTimeout = TimeSpan.FromSeconds(5) },
             Tls.ServerOptions(), Tls.Authorize, Relay, Registry, Log);
+        Listener.ConnectionRefused += (refusal, _) => Refusals.Enqueue(refusal);
         Listener.Start();
     }
 
@@ -45,6 +48,8 @@ public sealed class ListenerRig : IAsyncDisposable
     public TestLog Log { get; }
     public AgentRegistry Registry { get; }
     public AgentListener Listener { get; }
+    /// <summary>Every ConnectionRefused the listener raised (what the bridge turns into AGENT.CONNECTION.REFUSE events).</summary>
+    public ConcurrentQueue<PeerRefusal> Refusals { get; } = new();
     public int Port => Listener.LocalEndPoint.Port;
 
     /// <summary>A router whose certificate (from <paramref name="pki"/>) is already in <paramref name="dataDirectory"/>, as after enrollment.</summary>

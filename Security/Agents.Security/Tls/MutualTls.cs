@@ -25,7 +25,7 @@ public static class MutualTls
         // asked for always; whether its absence is fatal is the policy's call
         ClientCertificateRequired = true,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        RemoteCertificateValidationCallback = (_, certificate, _, _) => Check(certificate, root(), policy, revoked, ClientAuth).Admitted,
+        RemoteCertificateValidationCallback = (sender, certificate, _, _) => Admit(sender, certificate, Check(certificate, root(), policy, revoked, ClientAuth)),
     };
 
     public static SslClientAuthenticationOptions ClientOptions(string targetHost, Func<X509Certificate2?> clientCertificate, Func<X509Certificate2> root,
@@ -39,6 +39,13 @@ public static class MutualTls
         RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             certificate is not null && Check(certificate, root(), policy with { Strict = true }, revoked, ServerAuth).Status == PeerStatus.Trusted,
     };
+
+    /// <summary>A refusal is kept on the stream when it is a <see cref="CheckedSslStream"/>, so the listener can say why.</summary>
+    private static bool Admit(object sender, X509Certificate? certificate, PeerVerdict verdict)
+    {
+        if (!verdict.Admitted && sender is CheckedSslStream stream) stream.Refusal = PeerRefusal.Of(verdict.Reason ?? "refused", certificate);
+        return verdict.Admitted;
+    }
 
     /// <summary>The verdict on a peer certificate (null: none was presented).</summary>
     public static PeerVerdict Check(X509Certificate? presented, X509Certificate2 root, MutualTlsPolicy policy, RevocationSet revoked, string purpose = ClientAuth)

@@ -1,0 +1,61 @@
+namespace Agents.Contracts.Events;
+
+/// <summary>
+/// An ActionEvent for an agent connection a bridge refused for its certificate: untrusted (signed
+/// by another CA: an impostor), revoked, expired, missing while strictness is on, or naming no VM.
+/// The resource is the VM the certificate claims when it names one (so the VM's own events show
+/// who tried to be it), otherwise the refusing router. The certificate's fields are what it
+/// claims, not facts. A bridge folds repeats from the same claimant into one event per interval
+/// and says how many in <see cref="Repeated"/>.
+/// </summary>
+public sealed record AgentConnectionRefused
+{
+    public required Guid MessageId { get; init; }
+    public required string RouterId { get; init; }
+    public string? RemoteAddress { get; init; }
+    public required string Reason { get; init; }
+    public string? CertificateSerial { get; init; }
+    public string? CertificateSubject { get; init; }
+    public string? CertificateIssuer { get; init; }
+    /// <summary>The holder URI the certificate names (urn:cloudstack:vm:&lt;uuid&gt;…), when it names one.</summary>
+    public string? ClaimedHolder { get; init; }
+    /// <summary>The VM id of <see cref="ClaimedHolder"/> when it names a VM.</summary>
+    public string? ClaimedVmId { get; init; }
+    /// <summary>Refusals of the same claimant folded into this event (1: this one alone).</summary>
+    public int Repeated { get; init; } = 1;
+    public required DateTimeOffset At { get; init; }
+
+    public CloudStackEvent ToEvent()
+    {
+        var (resourceType, resourceUuid) = ClaimedVmId is null ? (ResourceTypes.DomainRouter, RouterId) : (ResourceTypes.VirtualMachine, ClaimedVmId);
+        var claimed = ClaimedHolder is null ? "" : $" claiming {ClaimedHolder}";
+        var times = Repeated > 1 ? $" ({Repeated} times)" : "";
+        return new()
+        {
+            Source = CloudStackEvent.DefaultSource,
+            Category = EventCategory.ActionEvent,
+            Type = EventTypes.AgentConnectionRefused,
+            ResourceType = resourceType,
+            ResourceUuid = resourceUuid,
+            Description = new EventBody()
+                .Set("status", "Completed")
+                .Set("level", "WARN")
+                .Set("event", EventTypes.AgentConnectionRefused)
+                .Set("entity", resourceType)
+                .Set("entityuuid", resourceUuid)
+                .Set("description", $"router {RouterId} refused an agent connection from {RemoteAddress ?? "?"}{claimed}{times}: {Reason}")
+                .Set("eventDateTime", CloudStackEvent.FormatDateTime(At))
+                .Set("schemaVersion", 1)
+                .Set("messageId", MessageId.ToString())
+                .Set("routerId", RouterId)
+                .Set("remoteAddress", RemoteAddress)
+                .Set("reason", Reason)
+                .Set("certificateSerial", CertificateSerial)
+                .Set("certificateSubject", CertificateSubject)
+                .Set("certificateIssuer", CertificateIssuer)
+                .Set("claimedHolder", ClaimedHolder)
+                .Set("repeated", Repeated)
+                .Build(),
+        };
+    }
+}
