@@ -43,7 +43,7 @@ await steps.RunAsync("fan a recipe out with rate control", useCases.FanOutAsync)
 await steps.RunAsync("patch the router", useCases.PatchRouterAsync);
 await steps.RunAsync("run the router's health checks", useCases.HealthChecksAsync);
 await steps.RunAsync("certificates close to expiry: alert e-mail, automatic renewal", useCases.CertificateNearExpiryAsync);
-await steps.RunAsync("revoke an agent's certificate: it is cut off", useCases.RevokeAsync);
+await steps.RunAsync("revoke an agent's certificate: it is cut off; it and an impostor are refused and audited", useCases.RevokeAsync);
 await steps.RunAsync("an agent stops: retries, then the unreachable alert", useCases.UnreachableAgentAsync);
 steps.PrintSummary();
 StepRunner.Say($"logs of every service: {layout.LogDirectory}; mailbox: {layout.MailDirectory}");

@@ -5,7 +5,7 @@ namespace Agents.Contracts.Events;
 /// by another CA: an impostor), revoked, expired, missing while strictness is on, or naming no VM.
 /// The resource is the VM the certificate claims when it names one (so the VM's own events show
 /// who tried to be it), otherwise the refusing router. The certificate's fields are what it
-/// claims, not facts. A bridge folds repeats from the same claimant into one event per interval
+/// claims, not facts. A bridge folds repeats of the same claimant (one certificate, or one address without a certificate) into one event per interval
 /// and says how many in <see cref="Repeated"/>.
 /// </summary>
 public sealed record AgentConnectionRefused

@@ -118,10 +118,17 @@ public sealed class UseCases(DemoStack stack)
         return $"{vm.Name} renewed automatically ({Short(before, 12)} → {Short(after, 12)}); alert e-mail {Path.GetFileName(mail)} for {Short(loneSerial, 12)}, which no router can renew";
     }
 
+    /// <summary>
+    /// Revokes a VM's certificate: the bridge cuts its agent off, and refuses the agent's
+    /// reconnects with it. Then someone with a certificate of another CA naming a second VM tries
+    /// to be that VM's agent. Both refusals must be in the audit log (listEvents
+    /// type=AGENT.CONNECTION.REFUSE for each VM).
+    /// </summary>
     public async Task<string> RevokeAsync()
     {
         var vm = Vms[2];
         var serial = await AgentSerialAsync(vm);
+        var revokedRefusalsBefore = await ConnectionRefusalsAsync(vm);
         await Api.CallAsync("revokeCertificate", ("serial", serial));
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while ((await stack.ConnectedAgentsAsync()).Contains(vm.Id))
@@ -129,7 +136,15 @@ public sealed class UseCases(DemoStack stack)
             if (DateTime.UtcNow > until) throw new StepFailedException($"{vm.Name} is still connected 10 s after the revocation");
             await Task.Delay(100);
         }
-        return $"{vm.Name}: certificate {serial} revoked, the bridge cut the agent off and refuses it";
+        await WaitForConnectionRefusalAsync(vm, revokedRefusalsBefore, "the agent's reconnect with its revoked certificate");
+
+        var claimed = Vms[0];
+        var impostorRefusalsBefore = await ConnectionRefusalsAsync(claimed);
+        var answer = await Impostor.TryToBeAsync(claimed.Id, stack.Layout.BridgePort);
+        if (!answer.StartsWith("refused", StringComparison.Ordinal)) throw new StepFailedException($"an impostor claiming {claimed.Name} got a {answer}");
+        await WaitForConnectionRefusalAsync(claimed, impostorRefusalsBefore, "the impostor");
+        return $"{vm.Name}: certificate {serial} revoked, the bridge cut the agent off and refuses its reconnects; " +
+            $"an impostor's certificate for {claimed.Name} (another CA) is refused too; both refusals are in listEvents (AGENT.CONNECTION.REFUSE)";
     }
 
     public async Task<string> UnreachableAgentAsync()
@@ -141,6 +156,22 @@ public sealed class UseCases(DemoStack stack)
         if (done["jobstatus"]?.GetValue<int>() != 2) throw new StepFailedException($"the job should fail: {done.ToJsonString()}");
         var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, vm.Id, TimeSpan.FromSeconds(90));
         return $"{vm.Name}: retries spent, job failed ({Short(ApiClient.Text(done["jobresult"]?["errortext"]))}); alert e-mail {Path.GetFileName(mail)}";
+    }
+
+    private async Task<int> ConnectionRefusalsAsync(DemoVm vm)
+    {
+        var events = await Api.CallAsync("listEvents", ("type", "AGENT.CONNECTION.REFUSE"), ("resourceid", vm.Id));
+        return events["count"]?.GetValue<int>() ?? 0;
+    }
+
+    private async Task WaitForConnectionRefusalAsync(DemoVm vm, int before, string who)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (await ConnectionRefusalsAsync(vm) <= before)
+        {
+            if (DateTime.UtcNow > until) throw new StepFailedException($"the refusal of {who} ({vm.Name}) is not in listEvents after 30 s");
+            await Task.Delay(250);
+        }
     }
 
     private async Task<int> RejectedRecipeEventsAsync(DemoVm vm)

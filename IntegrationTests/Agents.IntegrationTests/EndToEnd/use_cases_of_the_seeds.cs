@@ -44,12 +44,12 @@ public sealed class use_cases_of_the_seeds(StackFixture fixture)
         Assert.Contains("renewed automatically", await fixture.UseCases.CertificateNearExpiryAsync(), StringComparison.Ordinal);
 
     [Fact]
-    public async Task a_revoked_agent_is_cut_off_and_comes_back_only_by_enrolling_again()
+    public async Task a_revoked_agent_and_an_impostor_are_refused_and_audited_and_the_agent_comes_back_only_by_enrolling_again()
     {
         var vm = fixture.Stack.Layout.Vms[2];
         try
         {
-            Assert.Contains("revoked", await fixture.UseCases.RevokeAsync(), StringComparison.Ordinal);
+            Assert.Contains("both refusals are in listEvents", await fixture.UseCases.RevokeAsync(), StringComparison.Ordinal);
         }
         finally
         {

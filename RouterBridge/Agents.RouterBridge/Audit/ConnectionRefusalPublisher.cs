@@ -14,8 +14,8 @@ namespace Agents.RouterBridge.Audit;
 /// <summary>
 /// AGENT.CONNECTION.REFUSE ActionEvents for connections the listener refused for their
 /// certificate (an impostor, a revoked or expired certificate, none under strictness), so the
-/// audit log and listEvents show them. Repeats of one claimant (the holder the certificate names,
-/// else the caller's address) are folded into one event per <see cref="BridgeOptions.RefusalEventIntervalSeconds"/>;
+/// audit log and listEvents show them. Repeats of one claimant (the same certificate, or without
+/// one the same address; at most 1,000 claimants apart, the rest share one entry) are folded into one event per <see cref="BridgeOptions.RefusalEventIntervalSeconds"/>;
 /// events are published with confirms from a queue, so a slow broker never stalls a handshake.
 /// </summary>
 public sealed class ConnectionRefusalPublisher(
@@ -25,7 +25,7 @@ public sealed class ConnectionRefusalPublisher(
     TimeProvider time,
     ILogger<ConnectionRefusalPublisher> logger) : BackgroundService
 {
-    private readonly RefusalThrottle<Attempt> _throttle = new(TimeSpan.FromSeconds(options.Value.RefusalEventIntervalSeconds));
+    private readonly RefusalThrottle<Attempt> _throttle = new(TimeSpan.FromSeconds(options.Value.RefusalEventIntervalSeconds), maxClaimants: 1_000);
     private readonly Channel<AgentConnectionRefused> _pending = Channel.CreateBounded<AgentConnectionRefused>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
@@ -105,7 +105,12 @@ public sealed class ConnectionRefusalPublisher(
 
     private sealed record Attempt(PeerRefusal Refusal, EndPoint? Remote, DateTimeOffset At)
     {
-        /// <summary>Who keeps trying: the holder the certificate names, else the caller's address (without its port).</summary>
-        public string Claimant => Refusal.ClaimedHolder?.Uri ?? (Remote as IPEndPoint)?.Address.ToString() ?? "unknown";
+        /// <summary>
+        /// Who keeps trying: one certificate (the holder it names and its serial, so an impostor
+        /// and the VM's own revoked agent are told apart), else the caller's address without its port.
+        /// </summary>
+        public string Claimant => Refusal.CertificateSerial is { } serial
+            ? $"{Refusal.ClaimedHolder?.Uri ?? "no holder"}|{serial}"
+            : (Remote as IPEndPoint)?.Address.ToString() ?? "unknown";
     }
 }
