@@ -5,6 +5,7 @@ using Agents.Security.Identity;
 using Agents.Testing;
 using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
+using Xunit.Abstractions;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;
@@ -15,7 +16,7 @@ namespace Agents.RouterBridge.Tests;
 /// show), folding a claimant's repeats into one event per Bridge:RefusalEventIntervalSeconds.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class ConnectionRefusalEventTests(BrokerFixture broker) : IDisposable
+public sealed class ConnectionRefusalEventTests(BrokerFixture broker, ITestOutputHelper output) : IDisposable
 {
     private const string VmId = "vm-claimed";
     private readonly TempDirectory _temp = new();
@@ -68,6 +69,8 @@ public sealed class ConnectionRefusalEventTests(BrokerFixture broker) : IDisposa
         Assert.Contains("no certificate presented", anonymous["reason"], StringComparison.Ordinal);
         Assert.Null(anonymous["claimedHolder"]);
         Assert.Equal(6, bridge.Count("refused:"));
+        output.WriteLine($"impostor: 5 connections refused, {claims.Count} events (repeated {string.Join(" + ", claims.Select(Repeated))}); " +
+            $"no certificate: 1 event on the router; {bridge.Count("refused:")} refusal log lines; reason: {claims[0]["reason"]}");
     }
 
     private static List<CloudStackEvent>? Claims(EventTap tap) =>
