@@ -168,7 +168,7 @@ public sealed class AgentListener(
         var holder = HolderIdentity.FromCertificate(certificate);
         if (holder is not { Kind: HolderKind.Vm })
         {
-            await RefuseAsync(connection, certificate, $"certificate {certificate.SerialNumber} names {holder?.Uri ?? "no holder"}, not a VM", remote).ConfigureAwait(false);
+            await RefuseAsync(connection, certificate, $"the certificate names no VM (certificate {certificate.SerialNumber}: {holder?.Uri ?? "no holder"})", remote).ConfigureAwait(false);
             return;
         }
         if (authorize(certificate, holder) is { } refusal)
