@@ -75,8 +75,9 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
 
         if (!await Within(() => Task.FromResult(publishing.IsCompleted), 240))
             Assert.Fail($"publishing not done 4 min after the last recovery: {load.Published} published, {load.Accepted.Count} accepted, "
-                + $"{load.Refusals.Count} refused, {load.Deliveries.Count} consumed; {log.Count("sending again")} sent again, "
-                + $"{log.Count("no confirm for message")} confirm timeouts\n{log.Tail(60)}");
+                + $"{load.Refusals.Count} refused, {load.Deliveries.Count} consumed; {load.InFlight()}; {log.Count("sending again")} sent again, "
+                + $"{log.Count("no confirm for message")} confirm timeouts, {log.Count("Connected to")} connections made, {log.Count("lost:")} lost\n"
+                + $"--- client log (last 60 lines)\n{log.Tail(60)}\n--- broker\n{await BrokerProbe.DescribeAsync(node.CtlAsync)}\n--- broker log\n{node.Node.LogTail()}");
         await publishing;
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: publishing done");
         await Until(() => load.Deliveries.Count >= load.Accepted.Count, "every accepted command consumed", 180);
