@@ -157,8 +157,10 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
             var channel = _channel;
             _channel = null;
             if (channel is null) return;
-            // bounded: disposing a channel whose connection died under it can hang in 7.1.2
-            try { await channel.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+            // Closed, never disposed: a channel left after a confirm timeout may get its close-ok late (the broker side
+            // was stuck too), and 7.1.2 handling that frame on a disposed channel throws ObjectDisposedException in the
+            // connection's main loop, which kills the connection every publish shares. Bounded: it can hang as well.
+            try { await channel.AbortAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
             catch (Exception) { /* the channel died with its connection, or would not say so in time */ }
         }
     }
