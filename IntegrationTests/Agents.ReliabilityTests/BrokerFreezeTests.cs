@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Agents.Messaging;
 using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
-using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace Agents.ReliabilityTests;
@@ -19,21 +17,12 @@ public sealed class BrokerFreezeTests(ITestOutputHelper output)
     public async Task a_publish_to_a_frozen_broker_is_confirmed_once_the_broker_answers_again()
     {
         var clock = Stopwatch.StartNew();
-        await using var node = new RestartableNode();
-        await node.StartAsync();
-        var log = new LogSink();
-        var load = new CommandLoad(Guid.NewGuid().ToString("N")[..12], log);
-        await using var connection = new BrokerConnection(Options.Create(new RabbitMqOptions
-        {
-            Uri = node.AmqpUri(), ConnectionName = "reliability-freeze", MaxReconnectDelaySeconds = 2, PublishConfirmTimeoutSeconds = 3,
-        }), log.For<BrokerConnection>());
-        await using (var declare = await (await connection.GetAsync(default)).CreateChannelAsync())
-            await load.DeclareAsync(declare);
-        await using var publisher = new ConfirmingPublisher(connection, log.For<ConfirmingPublisher>());
+        await using var rig = await PublisherRig.StartAsync("reliability-freeze");
+        var (load, log, publisher, connection) = (rig.Load, rig.Log, rig.Publisher, rig.Connection);
         var first = load.NewCommand();
         await publisher.PublishCommandAsync(first);
 
-        var beam = int.Parse((await File.ReadAllTextAsync(Path.Combine(node.Options.DataDirectory!, "rabbitmq.pid"))).Trim(), CultureInfo.InvariantCulture);
+        var beam = await rig.Node.BeamPidAsync();
         Signal("STOP", beam);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: broker frozen");
         var command = load.NewCommand();

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Agents.Messaging;
 using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
-using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace Agents.ReliabilityTests;
@@ -17,18 +15,8 @@ public sealed class QueueStallTests(ITestOutputHelper output)
     public async Task a_queue_that_stops_confirming_leaves_the_publishers_connection_up_and_its_publish_is_confirmed_once_it_answers()
     {
         var clock = Stopwatch.StartNew();
-        await using var node = new RestartableNode();
-        await node.StartAsync();
-        var log = new LogSink();
-        var load = new CommandLoad(Guid.NewGuid().ToString("N")[..12], log);
-        await using var connection = new BrokerConnection(Options.Create(new RabbitMqOptions
-        {
-            Uri = node.AmqpUri(), ConnectionName = "reliability-stall", MaxReconnectDelaySeconds = 2, PublishConfirmTimeoutSeconds = 3,
-        }), log.For<BrokerConnection>());
-        await using (var declare = await (await connection.GetAsync(default)).CreateChannelAsync())
-            await load.DeclareAsync(declare);
-        await node.SettleAsync();
-        await using var publisher = new ConfirmingPublisher(connection, log.For<ConfirmingPublisher>());
+        await using var rig = await PublisherRig.StartAsync("reliability-stall");
+        var (node, load, log, publisher) = (rig.Node, rig.Load, rig.Log, rig.Publisher);
         await publisher.PublishCommandAsync(load.NewCommand());
 
         var server = $"'%2F_{load.WitnessQueue}'";
