@@ -20,12 +20,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
     public Task a_broker_restarted_under_load_loses_no_accepted_command_and_the_consumer_resumes() =>
         RunAsync(commands: 2_000, Fault.GracefulRestart, faults: 1);
 
-    // Slow: under heavy parallel load publishing once did not finish within 4 minutes after the SIGKILL.
-    // ConfirmingPublisher now gives up on a confirm after RabbitMq:PublishConfirmTimeoutSeconds (7.1.2 can
-    // leave one pending for ever); with that, 13 runs of 14 passed, the failing one predates the
-    // diagnostics now printed on failure. Open defect (docs/reliability.md); ./run test --all runs it.
     [Fact]
-    [Trait("Category", "Slow")]
     public Task a_broker_killed_with_sigkill_under_load_loses_no_confirmed_command() =>
         RunAsync(commands: 2_000, Fault.SigKill, faults: 1);
 
@@ -45,6 +40,9 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         await using (var admin = await Connect(node))
         await using (var channel = await admin.CreateChannelAsync())
             await load.DeclareAsync(channel);
+        // the fault must hit queues that exist, not ones born a moment ago: RabbitMQ 3.10.8 restarts a quorum queue
+        // killed before its registration was saved as an empty member without a leader (QuorumLeaderAfterKillTests)
+        await node.SettleAsync();
 
         await using var consumerConnection = CommandLoad.Connection(node.AmqpUri(), "reliability-consumer", log);
         await using var publisherConnection = CommandLoad.Connection(node.AmqpUri(), "reliability-publisher", log);
@@ -75,8 +73,9 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
 
         if (!await Within(() => Task.FromResult(publishing.IsCompleted), 240))
             Assert.Fail($"publishing not done 4 min after the last recovery: {load.Published} published, {load.Accepted.Count} accepted, "
-                + $"{load.Refusals.Count} refused, {load.Deliveries.Count} consumed; {log.Count("sending again")} sent again, "
-                + $"{log.Count("no confirm for message")} confirm timeouts\n{log.Tail(60)}");
+                + $"{load.Refusals.Count} refused, {load.Deliveries.Count} consumed; {load.InFlight()}; {log.Count("sending again")} sent again, "
+                + $"{log.Count("no confirm for message")} confirm timeouts, {log.Count("Connected to")} connections made, {log.Count("lost:")} lost\n"
+                + $"--- client log (last 60 lines)\n{log.Tail(60)}\n--- broker\n{await BrokerProbe.DescribeAsync(node.CtlAsync)}\n--- broker log\n{node.Node.LogTail()}");
         await publishing;
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: publishing done");
         await Until(() => load.Deliveries.Count >= load.Accepted.Count, "every accepted command consumed", 180);

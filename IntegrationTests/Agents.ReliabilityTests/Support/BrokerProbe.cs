@@ -19,5 +19,29 @@ public static class BrokerProbe
         throw new InvalidOperationException($"the broker does not know queue {queue}:\n{output}");
     }
 
+    /// <summary>
+    /// The broker's side of a stall, for a failure message: queue states (a quorum queue that did not come back
+    /// shows as down or crashed), connections (blocked by a resource alarm?), channels with their unconfirmed
+    /// publishes, and the alarms in force. Each probe that fails says why instead of hiding the others.
+    /// </summary>
+    public static async Task<string> DescribeAsync(Func<string[], Task<string>> ctl)
+    {
+        string[][] probes =
+        [
+            ["list_queues", "--no-table-headers", "name", "type", "state", "messages_ready", "messages_unacknowledged", "consumers"],
+            ["list_connections", "--no-table-headers", "name", "state", "channels", "recv_oct", "send_oct"],
+            ["list_channels", "--no-table-headers", "connection", "number", "confirm", "messages_unconfirmed", "messages_unacknowledged", "consumer_count"],
+            ["eval", "rabbit_alarm:get_alarms()."],
+        ];
+        var text = new System.Text.StringBuilder();
+        foreach (var probe in probes)
+        {
+            text.AppendLine($"--- rabbitmqctl {string.Join(' ', probe)}");
+            try { text.AppendLine((await ctl(probe)).Trim()); }
+            catch (Exception e) { text.AppendLine($"(failed: {e.Message})"); }
+        }
+        return text.ToString();
+    }
+
     private static long Parse(string value) => long.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
 }

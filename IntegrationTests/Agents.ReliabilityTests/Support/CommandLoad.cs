@@ -24,6 +24,8 @@ public sealed class CommandLoad(string routerId, LogSink log)
     public ConcurrentDictionary<string, byte> Accepted { get; } = new();
     public ConcurrentDictionary<string, int> Deliveries { get; } = new();
     public ConcurrentQueue<string> Refusals { get; } = new();
+    /// <summary>Publishes handed to the publisher and not yet returned, with when each started.</summary>
+    private readonly ConcurrentDictionary<Guid, DateTime> _inFlight = new();
     private int _effects;
     private int _published;
     private int _deliveryCount;
@@ -34,6 +36,15 @@ public sealed class CommandLoad(string routerId, LogSink log)
     /// <summary>Commands handed to a publisher (accepted or refused).</summary>
     public int Published => Volatile.Read(ref _published);
     public int Duplicates => DeliveryCount - Deliveries.Count;
+
+    /// <summary>For a failure message: how many publishes are waiting inside the publisher, and since when.</summary>
+    public string InFlight()
+    {
+        var started = _inFlight.Values.ToArray();
+        if (started.Length == 0) return "0 publishes in flight";
+        var now = DateTime.UtcNow;
+        return $"{started.Length} publishes in flight, waiting {(now - started.Max()).TotalSeconds:0}–{(now - started.Min()).TotalSeconds:0} s";
+    }
 
     public static BrokerConnection Connection(string uri, string name, LogSink log) =>
         new(Options.Create(new RabbitMqOptions { Uri = uri, ConnectionName = name, PrefetchCount = 64, MaxReconnectDelaySeconds = 2 }),
@@ -62,6 +73,7 @@ public sealed class CommandLoad(string routerId, LogSink log)
             {
                 Interlocked.Increment(ref _published);
                 var command = NewCommand();
+                _inFlight[command.MessageId] = DateTime.UtcNow;
                 try
                 {
                     await publisher.PublishCommandAsync(command, ct);
@@ -71,6 +83,10 @@ public sealed class CommandLoad(string routerId, LogSink log)
                 {
                     // not accepted: the caller was told, so nothing is owed for it
                     Refusals.Enqueue($"{command.MessageId}: {e.GetType().Name}: {e.Message}");
+                }
+                finally
+                {
+                    _inFlight.TryRemove(command.MessageId, out DateTime _);
                 }
                 if (pause is { } p) await Task.Delay(p, ct);
             }

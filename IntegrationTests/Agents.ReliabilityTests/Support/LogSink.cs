@@ -24,6 +24,18 @@ public sealed class LogSink
         while (_lines.Count > 20_000) _lines.TryDequeue(out _);
     }
 
+    /// <summary>
+    /// One line per entry: 7.1.2's close reasons carry a whole stack trace, which would push everything else out of
+    /// a tail. The first and last lines stay (the kit's message goes on after the exception's text: "sending again").
+    /// </summary>
+    private static string OneLine(string text)
+    {
+        var first = text.IndexOf('\n');
+        if (first < 0) return text;
+        var last = text.LastIndexOf('\n');
+        return $"{text[..first].TrimEnd()} [...] {text[(last + 1)..].Trim()}";
+    }
+
     private sealed class Logger<T>(LogSink sink) : ILogger<T>
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
@@ -33,7 +45,7 @@ public sealed class LogSink
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
-            sink.Add(logLevel, $"{typeof(T).Name}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}");
+            sink.Add(logLevel, OneLine($"{typeof(T).Name}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}"));
         }
     }
 }

@@ -69,15 +69,25 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
             {
                 throw new PublishFailedException($"the broker refused message {message.MessageId} on {message.Exchange}", e);
             }
-            catch (Exception e) when (IsTransient(e) && attempt < MaxAttempts && !ct.IsCancellationRequested)
+            catch (Exception e) when ((IsTransient(e) || e is OperationCanceledException) && attempt < MaxAttempts && !ct.IsCancellationRequested)
             {
+                // an OperationCanceledException with the caller's token untouched is 7.1.2 giving up on an RPC
+                // (channel.open, confirm.select) after its ContinuationTimeout: the broker is slow or frozen, not gone
                 _logger.LogWarning("Publish of {MessageId} to {Exchange} interrupted ({Error}); sending again (attempt {Attempt})",
-                    message.MessageId, message.Exchange, e.Message, attempt + 1);
+                    message.MessageId, message.Exchange, Describe(e), attempt + 1);
                 await pooled.ResetAsync().ConfigureAwait(false);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000)), ct).ConfigureAwait(false);
             }
+            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+            {
+                // never report a cancellation the caller did not ask for
+                throw new TimeoutException($"the broker did not answer for message {message.MessageId} after {attempt} attempts", e);
+            }
         }
     }
+
+    private static string Describe(Exception e) =>
+        e is OperationCanceledException ? $"the broker did not answer in time: {e.GetType().Name}" : e.Message;
 
     /// <summary>
     /// The confirm, or a <see cref="TimeoutException"/> after <see cref="RabbitMqOptions.PublishConfirmTimeoutSeconds"/>:
@@ -147,8 +157,10 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
             var channel = _channel;
             _channel = null;
             if (channel is null) return;
-            // bounded: disposing a channel whose connection died under it can hang in 7.1.2
-            try { await channel.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+            // Closed, never disposed: a channel left after a confirm timeout may get its close-ok late (the broker side
+            // was stuck too), and 7.1.2 handling that frame on a disposed channel throws ObjectDisposedException in the
+            // connection's main loop, which kills the connection every publish shares. Bounded: it can hang as well.
+            try { await channel.AbortAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
             catch (Exception) { /* the channel died with its connection, or would not say so in time */ }
         }
     }
