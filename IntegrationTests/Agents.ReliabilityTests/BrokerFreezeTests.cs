@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Xunit.Abstractions;
@@ -23,7 +22,7 @@ public sealed class BrokerFreezeTests(ITestOutputHelper output)
         await publisher.PublishCommandAsync(first);
 
         var beam = await rig.Node.BeamPidAsync();
-        Signal("STOP", beam);
+        BrokerSignal.Send("STOP", beam);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: broker frozen");
         var command = load.NewCommand();
         var publish = publisher.PublishCommandAsync(command);
@@ -37,7 +36,7 @@ public sealed class BrokerFreezeTests(ITestOutputHelper output)
         }
         finally
         {
-            Signal("CONT", beam);
+            BrokerSignal.Send("CONT", beam);
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: broker thawed");
         }
         var outcome = await Record.ExceptionAsync(() => publish.WaitAsync(TimeSpan.FromMinutes(2)));
@@ -50,12 +49,5 @@ public sealed class BrokerFreezeTests(ITestOutputHelper output)
         output.WriteLine($"witness queue: {witness.Messages} messages, {witness.Ids.Count} distinct; {log.Count("sending again")} publishes sent again ({log.Count("no confirm for message")} after a confirm timeout)");
         Assert.Contains(first.MessageId.ToString(), witness.Ids);
         Assert.Contains(command.MessageId.ToString(), witness.Ids);
-    }
-
-    private static void Signal(string signal, int pid)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
     }
 }

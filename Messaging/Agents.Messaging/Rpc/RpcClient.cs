@@ -12,7 +12,7 @@ public sealed record RpcReply(string Type, ReadOnlyMemory<byte> Body)
     public T Read<T>() => AgentJson.Deserialize<T>(Body.Span);
 }
 
-public sealed class RpcException(string message) : Exception(message);
+public sealed class RpcException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Request/response over a queue with RabbitMQ's direct reply-to: no reply queue to declare or
@@ -49,6 +49,12 @@ public sealed class RpcClient(BrokerConnection connection, ILogger<RpcClient> lo
                 };
                 await channel.BasicPublishAsync("", queue, mandatory: true, properties, AgentJson.ToUtf8(request), CancellationToken.None)
                     .ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+            {
+                // RabbitMQ.Client 7.1.2 gives up on an unanswered channel.open or basic.consume after its
+                // ContinuationTimeout with a cancellation: the broker is slow or frozen, and the caller cancelled nothing
+                throw new RpcException($"the broker did not answer while {type} was sent to {queue}; ask again", e);
             }
             finally
             {
