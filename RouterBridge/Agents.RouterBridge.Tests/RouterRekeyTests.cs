@@ -5,6 +5,7 @@ using Agents.Contracts.Events;
 using Agents.Messaging;
 using Agents.Messaging.Rpc;
 using Agents.Producers.Tests.Support;
+using Agents.ReliabilityTests.Support;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
