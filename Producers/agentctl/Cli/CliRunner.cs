@@ -1,7 +1,6 @@
-using System.Text.Json.Nodes;
-using Agents.Cli.Api;
 using Agents.Cli.Config;
 using Agents.Cli.Output;
+using Agents.Producers.Client;
 using Spectre.Console;
 
 namespace Agents.Cli.Cli;
@@ -16,30 +15,33 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, TextWr
     /// <summary>Commands that answer with a job's state rather than start one.</summary>
     private static readonly HashSet<string> JobQueries = new(StringComparer.OrdinalIgnoreCase) { "queryAsyncJobResult", "listAsyncJobs", "cancelAsyncJob" };
 
+    private static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(2);
+
     public async Task<int> RunAsync(string command, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct)
     {
+        ApiProfile? profile = null;
         try
         {
-            var profile = ApiProfile.Resolve(settings.Url, settings.ApiKey, settings.SecretKey, settings.StackFile,
+            profile = ApiProfile.Resolve(settings.Url, settings.ApiKey, settings.SecretKey, settings.StackFile,
                 Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
-            var api = new ApiClient(profile, http);
+            using var api = new CloudStackClient(profile.Url, new ApiKeys(profile.ApiKey, profile.SecretKey));
             var printer = new ResultPrinter(console, output, settings.Json, settings.Columns);
             var response = await api.CallAsync(command, parameters, ct).ConfigureAwait(false);
 
-            var jobId = response["jobid"] is { } id ? ResultPrinter.Text(id) : null;
-            var running = command.Equals("queryAsyncJobResult", StringComparison.OrdinalIgnoreCase) && JobWaiter.JobStatus(response) == 0;
+            var jobId = response["jobid"] is { } id ? ResponseValues.Text(id) : null;
+            var isQuery = command.Equals("queryAsyncJobResult", StringComparison.OrdinalIgnoreCase);
+            var running = isQuery && new AsyncJob(response).Status == AsyncJobStatus.Pending;
             if (jobId is null || settings.NoWait || (JobQueries.Contains(command) && !running))
             {
                 printer.Print(response);
-                return command.Equals("queryAsyncJobResult", StringComparison.OrdinalIgnoreCase) && JobWaiter.JobStatus(response) == 2 ? 1 : 0;
+                return isQuery && new AsyncJob(response).Status == AsyncJobStatus.Failed ? 1 : 0;
             }
 
-            var job = await WaitAsync(new JobWaiter(api, settings.PollInterval), jobId, ct).ConfigureAwait(false);
+            var job = await WaitAsync(api, jobId, ct).ConfigureAwait(false);
             printer.PrintJob(job);
-            if (JobWaiter.JobStatus(job) == 2)
+            if (job.Status == AsyncJobStatus.Failed)
             {
-                error.WriteLine($"agentctl: job {jobId} failed: {ResultPrinter.Text(job["jobresult"]?["errortext"])}");
+                error.WriteLine($"agentctl: job {jobId} failed: {job.ErrorText}");
                 return 1;
             }
             return 0;
@@ -49,9 +51,19 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, TextWr
             error.WriteLine($"agentctl: {e.Message}");
             return 2;
         }
-        catch (ApiError e)
+        catch (CloudStackApiException e)
         {
-            error.WriteLine($"agentctl: {command}: {e.Message}");
+            error.WriteLine($"agentctl: {e.Message}");
+            return 1;
+        }
+        catch (TimeoutException e)
+        {
+            error.WriteLine($"agentctl: {command}: {e.Message} (agentctl queryAsyncJobResult jobid=... to look again)");
+            return 1;
+        }
+        catch (HttpRequestException e)
+        {
+            error.WriteLine($"agentctl: {profile?.Url} cannot be reached: {e.Message}");
             return 1;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -61,21 +73,24 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, TextWr
         }
     }
 
-    private async Task<JsonObject> WaitAsync(JobWaiter waiter, string jobId, CancellationToken ct)
+    private JobWaitOptions Polling(Action<AsyncJob> progress) =>
+        new() { Timeout = settings.JobTimeout, FirstPoll = settings.PollInterval, MaxPoll = settings.PollInterval > MaxPoll ? settings.PollInterval : MaxPoll, Progress = progress };
+
+    private async Task<AsyncJob> WaitAsync(CloudStackClient api, string jobId, CancellationToken ct)
     {
         if (settings.Json || !console.Profile.Capabilities.Interactive)
         {
             // plain lines on stderr, only when something changed: logs and pipes stay readable
             string? last = null;
-            return await waiter.WaitAsync(jobId, settings.JobTimeout, job =>
+            return await api.WaitForJobAsync(jobId, Polling(job =>
             {
-                var line = JobWaiter.FanOut(job) is { } p ? $"job {jobId}: {p}" : $"job {jobId}: {(JobWaiter.JobStatus(job) == 0 ? "running" : "finished")}";
+                var line = job.Progress is { } p ? $"job {jobId}: {p}" : $"job {jobId}: {(job.IsFinished ? "finished" : "running")}";
                 if (line != last) error.WriteLine(line);
                 last = line;
-            }, ct).ConfigureAwait(false);
+            }), ct).ConfigureAwait(false);
         }
 
-        JsonObject? result = null;
+        AsyncJob? result = null;
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
@@ -83,22 +98,22 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, TextWr
             {
                 var task = context.AddTask($"job {jobId}", maxValue: 1);
                 task.IsIndeterminate = true;
-                result = await waiter.WaitAsync(jobId, settings.JobTimeout, job =>
+                result = await api.WaitForJobAsync(jobId, Polling(job =>
                 {
-                    if (JobWaiter.FanOut(job) is { } p)
+                    if (job.Progress is { } p)
                     {
                         task.IsIndeterminate = false;
                         task.MaxValue = Math.Max(1, p.Total);
                         task.Value = p.Done;
                         task.Description = Markup.Escape($"job {jobId}: {p.Succeeded} ok, {p.Failed} failed, {p.InProgress} running");
                     }
-                    if (JobWaiter.JobStatus(job) != 0)
+                    if (job.IsFinished)
                     {
                         task.IsIndeterminate = false;
                         task.Value = task.MaxValue;
                         task.StopTask();
                     }
-                }, ct).ConfigureAwait(false);
+                }), ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
         return result!;
     }

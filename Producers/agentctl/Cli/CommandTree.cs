@@ -18,7 +18,7 @@ public static class CommandTree
     private static readonly Option<string?> Filter = new("--filter") { Description = "columns to show, comma-separated (e.g. id,name,state)", Recursive = true };
     private static readonly Option<bool> NoWait = new("--no-wait") { Description = "print the jobid of an async call instead of waiting for the job", Recursive = true };
     private static readonly Option<int> Timeout = new("--timeout") { Description = "seconds to wait for an async job", DefaultValueFactory = _ => 600, Recursive = true };
-    private static readonly Option<int> PollMs = new("--poll-ms") { Description = "milliseconds between queryAsyncJobResult polls", DefaultValueFactory = _ => 500, Recursive = true, Hidden = true };
+    private static readonly Option<int> PollMs = new("--poll-ms") { Description = "milliseconds before the first queryAsyncJobResult poll (each next wait doubles, up to 2 s)", DefaultValueFactory = _ => 100, Recursive = true, Hidden = true };
 
     public static RootCommand Build(IAnsiConsole console, TextWriter output, TextWriter error)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agents.Producers.Client;
 
 namespace Agents.Cli.Config;
 
@@ -35,10 +36,8 @@ public sealed record ApiProfile(Uri Url, string ApiKey, string SecretKey, string
     /// <summary>"http://host:8080" and "http://host:8080/client/api" both mean the API endpoint.</summary>
     public static Uri Endpoint(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new CliException($"API URL '{url}' is not an http(s) URL");
-        var path = uri.AbsolutePath.TrimEnd('/');
-        return path.EndsWith("/client/api", StringComparison.OrdinalIgnoreCase) ? uri : new Uri(uri, path + "/client/api");
+        try { return CloudStackClient.EndpointOf(url); }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
     }
 
     private static string? FindStackFile(string directory)

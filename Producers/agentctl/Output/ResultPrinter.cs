@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Agents.Cli.Api;
+using Agents.Producers.Client;
 using Spectre.Console;
 
 namespace Agents.Cli.Output;
@@ -27,24 +27,24 @@ public sealed class ResultPrinter(IAnsiConsole console, TextWriter output, bool 
     }
 
     /// <summary>A finished job: its result (fan-out jobs: a summary and one row per target).</summary>
-    public void PrintJob(JsonObject job)
+    public void PrintJob(AsyncJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (json)
         {
-            output.WriteLine(job.ToJsonString(Indented));
+            output.WriteLine(job.Response.ToJsonString(Indented));
             return;
         }
-        if (job["jobresult"] is not JsonObject result)
+        if (job.Result is not { } result)
         {
-            Render(job, null);
+            Render(job.Response, null);
             return;
         }
         var copy = (JsonObject)result.DeepClone();
         if (copy["agentjob"] is JsonObject agentJob)
         {
             copy.Remove("agentjob");
-            if (JobWaiter.FanOut(job) is { } progress) console.WriteLine($"job {Text(job["jobid"])}: {progress}");
+            if (job.Progress is { } progress) console.WriteLine($"job {job.JobId}: {progress}");
             if (agentJob["targets"] is JsonArray targets && targets.Count > 0)
                 Table("targets", targets.OfType<JsonObject>().ToList(), columns ?? ["virtualmachineid", "routerid", "status", "attempt", "exitcode", "message", "stdout"]);
         }
@@ -70,7 +70,7 @@ public sealed class ResultPrinter(IAnsiConsole console, TextWriter output, bool 
             console.Write(grid);
         }
         foreach (var (name, child) in nested) Render((JsonObject)child!, title is null ? name : $"{title}.{name}");
-        if (value.Count == 0 || (lists.Count == 0 && nested.Count == 0 && scalars.Count == 1 && scalars[0].Key == "count" && Text(scalars[0].Value) == "0"))
+        if (value.Count == 0 || (lists.Count == 0 && nested.Count == 0 && scalars.Count == 1 && scalars[0].Key == "count" && ResponseValues.Text(scalars[0].Value) == "0"))
             console.WriteLine(title is null ? "(none)" : $"{title}: (none)");
     }
 
@@ -84,16 +84,9 @@ public sealed class ResultPrinter(IAnsiConsole console, TextWriter output, bool 
         console.Write(table);
     }
 
-    public static string Text(JsonNode? node) => node switch
-    {
-        null => "",
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => node.ToJsonString(),
-    };
-
     private static string Cell(JsonNode? node, int max)
     {
-        var text = Text(node).ReplaceLineEndings(" ");
+        var text = ResponseValues.Text(node).ReplaceLineEndings(" ");
         return text.Length <= max ? text : text[..(max - 1)] + "…";
     }
 }
