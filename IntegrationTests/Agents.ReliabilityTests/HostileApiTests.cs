@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Agents.Contracts;
 using Agents.Contracts.Events;
-using Agents.Producers.Tests.Support;
+using Agents.Producers.Client;
 using Agents.ReliabilityTests.Support;
-using Newtonsoft.Json.Linq;
+using Agents.Security.Signing;
+using Agents.Testing;
 using Xunit.Abstractions;
 
 namespace Agents.ReliabilityTests;
@@ -22,15 +22,18 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
 {
     private const string Router = "r-hostile";
 
-    private sealed record Hostile(string Name, int Expected, Func<Task<(int Status, JObject? Body)>> Send);
+    /// <summary>What came back: the HTTP status, CloudStack's errorcode when the body had one, and its errortext.</summary>
+    private sealed record Answer(int Status, int? Code, string Text);
+
+    private sealed record Hostile(string Name, int Expected, Func<Task<Answer>> Send);
 
     [Fact]
     public async Task hostile_api_calls_get_cloudstack_errors_change_nothing_and_are_in_the_audit_log()
     {
-        await rig.Admin.OkAsync("registerVirtualMachine", ("id", "vm-h-alice"), ("routerid", Router), ("account", "alice"));
-        await rig.Admin.OkAsync("registerVirtualMachine", ("id", "vm-h-bob"), ("routerid", Router), ("account", "bob"));
-        var keys = (await rig.Admin.OkAsync("registerUserKeys", ("account", "alice")))["userkeys"]!;
-        var alice = rig.Client(keys.Value<string>("apikey")!, keys.Value<string>("secretkey")!);
+        await rig.Admin.CallAsync("registerVirtualMachine", ("id", "vm-h-alice"), ("routerid", Router), ("account", "alice"));
+        await rig.Admin.CallAsync("registerVirtualMachine", ("id", "vm-h-bob"), ("routerid", Router), ("account", "bob"));
+        var keys = (await rig.Admin.CallAsync("registerUserKeys", ("account", "alice")))["userkeys"]!;
+        var alice = rig.Client(keys["apikey"]!.GetValue<string>(), keys["secretkey"]!.GetValue<string>());
         var admin = rig.Admin;
         await using var connection = await rig.Broker.ConnectAsync(name: "hostile-api-tap");
         await using var tap = await connection.CreateChannelAsync();
@@ -40,8 +43,8 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
         var before = await StateAsync();
         var refusedBefore = await RefusalsAsync();
         var soon = Expires(TimeSpan.FromSeconds(2));
-        var replayable = Signed(admin, rig.AdminSecretKey, ("command", "listVirtualMachines"), ("signatureversion", "3"), ("expires", soon));
-        Assert.Equal(200, (await RawAsync(replayable)).Item1);
+        var replayable = Signed(rig.AdminSecretKey, ("command", "listVirtualMachines"), ("signatureversion", "3"), ("expires", soon));
+        Assert.Equal(200, (await RawAsync(replayable)).Status);
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         var bigId = new string('v', 100_000);
@@ -50,9 +53,9 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
         {
             new("signed with the wrong secret key", 401, () => Call(rig.Client(rig.AdminApiKey, Convert.ToBase64String(new byte[48])), "registerVirtualMachine", ("id", "vm-h-x"), ("routerid", Router))),
             new("unknown apiKey", 401, () => Call(rig.Client("no-such-key", rig.AdminSecretKey), "registerVirtualMachine", ("id", "vm-h-x"), ("routerid", Router))),
-            new("no signature", 401, () => RawAsync(ApiClient.Query([("command", "registerVirtualMachine"), ("response", "json"), ("apiKey", rig.AdminApiKey), ("id", "vm-h-x"), ("routerid", Router)]))),
-            new("parameter changed after signing", 401, () => RawAsync(Tamper(Signed(admin, rig.AdminSecretKey, ("command", "registerVirtualMachine"), ("id", "vm-h-x"), ("routerid", Router)), "id", "vm-h-y"))),
-            new("signature of another request", 401, () => RawAsync(Swap(Signed(admin, rig.AdminSecretKey, ("command", "listVirtualMachines")), ("command", "registerVirtualMachine"), ("id", "vm-h-x"), ("routerid", Router)))),
+            new("no signature", 401, () => RawAsync(RawApi.Query([("command", "registerVirtualMachine"), ("response", "json"), ("apiKey", rig.AdminApiKey), ("id", "vm-h-x"), ("routerid", Router)]))),
+            new("parameter changed after signing", 401, () => RawAsync(Tamper(Signed(rig.AdminSecretKey, ("command", "registerVirtualMachine"), ("id", "vm-h-x"), ("routerid", Router)), "id", "vm-h-y"))),
+            new("signature of another request", 401, () => RawAsync(Swap(Signed(rig.AdminSecretKey, ("command", "listVirtualMachines")), ("command", "registerVirtualMachine"), ("id", "vm-h-x"), ("routerid", Router)))),
             new("expired request (signatureversion 3)", 401, () => Call(admin, "registerVirtualMachine", ("id", "vm-h-x"), ("routerid", Router), ("signatureversion", "3"), ("expires", Expires(TimeSpan.FromMinutes(-1))))),
             new("replayed after its expires", 401, () => RawAsync(replayable)),
             new("signatureversion 3 without expires", 401, () => Call(admin, "registerVirtualMachine", ("id", "vm-h-x"), ("routerid", Router), ("signatureversion", "3"))),
@@ -66,10 +69,10 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
             new("path traversal in an id", 430, () => Call(admin, "registerVirtualMachine", ("id", "../../etc/passwd"), ("routerid", Router))),
             new("path traversal in a recipe name", 431, () => Call(admin, "runAgentRecipe", ("virtualmachineid", "vm-h-alice"), ("name", "../../bin/sh"))),
             new("NUL byte in an id", 430, () => Call(admin, "registerVirtualMachine", ("id", "vm-h\0x"), ("routerid", Router))),
-            new("100 KB id (signed POST)", 430, () => PostAsync(Signed(admin, rig.AdminSecretKey, ("command", "registerVirtualMachine"), ("id", bigId), ("routerid", Router)))),
-            new("200 KB of nested JSON as a parameter (signed POST)", 431, () => PostAsync(Signed(admin, rig.AdminSecretKey, ("command", "runAgentRecipe"), ("virtualmachineid", "vm-h-alice"), ("name", hugeJson)))),
+            new("100 KB id (signed POST)", 430, () => PostAsync(Signed(rig.AdminSecretKey, ("command", "registerVirtualMachine"), ("id", bigId), ("routerid", Router)))),
+            new("200 KB of nested JSON as a parameter (signed POST)", 431, () => PostAsync(Signed(rig.AdminSecretKey, ("command", "runAgentRecipe"), ("virtualmachineid", "vm-h-alice"), ("name", hugeJson)))),
             new("script that is not base64", 431, () => Call(admin, "runAgentRecipe", ("virtualmachineid", "vm-h-alice"), ("name", "ok"), ("script", "#!/bin/sh\nrm -rf /"))),
-            new("parameter given twice", 430, () => RawAsync(Signed(admin, rig.AdminSecretKey, ("command", "listVirtualMachines")) + "&id=a&id=b")),
+            new("parameter given twice", 430, () => RawAsync(Signed(rig.AdminSecretKey, ("command", "listVirtualMachines")) + "&id=a&id=b")),
             new("response=xml", 431, () => RawAsync(SignedAs(rig.AdminApiKey, rig.AdminSecretKey, ("command", "listVirtualMachines"), ("response", "xml")))),
             new("user key on another account's VM", 531, () => Call(alice, "resetPasswordForVirtualMachine", ("id", "vm-h-bob"))),
             new("user key on its own and another account's VM", 531, () => Call(alice, "runAgentRecipe", ("virtualmachineids", "vm-h-alice,vm-h-bob"), ("name", "hello"))),
@@ -83,10 +86,7 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
         var wrong = new List<string>();
         foreach (var c in cases)
         {
-            var (status, body) = await c.Send();
-            var response = body?.Properties().FirstOrDefault()?.Value as JObject;
-            var code = response?.Value<int?>("errorcode");
-            var text = response?.Value<string>("errortext") ?? "(no CloudStack body)";
+            var (status, code, text) = await c.Send();
             report.Add($"{c.Name}: HTTP {status}, errorcode {code?.ToString(CultureInfo.InvariantCulture) ?? "-"}: {text[..Math.Min(160, text.Length)]}");
             if (status != c.Expected || code != c.Expected || string.IsNullOrWhiteSpace(text)) wrong.Add($"{c.Name}: expected {c.Expected}, got HTTP {status} errorcode {code}: {text}");
         }
@@ -96,8 +96,8 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
         var after = await StateAsync();
         var sent = 0;
         while (await tap.BasicGetAsync(commands, autoAck: true) is not null) sent++;
-        var sample = (await admin.OkAsync("listEvents", ("type", EventTypes.ApiRequestRefused), ("pagesize", "3")))["event"]!
-            .Select(e => e.Value<string>("description")).ToList();
+        var sample = (await admin.CallAsync("listEvents", ("type", EventTypes.ApiRequestRefused), ("pagesize", "3")))["event"]!
+            .AsArray().Select(e => e!["description"]!.GetValue<string>()).ToList();
 
         foreach (var line in report) output.WriteLine(line);
         output.WriteLine($"{cases.Count} hostile calls; {cases.Count - wrong.Count} got the expected CloudStack error; VMs {before.Vms} → {after.Vms}, "
@@ -116,35 +116,36 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
 
     private async Task<State> StateAsync()
     {
-        var vms = await rig.Admin.OkAsync("listVirtualMachines");
-        var owners = string.Join(',', (vms["virtualmachine"] ?? new JArray()).Select(v => $"{v.Value<string>("id")}:{v.Value<string>("account")}").Order(StringComparer.Ordinal));
-        return new State(vms.Value<int>("count"), (await rig.Admin.OkAsync("listAsyncJobs")).Value<int>("count"), owners);
+        var vms = await rig.Admin.CallAsync("listVirtualMachines");
+        var owners = string.Join(',', (vms["virtualmachine"]?.AsArray() ?? []).Select(v => $"{v!["id"]!.GetValue<string>()}:{v["account"]!.GetValue<string>()}").Order(StringComparer.Ordinal));
+        return new State(vms["count"]!.GetValue<int>(), (await rig.Admin.CallAsync("listAsyncJobs"))["count"]!.GetValue<int>(), owners);
     }
 
     private async Task<int> RefusalsAsync() =>
-        (await rig.Admin.OkAsync("listEvents", ("type", EventTypes.ApiRequestRefused), ("pagesize", "1"))).Value<int>("count");
+        (await rig.Admin.CallAsync("listEvents", ("type", EventTypes.ApiRequestRefused), ("pagesize", "1")))["count"]!.GetValue<int>();
 
-    private static async Task<(int, JObject?)> Call(ApiClient client, string command, params (string, string)[] parameters)
+    private static async Task<Answer> Call(CloudStackClient client, string command, params (string, string)[] parameters)
     {
-        var (status, body) = await client.CallAsync(command, parameters);
-        return ((int)status, body);
+        try
+        {
+            await client.CallAsync(command, parameters);
+            return new Answer(200, null, "(accepted)");
+        }
+        catch (CloudStackApiException e)
+        {
+            return new Answer(e.HttpStatus, e.Response is null ? null : e.ErrorCode, e.Response is null ? "(no CloudStack body)" : e.ErrorText);
+        }
     }
 
     private static string Expires(TimeSpan from) =>
         DateTimeOffset.UtcNow.Add(from).ToString("yyyy-MM-dd'T'HH:mm:ss'+0000'", CultureInfo.InvariantCulture);
 
     /// <summary>A signed query string, as CloudMonkey sends it.</summary>
-    private static string Signed(ApiClient client, string secret, params (string Name, string Value)[] parameters)
-    {
-        var all = parameters.Append(("response", "json")).Append(("apiKey", client.ApiKey)).ToList();
-        return ApiClient.Query(all) + "&signature=" + Uri.EscapeDataString(ApiClient.Sign(all, secret));
-    }
+    private string Signed(string secret, params (string Name, string Value)[] parameters) =>
+        SignedAs(rig.AdminApiKey, secret, [.. parameters, ("response", "json")]);
 
-    private static string SignedAs(string apiKey, string secret, params (string Name, string Value)[] parameters)
-    {
-        var all = parameters.Append(("apiKey", apiKey)).ToList();
-        return ApiClient.Query(all) + "&signature=" + Uri.EscapeDataString(ApiClient.Sign(all, secret));
-    }
+    private static string SignedAs(string apiKey, string secret, params (string Name, string Value)[] parameters) =>
+        CloudStackSignature.SignedQuery(parameters.Append(("apiKey", apiKey)).Select(p => KeyValuePair.Create(p.Item1, p.Item2)).ToList(), secret);
 
     private static string Tamper(string query, string name, string value) =>
         string.Join('&', query.Split('&').Select(p => p.StartsWith(name + "=", StringComparison.Ordinal) ? name + "=" + Uri.EscapeDataString(value) : p));
@@ -153,25 +154,12 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
     private string Swap(string signed, params (string Name, string Value)[] parameters)
     {
         var signature = signed.Split('&').Single(p => p.StartsWith("signature=", StringComparison.Ordinal));
-        return ApiClient.Query(parameters.Append(("response", "json")).Append(("apiKey", rig.AdminApiKey))) + "&" + signature;
+        return RawApi.Query(parameters.Append(("response", "json")).Append(("apiKey", rig.AdminApiKey))) + "&" + signature;
     }
 
-    private async Task<(int, JObject?)> RawAsync(string query)
-    {
-        using var response = await rig.Http.GetAsync("/client/api?" + query);
-        return ((int)response.StatusCode, Parse(await response.Content.ReadAsStringAsync()));
-    }
+    private async Task<Answer> RawAsync(string query) => Read(await RawApi.GetAsync(rig.Http, rig.ApiEndpoint, query));
 
-    private async Task<(int, JObject?)> PostAsync(string query)
-    {
-        using var form = new StringContent(query, Encoding.UTF8, "application/x-www-form-urlencoded");
-        using var response = await rig.Http.PostAsync("/client/api", form);
-        return ((int)response.StatusCode, Parse(await response.Content.ReadAsStringAsync()));
-    }
+    private async Task<Answer> PostAsync(string query) => Read(await RawApi.PostAsync(rig.Http, rig.ApiEndpoint, query));
 
-    private static JObject? Parse(string text)
-    {
-        try { return JObject.Parse(text); }
-        catch (Newtonsoft.Json.JsonException) { return null; }
-    }
+    private static Answer Read(RawAnswer answer) => new(answer.Status, answer.ErrorCode, answer.ErrorText ?? "(no CloudStack body)");
 }

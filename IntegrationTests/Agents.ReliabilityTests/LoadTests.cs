@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Agents.Bench.Pipeline;
 using Agents.Contracts.Commands;
-using Agents.Producers.Tests.Support;
+using Agents.Contracts.Events;
+using Agents.Producers.Client;
 using Agents.ReliabilityTests.Support;
 using Agents.Testing;
-using Newtonsoft.Json.Linq;
 using Xunit.Abstractions;
 
 namespace Agents.ReliabilityTests;
@@ -36,13 +36,12 @@ public sealed class LoadTests(BrokerFixture broker, ITestOutputHelper output)
         await using var api = ServicesRig.StartApi(broker, rig.Temp.Sub("api"), port, apiKey, secret,
             "--Producers:Provisioning:Retries=0", "--Producers:Provisioning:DeliveryTimeoutSeconds=600", "--Producers:Provisioning:ExecutionTimeoutSeconds=600");
         await api.WaitForOutputAsync("Consuming producers.outcomes", 90);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
-        var admin = new ApiClient(http, apiKey, secret);
+        using var admin = new CloudStackClient(new Uri($"http://127.0.0.1:{port}"), new ApiKeys(apiKey, secret));
         await using var tap = await EventTap.StartAsync(broker.AmqpUri());
 
         var vms = Enumerable.Range(0, agents).Select(AgentFleet.VmId).ToList();
         await Parallel.ForEachAsync(vms, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (vm, _) =>
-            await admin.OkAsync("registerVirtualMachine", ("id", vm), ("routerid", rig.RouterId)));
+            await admin.CallAsync("registerVirtualMachine", ("id", vm), ("routerid", rig.RouterId)));
         await using var fleet = new AgentFleet(rig.Pki, rig.Temp.Sub("fleet"), rig.Bridge.Port);
         await fleet.GrowToAsync(agents, TimeSpan.FromMinutes(5));
         var ready = clock.Elapsed;
@@ -51,19 +50,19 @@ public sealed class LoadTests(BrokerFixture broker, ITestOutputHelper output)
         // the burst: every job fans out to every agent at once
         var burst = Stopwatch.StartNew();
         var jobIds = await Task.WhenAll(Enumerable.Range(0, jobs).Select(async _ =>
-            (await admin.OkAsync("runAgentRecipe", ("routerid", rig.RouterId), ("name", AgentFleet.Recipe), ("maxconcurrency", agents.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Value<string>("jobid")!));
+            (await admin.CallAsync("runAgentRecipe", ("routerid", rig.RouterId), ("name", AgentFleet.Recipe), ("maxconcurrency", agents.ToString(System.Globalization.CultureInfo.InvariantCulture))))["jobid"]!.GetValue<string>()));
         var total = agents * jobs;
         var finished = await BrokerRestartTests.Within(() => Task.FromResult(tap.Outcomes.Count >= total), 900);
         var busSeconds = burst.Elapsed.TotalSeconds;
-        var results = new List<JObject>();
-        foreach (var id in jobIds) results.Add(await admin.WaitForJobAsync(id, 300));
+        var results = new List<AsyncJob>();
+        foreach (var id in jobIds) results.Add(await admin.WaitForJobAsync(id, new JobWaitOptions { Timeout = TimeSpan.FromSeconds(300) }));
         var storeSeconds = burst.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(5)); // a duplicate outcome, if any, would come now
 
         var outcomes = tap.Outcomes.Where(o => jobIds.Contains(o.JobId.ToString())).ToList();
         var busByTarget = outcomes.GroupBy(o => (Job: o.JobId.ToString(), Vm: o.VmId ?? "")).ToDictionary(g => g.Key, g => g.ToList());
-        var storeTargets = results.SelectMany(r => r["jobresult"]!["agentjob"]!["targets"]!.Select(t =>
-            (Job: r.Value<string>("jobid")!, Vm: t.Value<string>("virtualmachineid")!, Status: t.Value<string>("status")!))).ToList();
+        var storeTargets = results.SelectMany(r => r.Result!["agentjob"]!["targets"]!.AsArray().Select(t =>
+            (Job: r.JobId, Vm: t!["virtualmachineid"]!.GetValue<string>(), Status: t["status"]!.GetValue<string>()))).ToList();
         var storeTerminal = storeTargets.Where(t => t.Status is not ("Pending" or "InProgress")).ToList();
         var agree = storeTerminal.All(t => busByTarget.TryGetValue((t.Job, t.Vm), out var seen) && seen.Count == 1
             && seen[0].Outcome.ToString() == t.Status);
@@ -71,7 +70,7 @@ public sealed class LoadTests(BrokerFixture broker, ITestOutputHelper output)
             + $"{busByTarget.Count(b => b.Value.Count > 1)} with more than one, {outcomes.Select(o => o.CommandId).Distinct().Count()} distinct command ids, "
             + $"{string.Join(", ", outcomes.GroupBy(o => o.Outcome).Select(g => $"{g.Count()} {g.Key}"))} (all in {busSeconds:0} s after the burst); "
             + $"job store: {storeTargets.Count} targets, {storeTerminal.Count} terminal ({string.Join(", ", storeTargets.GroupBy(t => t.Status).Select(g => $"{g.Count()} {g.Key}"))}), "
-            + $"jobs {string.Join(",", results.Select(r => r.Value<int>("jobstatus")))}; bus and store agree target by target: {agree}; "
+            + $"jobs {string.Join(",", results.Select(r => r.Status))}; bus and store agree target by target: {agree}; "
             + $"every job final in the store {storeSeconds:0} s after the burst; bridge {rig.Bridge.ResidentBytes() / 1024 / 1024} MB resident; whole test {clock.Elapsed.TotalSeconds:0} s");
 
         Assert.True(finished, $"only {tap.Outcomes.Count} of {total} outcomes on the bus within 15 min\n{rig.Bridge.Tail(20)}");
@@ -80,7 +79,7 @@ public sealed class LoadTests(BrokerFixture broker, ITestOutputHelper output)
         Assert.Equal(total, outcomes.Select(o => o.CommandId).Distinct().Count());
         Assert.Equal(total, storeTerminal.Count);
         Assert.True(agree, "the job store and the bus disagree on some target");
-        Assert.All(results, r => Assert.Equal(1, r.Value<int>("jobstatus")));
+        Assert.All(results, r => Assert.Equal(AsyncJobStatus.Succeeded, r.Status));
         Assert.False(rig.Bridge.HasExited);
     }
 }

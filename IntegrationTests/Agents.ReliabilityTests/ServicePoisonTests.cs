@@ -2,8 +2,8 @@ using Agents.Contracts;
 using Agents.Contracts.Ca;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
+using Agents.Producers.Client;
 using Agents.ReliabilityTests.Support;
-using Newtonsoft.Json.Linq;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
 
@@ -123,12 +123,12 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
             foreach (var c in cases) await bus.ToQueueAsync(queue, c);
 
         // valid messages after the garbage: a job completed by its outcome, one failed through agents.unroutable, an agent Up
-        await rig.Admin.OkAsync("registerVirtualMachine", ("id", "vm-served"), ("routerid", router), ("account", "alice"));
-        await rig.Admin.OkAsync("registerVirtualMachine", ("id", "vm-unserved"), ("routerid", "r-nobody"), ("account", "alice"));
+        await rig.Admin.CallAsync("registerVirtualMachine", ("id", "vm-served"), ("routerid", router), ("account", "alice"));
+        await rig.Admin.CallAsync("registerVirtualMachine", ("id", "vm-unserved"), ("routerid", "r-nobody"), ("account", "alice"));
         await bus.Channel.QueueDeclareAsync("test.router." + router, durable: false, exclusive: true, autoDelete: true);
         await bus.Channel.QueueBindAsync("test.router." + router, Topology.CommandsExchange, Topology.RouterBinding(router));
-        var served = (await rig.Admin.OkAsync("runAgentRecipe", ("virtualmachineid", "vm-served"), ("name", "hello"))).Value<string>("jobid")!;
-        var unserved = (await rig.Admin.OkAsync("runAgentRecipe", ("virtualmachineid", "vm-unserved"), ("name", "hello"))).Value<string>("jobid")!;
+        var served = (await rig.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", "vm-served"), ("name", "hello")))["jobid"]!.GetValue<string>();
+        var unserved = (await rig.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", "vm-unserved"), ("name", "hello")))["jobid"]!.GetValue<string>();
         BasicGetResult? sent = null;
         await Until(async () => (sent = await bus.Channel.BasicGetAsync("test.router." + router, autoAck: true)) is not null, "the served job's command", 30);
         var relayed = AgentJson.Deserialize<AgentCommand>(sent!.Body.Span);
@@ -139,9 +139,9 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         }.ToEvent(), Guid.NewGuid().ToString());
         await bus.EventAsync(Presence("vm-served", router).ToEvent(), Guid.NewGuid().ToString());
 
-        var servedJob = await rig.Admin.WaitForJobAsync(served, 60);
-        var unservedJob = await rig.Admin.WaitForJobAsync(unserved, 60);
-        await Until(async () => (await rig.Admin.OkAsync("listAgents", ("virtualmachineid", "vm-served"), ("state", "Up"))).Value<int>("count") == 1,
+        var servedJob = await rig.Admin.WaitForJobAsync(served, new JobWaitOptions { Timeout = TimeSpan.FromSeconds(60) });
+        var unservedJob = await rig.Admin.WaitForJobAsync(unserved, new JobWaitOptions { Timeout = TimeSpan.FromSeconds(60) });
+        await Until(async () => (await rig.Admin.CallAsync("listAgents", ("virtualmachineid", "vm-served"), ("state", "Up")))["count"]!.GetValue<int>() == 1,
             "vm-served Up in listAgents", 30);
 
         var all = queues.SelectMany(q => q.Value.Select(c => (Queue: q.Key, Case: c))).ToList();
@@ -149,11 +149,11 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         foreach (var (queue, c) in all)
             output.WriteLine($"{queue} / {c.Name}: {dead.SingleOrDefault(d => d.MessageId == c.Id)?.Reason ?? "NOT DEAD-LETTERED"} | {LogLine(rig.Api, c.Id)}");
         output.WriteLine($"{all.Count} bad messages tried ({string.Join(", ", queues.Select(q => $"{q.Key} {q.Value.Count}"))}); {dead.Count} dead-lettered, "
-            + $"{dead.Count(d => d.Reason == "rejected")} at once; after them: served job {servedJob.Value<int>("jobstatus")}, "
-            + $"unserved job {unservedJob.Value<int>("jobstatus")} ({unservedJob["jobresult"]?.Value<string>("errortext")}), vm-served Up");
+            + $"{dead.Count(d => d.Reason == "rejected")} at once; after them: served job {servedJob.Status}, "
+            + $"unserved job {unservedJob.Status} ({unservedJob.ErrorText}), vm-served Up");
 
-        Assert.Equal(1, servedJob.Value<int>("jobstatus"));
-        Assert.Equal(2, unservedJob.Value<int>("jobstatus"));
+        Assert.Equal(AsyncJobStatus.Succeeded, servedJob.Status);
+        Assert.Equal(AsyncJobStatus.Failed, unservedJob.Status);
         Assert.True(dead.Count == all.Count, Tail(rig.Api));
         Assert.All(all, a => Assert.Equal("rejected", dead.Single(d => d.MessageId == a.Case.Id).Reason));
         Assert.All(all, a => Assert.Contains("Dead-lettering " + a.Case.Id, rig.Api.Output, StringComparison.Ordinal));
@@ -187,7 +187,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         var after = Alert("poison-after");
         var afterId = after.MessageId.ToString();
         await bus.EventAsync(after.ToEvent(), afterId);
-        await Until(async () => (await rig.Admin.OkAsync("listEvents", ("id", afterId))).Value<int>("count") == 1, "the valid event in the audit log", 60);
+        await Until(async () => (await rig.Admin.CallAsync("listEvents", ("id", afterId)))["count"]!.GetValue<int>() == 1, "the valid event in the audit log", 60);
         await Until(() => Task.FromResult(rig.Consumers.Output.Contains($"Alert {afterId}", StringComparison.Ordinal)), "the valid alert recorded", 60);
 
         var all = queues.SelectMany(q => q.Value.Select(c => (Queue: q.Key, Case: c))).ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Agents.Contracts.Events;
 
 namespace Agents.Producers.Client;
 

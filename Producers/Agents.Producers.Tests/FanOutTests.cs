@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
+using Agents.Contracts.Events;
+using Agents.Producers.Client;
 using Agents.Producers.Tests.Support;
-using Newtonsoft.Json.Linq;
 
 namespace Agents.Producers.Tests;
 
@@ -8,34 +10,34 @@ public sealed class FanOutTests(World world)
 {
     private static string Ids(IEnumerable<int> indexes) => string.Join(',', indexes.Select(World.VmId));
 
-    private Task<JObject> StartAsync(string ids, string maxConcurrency, string maxErrors) =>
-        world.Admin.OkAsync("runAgentRecipe", ("virtualmachineids", ids), ("name", World.Recipe), ("sha256", World.RecipeSha256),
+    private Task<JsonObject> StartAsync(string ids, string maxConcurrency, string maxErrors) =>
+        world.Admin.CallAsync("runAgentRecipe", ("virtualmachineids", ids), ("name", World.Recipe), ("sha256", World.RecipeSha256),
             ("script", World.RecipeBase64), ("maxconcurrency", maxConcurrency), ("maxerrors", maxErrors));
 
-    private static List<JObject> Targets(JObject job) => job["jobresult"]!["agentjob"]!["targets"]!.Cast<JObject>().ToList();
+    private static List<JsonObject> Targets(AsyncJob job) => job.Result!["agentjob"]!["targets"]!.AsArray().Cast<JsonObject>().ToList();
 
     [Fact]
     public async Task a_fan_out_over_50_agents_within_its_error_budget_succeeds_and_reports_every_target()
     {
         var started = await StartAsync(Ids(Enumerable.Range(0, World.AgentCount)), "10", "20%");
-        var done = await world.Admin.WaitForJobAsync(started.Value<string>("jobid")!);
+        var done = await world.Admin.WaitForJobAsync(started["jobid"]!.GetValue<string>());
 
-        Assert.True(done.Value<int>("jobstatus") == 1, done.ToString());
+        Assert.True(done.Status == AsyncJobStatus.Succeeded, done.ToString());
         var targets = Targets(done);
         Assert.Equal(World.AgentCount, targets.Count);
-        var byVm = targets.ToDictionary(t => t.Value<string>("virtualmachineid")!);
+        var byVm = targets.ToDictionary(t => t["virtualmachineid"]!.GetValue<string>());
         for (var i = 0; i < World.AgentCount; i++)
         {
             var target = byVm[World.VmId(i)];
             var expected = i < World.FirstFailing ? "Success" : i % 2 == 1 ? "Rejected" : "Failed";
-            Assert.True(expected == target.Value<string>("status"), $"{World.VmId(i)}: {target}");
-            if (expected == "Success") Assert.StartsWith("hello", target.Value<string>("stdout"), StringComparison.Ordinal);
-            if (expected == "Failed") Assert.Equal(3, target.Value<int>("exitcode"));
-            if (expected == "Rejected") Assert.Contains("policy", target.Value<string>("message"), StringComparison.Ordinal);
+            Assert.True(expected == target["status"]!.GetValue<string>(), $"{World.VmId(i)}: {target}");
+            if (expected == "Success") Assert.StartsWith("hello", target["stdout"]!.GetValue<string>(), StringComparison.Ordinal);
+            if (expected == "Failed") Assert.Equal(3, target["exitcode"]!.GetValue<int>());
+            if (expected == "Rejected") Assert.Contains("policy", target["message"]!.GetValue<string>(), StringComparison.Ordinal);
         }
-        var summary = done["jobresult"]!["agentjob"]!;
-        Assert.Equal(40, summary.Value<int>("success"));
-        Assert.Equal(10, summary.Value<int>("maxerrors"));
+        var summary = done.Result!["agentjob"]!;
+        Assert.Equal(40, summary["success"]!.GetValue<int>());
+        Assert.Equal(10, summary["maxerrors"]!.GetValue<int>());
     }
 
     [Fact]
@@ -45,33 +47,33 @@ public sealed class FanOutTests(World world)
         // the failing agents first, so the budget is spent early
         var order = Enumerable.Range(World.FirstFailing, World.AgentCount - World.FirstFailing).Concat(Enumerable.Range(0, World.FirstFailing));
         var started = await StartAsync(Ids(order), maxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), maxErrors.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var done = await world.Admin.WaitForJobAsync(started.Value<string>("jobid")!);
+        var done = await world.Admin.WaitForJobAsync(started["jobid"]!.GetValue<string>());
 
-        Assert.Equal(2, done.Value<int>("jobstatus"));
+        Assert.Equal(AsyncJobStatus.Failed, done.Status);
         var targets = Targets(done);
-        var sent = targets.Count(t => t.Value<string>("status") != "Cancelled");
-        var failed = targets.Count(t => t.Value<string>("status") is "Failed" or "Rejected");
+        var sent = targets.Count(t => t["status"]!.GetValue<string>() != "Cancelled");
+        var failed = targets.Count(t => t["status"]!.GetValue<string>() is "Failed" or "Rejected");
         Assert.True(failed > maxErrors, $"{failed} failures");
         // in flight when the budget ran out still finish: at most maxconcurrency - 1 beyond the failure that spent it
         Assert.True(sent <= maxErrors + maxConcurrency, $"{sent} targets sent");
-        Assert.All(targets.Where(t => t.Value<string>("status") == "Cancelled"), t => Assert.Contains("maxerrors", t.Value<string>("message"), StringComparison.Ordinal));
-        Assert.Contains("maxerrors 3", done["jobresult"]!.Value<string>("errortext"), StringComparison.Ordinal);
+        Assert.All(targets.Where(t => t["status"]!.GetValue<string>() == "Cancelled"), t => Assert.Contains("maxerrors", t["message"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Contains("maxerrors 3", done.Result!["errortext"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task cancelling_a_fan_out_cancels_the_targets_not_yet_sent()
     {
         var started = await StartAsync(Ids(Enumerable.Range(0, World.FirstFailing)), "1", "0");
-        var jobId = started.Value<string>("jobid")!;
+        var jobId = started["jobid"]!.GetValue<string>();
 
-        var cancelled = await world.Admin.OkAsync("cancelAsyncJob", ("jobid", jobId));
+        var cancelled = await world.Admin.CallAsync("cancelAsyncJob", ("jobid", jobId));
         Assert.NotNull(cancelled);
         var done = await world.Admin.WaitForJobAsync(jobId);
 
-        Assert.Equal(2, done.Value<int>("jobstatus"));
-        Assert.Contains("cancelled", done["jobresult"]!.Value<string>("errortext"), StringComparison.Ordinal);
+        Assert.Equal(AsyncJobStatus.Failed, done.Status);
+        Assert.Contains("cancelled", done.Result!["errortext"]!.GetValue<string>(), StringComparison.Ordinal);
         var targets = Targets(done);
-        Assert.True(targets.Count(t => t.Value<string>("status") == "Cancelled") >= World.FirstFailing - 2, done.ToString());
-        Assert.All(targets, t => Assert.Contains(t.Value<string>("status"), new[] { "Success", "Cancelled" }));
+        Assert.True(targets.Count(t => t["status"]!.GetValue<string>() == "Cancelled") >= World.FirstFailing - 2, done.ToString());
+        Assert.All(targets, t => Assert.Contains(t["status"]!.GetValue<string>(), new[] { "Success", "Cancelled" }));
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Agents.Audit;
 using Agents.Producers.Tests.Support;
@@ -11,9 +10,9 @@ public sealed class ListEventsTests(World world)
     [Fact]
     public async Task list_events_reads_the_audit_log_with_cloudstacks_filters_and_a_user_sees_only_its_own_vms()
     {
-        var started = await world.Admin.OkAsync("runAgentRecipe", ("virtualmachineid", World.VmId(10)), ("name", World.Recipe),
+        var started = await world.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", World.VmId(10)), ("name", World.Recipe),
             ("sha256", World.RecipeSha256), ("script", World.RecipeBase64));
-        var jobId = started.Value<string>("jobid")!;
+        var jobId = started["jobid"]!.GetValue<string>();
         await world.Admin.WaitForJobAsync(jobId);
         // what the consumers service does with every event: append it to the audit log
         var audit = new SqliteAuditStore(world.AuditDatabasePath);
@@ -21,24 +20,21 @@ public sealed class ListEventsTests(World world)
             await audit.AppendAsync(AuditRecordFactory.FromDelivery(carried.RoutingKey, Encoding.UTF8.GetBytes(carried.Body), null, DateTimeOffset.UtcNow));
 
         // an AsyncJobEvent names the job's instance (the VM) as its resource
-        var jobEvents = await world.Admin.OkAsync("listEvents", ("type", "ASYNC.JOB"), ("resourceid", World.VmId(10)));
-        Assert.Equal(3, jobEvents.Value<int>("count"));
-        Assert.All(jobEvents["event"]!, e => Assert.Equal("ASYNC.JOB", e.Value<string>("type")));
+        var jobEvents = await world.Admin.CallAsync("listEvents", ("type", "ASYNC.JOB"), ("resourceid", World.VmId(10)));
+        Assert.Equal(3, jobEvents["count"]!.GetValue<int>());
+        Assert.All(jobEvents["event"]!.AsArray(), e => Assert.Equal("ASYNC.JOB", e!["type"]!.GetValue<string>()));
 
-        var recipeEvents = await world.Admin.OkAsync("listEvents", ("type", "AGENT.RECIPE.RUN"), ("resourceid", World.VmId(10)));
-        Assert.True(recipeEvents.Value<int>("count") >= 1, recipeEvents.ToString());
+        var recipeEvents = await world.Admin.CallAsync("listEvents", ("type", "AGENT.RECIPE.RUN"), ("resourceid", World.VmId(10)));
+        Assert.True(recipeEvents["count"]!.GetValue<int>() >= 1, recipeEvents.ToString());
 
-        var keys = (await world.Admin.OkAsync("registerUserKeys", ("account", "bob")))["userkeys"]!;
-        var bob = world.Client(keys.Value<string>("apikey")!, keys.Value<string>("secretkey")!);
-        var (status, _) = await bob.CallAsync("listEvents");
-        Assert.Equal(531, (int)status);
-        (status, _) = await bob.CallAsync("listEvents", ("resourceid", World.VmId(10)));
-        Assert.Equal(531, (int)status);
-        var own = await bob.OkAsync("listEvents", ("resourceid", World.VmId(11)));
+        var keys = (await world.Admin.CallAsync("registerUserKeys", ("account", "bob")))["userkeys"]!;
+        var bob = world.Client(keys["apikey"]!.GetValue<string>(), keys["secretkey"]!.GetValue<string>());
+        await ApiAssert.RefusedAsync(531, () => bob.CallAsync("listEvents"));
+        await ApiAssert.RefusedAsync(531, () => bob.CallAsync("listEvents", ("resourceid", World.VmId(10))));
+        var own = await bob.CallAsync("listEvents", ("resourceid", World.VmId(11)));
         Assert.NotNull(own["count"]);
 
-        (status, var body) = await world.Admin.CallAsync("listEvents", ("level", "LOUD"));
-        Assert.Equal(HttpStatusCode.BadRequest + 31, status);
-        Assert.Contains("level", body["listeventsresponse"]!.Value<string>("errortext"), StringComparison.Ordinal);
+        var badLevel = await ApiAssert.RefusedAsync(431, () => world.Admin.CallAsync("listEvents", ("level", "LOUD")));
+        Assert.Contains("level", badLevel.ErrorText, StringComparison.Ordinal);
     }
 }

@@ -1,8 +1,10 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Agents.Contracts;
+using Agents.Contracts.Events;
+using Agents.Producers.Client;
 using Agents.Producers.Tests.Support;
 using Agents.VmAgent.Core.Crypto;
-using Newtonsoft.Json.Linq;
 using RabbitMQ.Client;
 
 namespace Agents.Producers.Tests;
@@ -10,10 +12,10 @@ namespace Agents.Producers.Tests;
 [Collection(WorldCollection.Name)]
 public sealed class ProvisioningTests(World world)
 {
-    private async Task<ApiClient> UserAsync(string account)
+    private async Task<CloudStackClient> UserAsync(string account)
     {
-        var keys = (await world.Admin.OkAsync("registerUserKeys", ("account", account)))["userkeys"]!;
-        return world.Client(keys.Value<string>("apikey")!, keys.Value<string>("secretkey")!);
+        var keys = (await world.Admin.CallAsync("registerUserKeys", ("account", account)))["userkeys"]!;
+        return world.Client(keys["apikey"]!.GetValue<string>(), keys["secretkey"]!.GetValue<string>());
     }
 
     [Fact]
@@ -22,20 +24,20 @@ public sealed class ProvisioningTests(World world)
         var alice = await UserAsync("alice");
         var vmId = World.VmId(2);
 
-        var started = await alice.OkAsync("resetPasswordForVirtualMachine", ("id", vmId));
-        var jobId = started.Value<string>("jobid")!;
+        var started = await alice.CallAsync("resetPasswordForVirtualMachine", ("id", vmId));
+        var jobId = started["jobid"]!.GetValue<string>();
         var done = await alice.WaitForJobAsync(jobId);
 
-        Assert.True(done.Value<int>("jobstatus") == 1, done.ToString());
-        var password = done["jobresult"]!["virtualmachine"]!.Value<string>("password");
+        Assert.True(done.Status == AsyncJobStatus.Succeeded, done.ToString());
+        var password = done.Result!["virtualmachine"]!["password"]!.GetValue<string>();
         Assert.False(string.IsNullOrEmpty(password), done.ToString());
         Assert.True(password.Length >= 20);
         var hash = world.AgentOf(vmId).Sandbox.ShadowHash("root");
         Assert.NotNull(hash);
         Assert.True(Sha512Crypt.Verify(password, hash), "the shadow hash in the VM's sandbox does not verify the job's password");
 
-        var again = await alice.OkAsync("queryAsyncJobResult", ("jobid", jobId));
-        Assert.Equal(1, again.Value<int>("jobstatus"));
+        var again = await alice.CallAsync("queryAsyncJobResult", ("jobid", jobId));
+        Assert.Equal(1, again["jobstatus"]!.GetValue<int>());
         Assert.Null(again["jobresult"]!["virtualmachine"]!["password"]);
 
         var carried = await world.Tap.AllAsync();
@@ -51,17 +53,17 @@ public sealed class ProvisioningTests(World world)
     [Fact]
     public async Task every_state_change_of_a_job_is_published_as_an_async_job_event()
     {
-        var started = await world.Admin.OkAsync("runAgentRecipe", ("virtualmachineid", World.VmId(4)), ("name", World.Recipe),
+        var started = await world.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", World.VmId(4)), ("name", World.Recipe),
             ("sha256", World.RecipeSha256), ("script", World.RecipeBase64));
-        var jobId = started.Value<string>("jobid")!;
+        var jobId = started["jobid"]!.GetValue<string>();
         await world.Admin.WaitForJobAsync(jobId);
 
         var events = (await world.Tap.AllAsync())
             .Where(m => m.RoutingKey.Contains(".AsyncJobEvent.", StringComparison.Ordinal) && m.RoutingKey.EndsWith(jobId, StringComparison.Ordinal))
-            .Select(m => JObject.Parse(m.Body)).ToList();
-        Assert.Equal(["Queued", "InProgress", "Succeeded"], events.Select(e => e.Value<string>("processStatus")));
-        Assert.Equal("1", events[^1].Value<string>("status"));
-        Assert.All(events, e => Assert.Equal("runAgentRecipe", e.Value<string>("command")));
+            .Select(m => JsonNode.Parse(m.Body)!).ToList();
+        Assert.Equal(["Queued", "InProgress", "Succeeded"], events.Select(e => e["processStatus"]!.GetValue<string>()));
+        Assert.Equal("1", events[^1]["status"]!.GetValue<string>());
+        Assert.All(events, e => Assert.Equal("runAgentRecipe", e["command"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -69,78 +71,78 @@ public sealed class ProvisioningTests(World world)
     {
         var bob = await UserAsync("bob");
         var key = "ssh-ed25519 " + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(51)) + " bob@example.org";
-        var pair = await bob.OkAsync("registerSSHKeyPair", ("name", "bobs-key"), ("publickey", key));
-        Assert.Equal("bob", pair["keypair"]!.Value<string>("account"));
+        var pair = await bob.CallAsync("registerSSHKeyPair", ("name", "bobs-key"), ("publickey", key));
+        Assert.Equal("bob", pair["keypair"]!["account"]!.GetValue<string>());
         var vmId = World.VmId(3);
 
-        var started = await bob.OkAsync("resetSSHKeyForVirtualMachine", ("id", vmId), ("keypair", "bobs-key"), ("username", "bob"));
-        var done = await bob.WaitForJobAsync(started.Value<string>("jobid")!);
+        var started = await bob.CallAsync("resetSSHKeyForVirtualMachine", ("id", vmId), ("keypair", "bobs-key"), ("username", "bob"));
+        var done = await bob.WaitForJobAsync(started["jobid"]!.GetValue<string>());
 
-        Assert.True(done.Value<int>("jobstatus") == 1, done.ToString());
+        Assert.True(done.Status == AsyncJobStatus.Succeeded, done.ToString());
         var authorized = await File.ReadAllTextAsync(world.AgentOf(vmId).Sandbox.AuthorizedKeysPath("bob"));
         Assert.Contains(key, authorized, StringComparison.Ordinal);
-        Assert.Equal(1, (await bob.OkAsync("listSSHKeyPairs", ("name", "bobs-key"))).Value<int>("count"));
-        await bob.OkAsync("deleteSSHKeyPair", ("name", "bobs-key"));
-        Assert.Equal(0, (await bob.OkAsync("listSSHKeyPairs", ("name", "bobs-key"))).Value<int>("count"));
+        Assert.Equal(1, (await bob.CallAsync("listSSHKeyPairs", ("name", "bobs-key")))["count"]!.GetValue<int>());
+        await bob.CallAsync("deleteSSHKeyPair", ("name", "bobs-key"));
+        Assert.Equal(0, (await bob.CallAsync("listSSHKeyPairs", ("name", "bobs-key")))["count"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task a_recipe_runs_on_the_agent_and_its_output_is_in_the_job_result()
     {
-        var started = await world.Admin.OkAsync("runAgentRecipe", ("virtualmachineid", World.VmId(6)), ("name", World.Recipe),
+        var started = await world.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", World.VmId(6)), ("name", World.Recipe),
             ("sha256", World.RecipeSha256), ("script", World.RecipeBase64), ("parameters[0].key", "WHO"), ("parameters[0].value", "producers"));
-        var done = await world.Admin.WaitForJobAsync(started.Value<string>("jobid")!);
+        var done = await world.Admin.WaitForJobAsync(started["jobid"]!.GetValue<string>());
 
-        Assert.True(done.Value<int>("jobstatus") == 1, done.ToString());
-        var target = done["jobresult"]!["agentjob"]!["targets"]![0]!;
-        Assert.Equal("Success", target.Value<string>("status"));
-        Assert.Equal(0, target.Value<int>("exitcode"));
-        Assert.Equal("hello producers", target.Value<string>("stdout")!.Trim());
+        Assert.True(done.Status == AsyncJobStatus.Succeeded, done.ToString());
+        var target = done.Result!["agentjob"]!["targets"]![0]!;
+        Assert.Equal("Success", target["status"]!.GetValue<string>());
+        Assert.Equal(0, target["exitcode"]!.GetValue<int>());
+        Assert.Equal("hello producers", target["stdout"]!.GetValue<string>().Trim());
     }
 
     [Fact]
     public async Task a_vm_without_an_agent_is_retried_then_its_job_fails_and_an_alert_points_to_the_agent_iso()
     {
-        var started = await world.Admin.OkAsync("runAgentRecipe", ("virtualmachineid", World.GhostVm), ("name", World.Recipe),
+        var started = await world.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", World.GhostVm), ("name", World.Recipe),
             ("sha256", World.RecipeSha256), ("script", World.RecipeBase64));
-        var jobId = started.Value<string>("jobid")!;
+        var jobId = started["jobid"]!.GetValue<string>();
         var done = await world.Admin.WaitForJobAsync(jobId);
 
-        Assert.Equal(2, done.Value<int>("jobstatus"));
-        var error = done["jobresult"]!.Value<string>("errortext")!;
+        Assert.Equal(AsyncJobStatus.Failed, done.Status);
+        var error = done.Result!["errortext"]!.GetValue<string>();
         Assert.Contains("DeliveryTimedOut", error, StringComparison.Ordinal);
         Assert.Contains("seems to have no agent", error, StringComparison.Ordinal);
         Assert.Contains("ISO", error, StringComparison.Ordinal);
-        Assert.Equal(3, done["jobresult"]!["agentjob"]!["targets"]![0]!.Value<int>("attempt"));
+        Assert.Equal(3, done.Result!["agentjob"]!["targets"]![0]!["attempt"]!.GetValue<int>());
 
         var carried = await world.Tap.AllAsync();
-        var attempts = carried.Where(m => m.Exchange == Topology.CommandsExchange && m.CorrelationId == jobId).Select(m => JObject.Parse(m.Body)).ToList();
-        Assert.Equal([1, 2, 3], attempts.Select(a => a.Value<int>("attempt")));
-        Assert.Single(attempts.Select(a => a.Value<string>("commandId")).Distinct());
-        Assert.Equal(3, attempts.Select(a => a.Value<string>("messageId")).Distinct().Count());
+        var attempts = carried.Where(m => m.Exchange == Topology.CommandsExchange && m.CorrelationId == jobId).Select(m => JsonNode.Parse(m.Body)!).ToList();
+        Assert.Equal([1, 2, 3], attempts.Select(a => a["attempt"]!.GetValue<int>()));
+        Assert.Single(attempts.Select(a => a["commandId"]!.GetValue<string>()).Distinct());
+        Assert.Equal(3, attempts.Select(a => a["messageId"]!.GetValue<string>()).Distinct().Count());
         var alert = carried.Where(m => m.RoutingKey.Contains(".AlertEvent.ALERT-AGENT-UNREACHABLE.", StringComparison.Ordinal)
-            && m.RoutingKey.EndsWith(World.GhostVm, StringComparison.Ordinal)).Select(m => JObject.Parse(m.Body)).Single();
-        Assert.Contains("seems to have no agent", alert.Value<string>("subject"), StringComparison.Ordinal);
-        Assert.Contains("ISO", alert.Value<string>("body"), StringComparison.Ordinal);
+            && m.RoutingKey.EndsWith(World.GhostVm, StringComparison.Ordinal)).Select(m => JsonNode.Parse(m.Body)!).Single();
+        Assert.Contains("seems to have no agent", alert["subject"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("ISO", alert["body"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task a_command_for_a_router_no_bridge_serves_is_retried_then_fails_instead_of_waiting_forever()
     {
         var alice = await UserAsync("alice");
-        var started = await alice.OkAsync("resetSSHKeyForVirtualMachine", ("id", World.StrayVm), ("keypair", await AliceKeyAsync(alice)));
-        var done = await alice.WaitForJobAsync(started.Value<string>("jobid")!);
+        var started = await alice.CallAsync("resetSSHKeyForVirtualMachine", ("id", World.StrayVm), ("keypair", await AliceKeyAsync(alice)));
+        var done = await alice.WaitForJobAsync(started["jobid"]!.GetValue<string>());
 
-        Assert.Equal(2, done.Value<int>("jobstatus"));
-        var error = done["jobresult"]!.Value<string>("errortext")!;
+        Assert.Equal(AsyncJobStatus.Failed, done.Status);
+        var error = done.Result!["errortext"]!.GetValue<string>();
         Assert.Contains("no bridge serves router " + World.UnservedRouter, error, StringComparison.Ordinal);
         Assert.Contains("after 3 attempt(s)", error, StringComparison.Ordinal);
     }
 
-    private static async Task<string> AliceKeyAsync(ApiClient alice)
+    private static async Task<string> AliceKeyAsync(CloudStackClient alice)
     {
         var name = "alice-" + Guid.NewGuid().ToString("N")[..8];
-        await alice.OkAsync("registerSSHKeyPair", ("name", name),
+        await alice.CallAsync("registerSSHKeyPair", ("name", name),
             ("publickey", "ssh-ed25519 " + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(51)) + " alice@example.org"));
         return name;
     }
@@ -148,28 +150,28 @@ public sealed class ProvisioningTests(World world)
     [Fact]
     public async Task an_outcome_delivered_twice_changes_nothing()
     {
-        var started = await world.Admin.OkAsync("runAgentRecipe", ("virtualmachineid", World.VmId(8)), ("name", World.Recipe),
+        var started = await world.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", World.VmId(8)), ("name", World.Recipe),
             ("sha256", World.RecipeSha256), ("script", World.RecipeBase64));
-        var jobId = started.Value<string>("jobid")!;
+        var jobId = started["jobid"]!.GetValue<string>();
         var first = await world.Admin.WaitForJobAsync(jobId);
         var outcome = (await world.Tap.AllAsync()).Single(m => m.Exchange == Topology.EventsExchange && m.CorrelationId == jobId
             && m.RoutingKey.Contains(".ActionEvent.", StringComparison.Ordinal));
 
         // the same outcome again, and a forged failure of the same command: both are ignored
-        var forged = JObject.Parse(outcome.Body);
+        var forged = JsonNode.Parse(outcome.Body)!;
         forged["outcome"] = "Failed";
         forged["messageId"] = Guid.NewGuid().ToString();
         await using (var connection = await world.Broker.ConnectAsync())
         await using (var channel = await connection.CreateChannelAsync())
         {
-            foreach (var body in new[] { outcome.Body, forged.ToString() })
+            foreach (var body in new[] { outcome.Body, forged.ToJsonString() })
                 await channel.BasicPublishAsync(Topology.EventsExchange, outcome.RoutingKey, Encoding.UTF8.GetBytes(body));
         }
         await Task.Delay(1500);
 
-        var after = await world.Admin.OkAsync("queryAsyncJobResult", ("jobid", jobId));
-        Assert.Equal(1, after.Value<int>("jobstatus"));
-        Assert.Equal(first["jobresult"]!.ToString(), after["jobresult"]!.ToString());
+        var after = await world.Admin.CallAsync("queryAsyncJobResult", ("jobid", jobId));
+        Assert.Equal(1, after["jobstatus"]!.GetValue<int>());
+        Assert.Equal(first.Result!.ToJsonString(), after["jobresult"]!.ToJsonString());
         Assert.Contains("ignored", world.Api.Output, StringComparison.Ordinal);
     }
 }

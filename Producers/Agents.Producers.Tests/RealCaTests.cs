@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Agents.Contracts.Events;
+using Agents.Producers.Client;
 using Agents.Producers.Tests.Support;
 using Agents.Testing;
 using Agents.VmAgent.Core.Crypto;
@@ -19,7 +21,7 @@ public sealed class RealCaTests : IAsyncLifetime
     private readonly string _apiKey = "admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private readonly string _secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     private ServiceProcess? _ca, _api, _bridge;
-    private HttpClient? _http;
+    private CloudStackClient? _admin;
 
     public async Task InitializeAsync()
     {
@@ -42,12 +44,12 @@ public sealed class RealCaTests : IAsyncLifetime
             $"--Producers:Bootstrap:AdminSecretKey={_secret}",
         ]);
         await _api.WaitForOutputAsync("Consuming producers.outcomes");
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        _admin = new CloudStackClient(new Uri($"http://127.0.0.1:{port}"), new ApiKeys(_apiKey, _secret));
     }
 
     public async Task DisposeAsync()
     {
-        _http?.Dispose();
+        _admin?.Dispose();
         foreach (var process in new[] { _bridge, _api, _ca })
             if (process is not null) await process.DisposeAsync();
         await _broker.DisposeAsync();
@@ -57,8 +59,8 @@ public sealed class RealCaTests : IAsyncLifetime
     [Fact]
     public async Task with_the_real_ca_a_vm_enrolled_through_api_tokens_gets_its_password_reset_and_certificates_go_through_the_api()
     {
-        var admin = new ApiClient(_http!, _apiKey, _secret);
-        var routerToken = (await admin.OkAsync("createAgentEnrollmentToken", ("routerid", RouterId)))["enrollmenttoken"]!.Value<string>("token")!;
+        var admin = _admin!;
+        var routerToken = (await admin.CallAsync("createAgentEnrollmentToken", ("routerid", RouterId)))["enrollmenttoken"]!["token"]!.GetValue<string>();
         var bridgePort = FreePort.Next();
         _bridge = ServiceProcess.Start(ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge", "Agents.RouterBridge"),
         [
@@ -74,31 +76,31 @@ public sealed class RealCaTests : IAsyncLifetime
         await _bridge.WaitForOutputAsync($"Consuming agents.router.{RouterId}");
 
         const string vmId = "vm-real-ca";
-        await admin.OkAsync("registerVirtualMachine", ("id", vmId), ("routerid", RouterId), ("account", "alice"));
-        var vmToken = (await admin.OkAsync("createAgentEnrollmentToken", ("virtualmachineid", vmId)))["enrollmenttoken"]!.Value<string>("token")!;
-        var caPem = (await admin.OkAsync("listCaCertificate"))["cacertificates"]!.Value<string>("certificate")!;
+        await admin.CallAsync("registerVirtualMachine", ("id", vmId), ("routerid", RouterId), ("account", "alice"));
+        var vmToken = (await admin.CallAsync("createAgentEnrollmentToken", ("virtualmachineid", vmId)))["enrollmenttoken"]!["token"]!.GetValue<string>();
+        var caPem = (await admin.CallAsync("listCaCertificate"))["cacertificates"]!["certificate"]!.GetValue<string>();
         var caPath = Path.Combine(_dir, "root.pem");
         await File.WriteAllTextAsync(caPath, caPem);
         await using var agent = new TestAgent(Directory.CreateDirectory(Path.Combine(_dir, "agent")).FullName, caPath, ["127.0.0.1"], bridgePort, vmToken);
         await Eventually.TrueAsync(() => agent.Client.CurrentCertificate is not null, "the agent to enroll through the bridge with the real CA", 60);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await admin.OkAsync("listAgents", ("virtualmachineid", vmId), ("state", "Up"))).Value<int>("count") == 0)
+        while ((await admin.CallAsync("listAgents", ("virtualmachineid", vmId), ("state", "Up")))["count"]!.GetValue<int>() == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the agent is not Up in listAgents after 60 s");
             await Task.Delay(200);
         }
 
-        var job = await admin.OkAsync("resetPasswordForVirtualMachine", ("id", vmId));
-        var done = await admin.WaitForJobAsync(job.Value<string>("jobid")!);
-        Assert.True(done.Value<int>("jobstatus") == 1, done.ToString());
-        var password = done["jobresult"]!["virtualmachine"]!.Value<string>("password")!;
+        var job = await admin.CallAsync("resetPasswordForVirtualMachine", ("id", vmId));
+        var done = await admin.WaitForJobAsync(job["jobid"]!.GetValue<string>());
+        Assert.True(done.Status == AsyncJobStatus.Succeeded, done.ToString());
+        var password = done.Result!["virtualmachine"]!["password"]!.GetValue<string>();
         Assert.True(Sha512Crypt.Verify(password, agent.Sandbox.ShadowHash("root")!), "the agent did not apply the job's password");
 
-        var issued = (await admin.OkAsync("issueCertificate", ("domain", "web.example.org"), ("duration", "7")))["certificates"]!;
-        Assert.False(string.IsNullOrEmpty(issued.Value<string>("privatekey")));
-        var serial = issued.Value<string>("serialnumber")!;
-        var revoked = await admin.OkAsync("revokeCertificate", ("serial", serial));
-        Assert.True(revoked.Value<bool>("success"));
-        Assert.True((await admin.OkAsync("listCAProviders")).Value<int>("count") >= 1);
+        var issued = (await admin.CallAsync("issueCertificate", ("domain", "web.example.org"), ("duration", "7")))["certificates"]!;
+        Assert.False(string.IsNullOrEmpty(issued["privatekey"]!.GetValue<string>()));
+        var serial = issued["serialnumber"]!.GetValue<string>();
+        var revoked = await admin.CallAsync("revokeCertificate", ("serial", serial));
+        Assert.True(revoked["success"]!.GetValue<bool>());
+        Assert.True((await admin.CallAsync("listCAProviders"))["count"]!.GetValue<int>() >= 1);
     }
 }

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Agents.Demo.Api;
+using Agents.Producers.Client;
 using Agents.Testing;
 
 namespace Agents.Demo.Stack;
@@ -20,7 +20,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
     public string SecretKey { get; } = RandomKey(48);
     public string MasterKey { get; } = RandomKey(32);
     public RabbitMqNode Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
-    public ApiClient Api { get; private set; } = null!;
+    public CloudStackClient Api { get; private set; } = null!;
     public ServiceProcess Bridge { get; private set; } = null!;
     public ServiceProcess Consumers { get; private set; } = null!;
     public ServiceProcess Ca { get; private set; } = null!;
@@ -47,7 +47,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         Consumers = Track(ServiceCommands.StartConsumers(this));
         var api = Track(ServiceCommands.StartApi(this));
         await api.WaitForPortAsync("127.0.0.1", layout.ApiPort, Ready);
-        Api = new ApiClient(new Uri(layout.ApiUrl), ApiKey, SecretKey);
+        Api = new CloudStackClient(new Uri(layout.ApiUrl), new ApiKeys(ApiKey, SecretKey));
         await WaitForApiAsync();
         say($"API on {layout.ApiUrl}");
 
@@ -117,15 +117,15 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
     {
         var list = await Api.CallAsync("listAgents", ("routerid", StackLayout.RouterId));
         return (list["agent"]?.AsArray() ?? [])
-            .Where(a => ApiClient.Text(a?["state"]) == "Up")
-            .Select(a => ApiClient.Text(a?["virtualmachineid"]))
+            .Where(a => ResponseValues.Text(a?["state"]) == "Up")
+            .Select(a => ResponseValues.Text(a?["virtualmachineid"]))
             .ToHashSet();
     }
 
     public async Task<string> EnrollmentTokenAsync(params (string Key, string Value)[] target)
     {
         var created = await Api.CallAsync("createAgentEnrollmentToken", target);
-        return ApiClient.Text(created["enrollmenttoken"]?["token"]);
+        return ResponseValues.Text(created["enrollmenttoken"]?["token"]);
     }
 
     public string AmqpUri(string user) => Broker.AmqpUri(user);
@@ -152,7 +152,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
                 await Api.CallAsync("listCAProviders");
                 return;
             }
-            catch (Exception e) when (e is ApiException or HttpRequestException && DateTime.UtcNow < until)
+            catch (Exception e) when (e is CloudStackApiException or HttpRequestException && DateTime.UtcNow < until)
             {
                 await Task.Delay(500);
             }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Agents.Demo.Api;
+using Agents.Contracts.Events;
 using Agents.Demo.Stack;
+using Agents.Producers.Client;
 using Agents.VmAgent.Core.Crypto;
 
 namespace Agents.Demo.Steps;
@@ -11,15 +12,15 @@ namespace Agents.Demo.Steps;
 /// </summary>
 public sealed class UseCases(DemoStack stack)
 {
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
-    private ApiClient Api => stack.Api;
+    private static readonly JobWaitOptions Waiting = new() { Timeout = TimeSpan.FromSeconds(120), MaxPoll = TimeSpan.FromMilliseconds(500) };
+    private CloudStackClient Api => stack.Api;
     private IReadOnlyList<DemoVm> Vms => stack.Layout.Vms;
 
     public async Task<string> ResetPasswordAsync()
     {
         var vm = Vms[0];
         var result = await RunJobAsync("resetPasswordForVirtualMachine", ("id", vm.Id));
-        var password = ApiClient.Text(result["virtualmachine"]?["password"]);
+        var password = ResponseValues.Text(result["virtualmachine"]?["password"]);
         if (password.Length < 12) throw new StepFailedException($"the job returned no usable password: {result.ToJsonString()}");
         var shadow = Path.Combine(stack.Layout.SandboxRoot(vm.Id), "etc", "shadow");
         var hash = File.ReadAllLines(shadow).Select(l => l.Split(':')).First(f => f[0] == "root")[1];
@@ -45,7 +46,7 @@ public sealed class UseCases(DemoStack stack)
         var result = await RunJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("name", DemoPolicy.AllowedRecipe), ("parameters[0].key", "SERVER"), ("parameters[0].value", "mon.example.org"));
         var target = Targets(result).Single();
         if (Status(target) != "Success") throw new StepFailedException($"recipe ended {Status(target)}: {target.ToJsonString()}");
-        return $"{vm.Name}: {DemoPolicy.AllowedRecipe} ran, output: {Short(ApiClient.Text(target["stdout"]).Trim())}";
+        return $"{vm.Name}: {DemoPolicy.AllowedRecipe} ran, output: {Short(ResponseValues.Text(target["stdout"]).Trim())}";
     }
 
     public async Task<string> ForbiddenRecipeAsync()
@@ -53,9 +54,9 @@ public sealed class UseCases(DemoStack stack)
         var vm = Vms[1];
         var refusalsBefore = await RejectedRecipeEventsAsync(vm);
         var job = await StartJobAsync("runAgentRecipe", ("virtualmachineids", vm.Id), ("name", DemoPolicy.ForbiddenRecipe));
-        var done = await Api.WaitForJobAsync(job, JobTimeout);
-        var target = Targets(done["jobresult"] as JsonObject ?? []).SingleOrDefault()
-            ?? throw new StepFailedException($"no per-target status: {done.ToJsonString()}");
+        var done = await Api.WaitForJobAsync(job, Waiting);
+        var target = Targets(done.Result ?? []).SingleOrDefault()
+            ?? throw new StepFailedException($"no per-target status: {done}");
         if (Status(target) != "Rejected") throw new StepFailedException($"expected Rejected, got {Status(target)}");
         // the refusal is in the audit log too (the consumers service records every event; listEvents reads it)
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -101,11 +102,11 @@ public sealed class UseCases(DemoStack stack)
     public async Task<string> CertificateNearExpiryAsync()
     {
         var lone = await Api.CallAsync("issueCertificate", ("domain", "legacy-app.demo.internal"), ("duration", "1"));
-        var loneSerial = ApiClient.Text(lone["certificates"]?["serialnumber"]);
+        var loneSerial = ResponseValues.Text(lone["certificates"]?["serialnumber"]);
         var vm = Vms[1];
         var before = await AgentSerialAsync(vm);
         var expiring = await Api.CallAsync("issueCertificate", ("virtualmachineid", vm.Id), ("duration", "1"));
-        var expiringSerial = ApiClient.Text(expiring["certificates"]?["serialnumber"]);
+        var expiringSerial = ResponseValues.Text(expiring["certificates"]?["serialnumber"]);
 
         var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, loneSerial, TimeSpan.FromSeconds(90));
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(90);
@@ -152,10 +153,10 @@ public sealed class UseCases(DemoStack stack)
         var vm = Vms[0];
         await stack.StopAgentAsync(vm.Id);
         var job = await StartJobAsync("resetPasswordForVirtualMachine", ("id", vm.Id));
-        var done = await Api.WaitForJobAsync(job, TimeSpan.FromMinutes(3));
-        if (done["jobstatus"]?.GetValue<int>() != 2) throw new StepFailedException($"the job should fail: {done.ToJsonString()}");
+        var done = await Api.WaitForJobAsync(job, Waiting with { Timeout = TimeSpan.FromMinutes(3) });
+        if (done.Status != AsyncJobStatus.Failed) throw new StepFailedException($"the job should fail: {done}");
         var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, vm.Id, TimeSpan.FromSeconds(90));
-        return $"{vm.Name}: retries spent, job failed ({Short(ApiClient.Text(done["jobresult"]?["errortext"]))}); alert e-mail {Path.GetFileName(mail)}";
+        return $"{vm.Name}: retries spent, job failed ({Short(done.ErrorText)}); alert e-mail {Path.GetFileName(mail)}";
     }
 
     private async Task<int> ConnectionRefusalsAsync(DemoVm vm)
@@ -184,22 +185,22 @@ public sealed class UseCases(DemoStack stack)
     private async Task<string> AgentSerialAsync(DemoVm vm)
     {
         var agents = await Api.CallAsync("listAgents", ("routerid", StackLayout.RouterId));
-        var agent = (agents["agent"]?.AsArray() ?? []).FirstOrDefault(a => ApiClient.Text(a?["virtualmachineid"]) == vm.Id)
+        var agent = (agents["agent"]?.AsArray() ?? []).FirstOrDefault(a => ResponseValues.Text(a?["virtualmachineid"]) == vm.Id)
             ?? throw new StepFailedException($"{vm.Name} is not in listAgents");
-        return ApiClient.Text(agent["certificateserial"]);
+        return ResponseValues.Text(agent["certificateserial"]);
     }
 
     private async Task<string> StartJobAsync(string command, params (string Key, string Value)[] parameters)
     {
         var started = await Api.CallAsync(command, parameters);
-        return ApiClient.Text(started["jobid"]);
+        return ResponseValues.Text(started["jobid"]);
     }
 
     private async Task<JsonObject> RunJobAsync(string command, params (string Key, string Value)[] parameters)
     {
-        var done = await Api.WaitForJobAsync(await StartJobAsync(command, parameters), JobTimeout);
-        if (done["jobstatus"]?.GetValue<int>() != 1) throw new StepFailedException($"{command} failed: {done["jobresult"]?.ToJsonString()}");
-        return done["jobresult"] as JsonObject ?? [];
+        var done = await Api.WaitForJobAsync(await StartJobAsync(command, parameters), Waiting);
+        if (done.Status != AsyncJobStatus.Succeeded) throw new StepFailedException($"{command} failed: {done.Result?.ToJsonString()}");
+        return done.Result ?? [];
     }
 
     /// <summary>An ssh-ed25519 public key line in OpenSSH's format (the blob: type name, then the 32-byte key).</summary>
@@ -219,7 +220,7 @@ public sealed class UseCases(DemoStack stack)
     private static IEnumerable<JsonObject> Targets(JsonObject result) =>
         (result["agentjob"]?["targets"]?.AsArray() ?? []).OfType<JsonObject>();
 
-    private static string Status(JsonObject target) => ApiClient.Text(target["status"]);
+    private static string Status(JsonObject target) => ResponseValues.Text(target["status"]);
 
     private static string Short(string text, int length = 60) => text.Length > length ? text[..(length - 3)] + "..." : text;
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Agents.Producers.Client;
 using Agents.Producers.Tests.Support;
 using Agents.Testing;
 
@@ -20,15 +21,16 @@ public sealed class ServicesRig : IAsyncLifetime
     public ServiceProcess Ca { get; private set; } = null!;
     public ServiceProcess Api { get; private set; } = null!;
     public ServiceProcess Consumers { get; private set; } = null!;
-    public ApiClient Admin { get; private set; } = null!;
+    public CloudStackClient Admin { get; private set; } = null!;
     public HttpClient Http => _http!;
+    public Uri ApiEndpoint { get; private set; } = null!;
     public string AdminApiKey { get; } = "admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     public string AdminSecretKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string AuditDatabasePath => Path.Combine(_dir, "consumers", "audit.db");
     public string AuditQueue => "consumers.audit";
     public string AlertQueue => "consumers.alerts";
 
-    public ApiClient Client(string apiKey, string secretKey) => new(Http, apiKey, secretKey);
+    public CloudStackClient Client(string apiKey, string secretKey) => new(ApiEndpoint, new ApiKeys(apiKey, secretKey), Http);
 
     public async Task InitializeAsync()
     {
@@ -59,7 +61,8 @@ public sealed class ServicesRig : IAsyncLifetime
         await Api.WaitForOutputAsync("Consuming producers.outcomes", 90);
         await Consumers.WaitForOutputAsync($"{AlertQueue} bound to cloudstack-events", 90);
         foreach (var queue in new[] { AuditQueue, AlertQueue }) await WaitForConsumerAsync(queue);
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        _http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        ApiEndpoint = CloudStackClient.EndpointOf($"http://127.0.0.1:{apiPort}");
         Admin = Client(AdminApiKey, AdminSecretKey);
     }
 

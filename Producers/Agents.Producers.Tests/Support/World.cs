@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Agents.Producers.Client;
 using Agents.Security.Identity;
 using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
@@ -38,10 +39,11 @@ public sealed class World : IAsyncLifetime
     public BusTap Tap { get; private set; } = null!;
     public ServiceProcess Api { get; private set; } = null!;
     public ServiceProcess Bridge { get; private set; } = null!;
-    public ApiClient Admin { get; private set; } = null!;
+    public CloudStackClient Admin { get; private set; } = null!;
     public string AdminApiKey { get; } = "admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     public string AdminSecretKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string ApiUrl { get; private set; } = "";
+    public Uri ApiEndpoint => CloudStackClient.EndpointOf(ApiUrl);
     public string LogDirectory => Path.Combine(_dir, "logs");
     /// <summary>Where the consumers service would keep its audit log; tests append to it as that service does.</summary>
     public string AuditDatabasePath => Path.Combine(_dir, "audit", "audit.db");
@@ -53,7 +55,8 @@ public sealed class World : IAsyncLifetime
 
     public HttpClient Http => _http!;
 
-    public ApiClient Client(string apiKey, string secretKey) => new(Http, apiKey, secretKey);
+    /// <summary>A client with these keys, on the world's one HttpClient.</summary>
+    public CloudStackClient Client(string apiKey, string secretKey) => new(ApiEndpoint, new ApiKeys(apiKey, secretKey), Http);
 
     public async Task InitializeAsync()
     {
@@ -104,7 +107,7 @@ public sealed class World : IAsyncLifetime
         for (var i = 0; i < AgentCount; i++)
         {
             var vmId = VmId(i);
-            await Admin.OkAsync("registerVirtualMachine", ("id", vmId), ("routerid", RouterId), ("account", i % 2 == 0 ? "alice" : "bob"));
+            await Admin.CallAsync("registerVirtualMachine", ("id", vmId), ("routerid", RouterId), ("account", i % 2 == 0 ? "alice" : "bob"));
             var home = Directory.CreateDirectory(Path.Combine(_dir, "agents", vmId)).FullName;
             var rejects = i >= FirstFailing && i % 2 == 1;
             var agent = new TestAgent(home, caPem, ["127.0.0.1"], bridgePort, Ca.TokenFor(HolderIdentity.Vm(vmId)), rejects ? TestPolicies.Everything : good);
@@ -115,8 +118,8 @@ public sealed class World : IAsyncLifetime
             }
             _agents.Add(agent);
         }
-        await Admin.OkAsync("registerVirtualMachine", ("id", GhostVm), ("routerid", RouterId), ("account", "alice"));
-        await Admin.OkAsync("registerVirtualMachine", ("id", StrayVm), ("routerid", UnservedRouter), ("account", "alice"));
+        await Admin.CallAsync("registerVirtualMachine", ("id", GhostVm), ("routerid", RouterId), ("account", "alice"));
+        await Admin.CallAsync("registerVirtualMachine", ("id", StrayVm), ("routerid", UnservedRouter), ("account", "alice"));
         await WaitForAgentsUpAsync();
     }
 
@@ -125,10 +128,10 @@ public sealed class World : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
-            var agents = await Admin.OkAsync("listAgents", ("routerid", RouterId), ("state", "Up"));
-            if (agents.Value<int>("count") == AgentCount) return;
+            var agents = await Admin.CallAsync("listAgents", ("routerid", RouterId), ("state", "Up"));
+            if ((int)agents["count"]! == AgentCount) return;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{agents.Value<int>("count")} of {AgentCount} agents up after 90 s\nbridge:\n{Bridge.Output}");
+                throw new TimeoutException($"{agents["count"]} of {AgentCount} agents up after 90 s\nbridge:\n{Bridge.Output}");
             await Task.Delay(250);
         }
     }

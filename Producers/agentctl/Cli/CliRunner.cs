@@ -1,5 +1,6 @@
 using Agents.Cli.Config;
 using Agents.Cli.Output;
+using Agents.Contracts.Events;
 using Agents.Producers.Client;
 using Spectre.Console;
 

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Agents.Bench.Report;
 using Agents.Contracts;
-using Agents.Demo.Api;
+using Agents.Contracts.Events;
 using Agents.Demo.Stack;
+using Agents.Producers.Client;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -49,14 +50,14 @@ public sealed class ThroughTheApi(string directory, BrokerBaseline.Result baseli
             Latency.Percentile(cutOff, 50), "ms"));
     }
 
-    private static async Task ResetAsync(ApiClient api, string vmId, TimeSpan poll)
+    /// <summary>Polls at a fixed interval: the figure is a latency, measured to within that interval.</summary>
+    private static async Task ResetAsync(CloudStackClient api, string vmId, TimeSpan poll)
     {
-        var started = await api.CallAsync("resetPasswordForVirtualMachine", ("id", vmId));
-        var done = await api.WaitForJobAsync(ApiClient.Text(started["jobid"]), JobTimeout, pollInterval: poll);
-        if (done["jobstatus"]?.GetValue<int>() != 1) throw new InvalidOperationException($"a password reset failed: {done.ToJsonString()}");
+        var done = await api.RunJobAsync("resetPasswordForVirtualMachine", [new("id", vmId)], JobWaitOptions.Every(poll, JobTimeout));
+        if (done.Status != AsyncJobStatus.Succeeded) throw new InvalidOperationException($"a password reset failed: {done}");
     }
 
-    private static async Task<double> SaturationAsync(ApiClient api, IReadOnlyList<string> vmIds, int jobs, int inFlight)
+    private static async Task<double> SaturationAsync(CloudStackClient api, IReadOnlyList<string> vmIds, int jobs, int inFlight)
     {
         using var gate = new SemaphoreSlim(inFlight);
         var started = Stopwatch.GetTimestamp();
@@ -81,13 +82,13 @@ public sealed class ThroughTheApi(string directory, BrokerBaseline.Result baseli
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            if (ApiClient.Text(JsonNode.Parse(delivery.Body.Span)?["new-state"]) == "Down") down.TrySetResult(Stopwatch.GetTimestamp());
+            if (ResponseValues.Text(JsonNode.Parse(delivery.Body.Span)?["new-state"]) == "Down") down.TrySetResult(Stopwatch.GetTimestamp());
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
 
         var agents = await stack.Api.CallAsync("listAgents", ("routerid", StackLayout.RouterId));
-        var serial = ApiClient.Text((agents["agent"]?.AsArray() ?? []).First(a => ApiClient.Text(a?["virtualmachineid"]) == vm.Id)?["certificateserial"]);
+        var serial = ResponseValues.Text((agents["agent"]?.AsArray() ?? []).First(a => ResponseValues.Text(a?["virtualmachineid"]) == vm.Id)?["certificateserial"]);
         var started = Stopwatch.GetTimestamp();
         await stack.Api.CallAsync("revokeCertificate", ("serial", serial));
         var at = await down.Task.WaitAsync(TimeSpan.FromSeconds(30));
