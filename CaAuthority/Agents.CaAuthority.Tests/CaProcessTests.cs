@@ -87,8 +87,8 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
         Assert.DoesNotContain(Passphrase, ca.Output, StringComparison.Ordinal);
 
-        Assert.True(await ca.TerminateAsync(TimeSpan.FromSeconds(20)), $"the CA did not stop within 20 s of SIGTERM\n{ca.Output}");
-        Assert.Equal(0, ca.ExitCode);
+        var exit = await ca.StopAsync(graceSeconds: 20);
+        Assert.True(exit == 0, $"the CA did not stop cleanly within 20 s of SIGTERM (exit {exit})\n{ca.Output}");
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
         var first = await NextAsync(channel, alerts, TimeSpan.FromSeconds(30));
         Assert.True(first is not null, $"no expiry alert within 30 s\n{ca.Output}");
         Assert.Equal($"agents-framework.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.{issued.SerialNumber}", first.RoutingKey);
-        Assert.True(await ca.TerminateAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, await ca.StopAsync(graceSeconds: 20));
 
         var again = Start(port, settings);
         await WaitReadyAsync(again, rpc);
@@ -131,25 +131,25 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
     public async Task a_wrong_setting_stops_the_service_with_a_message_naming_it()
     {
         var ca = Start(FreePort.Next(), "--ca.framework.cert.expiry.alert.period=400");
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await ca.WaitForExitAsync(cts.Token);
-        Assert.Equal(2, ca.ExitCode);
+        Assert.Equal(2, await ca.WaitForExitAsync(30));
         Assert.Contains("ca.framework.cert.expiry.alert.period", ca.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", ca.Output, StringComparison.Ordinal);
     }
 
-    private CaProcess Start(int port, params string[] more) => Start(port, new Dictionary<string, string>(), more);
+    private ServiceProcess Start(int port, params string[] more) => Start(port, new Dictionary<string, string>(), more);
 
-    private CaProcess Start(int port, IReadOnlyDictionary<string, string> environment, params string[] more)
+    /// <summary>The CA as the demo starts it: <c>dotnet Agents.CaAuthority.dll --flags</c>, a process of its own.</summary>
+    private ServiceProcess Start(int port, IReadOnlyDictionary<string, string> environment, params string[] more)
     {
-        var process = CaProcess.Start(CaFixture.Arguments(_broker, _dataDirectory, port, more), Passphrase, environment);
+        var process = ServiceProcess.StartDotnet("ca", ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority"), CaFixture.Arguments(_broker, _dataDirectory, port, more),
+            new ServiceProcessOptions { Environment = new Dictionary<string, string>(environment) { [CaFixture.PassphraseVariable] = Passphrase } });
         _disposables.Add(process);
         return process;
     }
 
     private RpcClient Client() => TestRpc.Connect(_broker.AmqpUri("producers"), "test", _disposables);
 
-    private static async Task WaitReadyAsync(CaProcess ca, RpcClient rpc)
+    private static async Task WaitReadyAsync(ServiceProcess ca, RpcClient rpc)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)

@@ -6,7 +6,6 @@ using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Agents.ReliabilityTests;
@@ -43,7 +42,7 @@ public sealed class AgentDisconnectTests(BrokerFixture broker, ITestOutputHelper
         {
             var recipes = Directory.CreateDirectory(Path.Combine(agent.Directory, "recipes")).FullName;
             await File.WriteAllBytesAsync(Path.Combine(recipes, "slow-once.sh"), script);
-            await BrokerRestartTests.Until(() => rig.Bridge.Count($"agent of VM {vm} up") > 0, "the agent to connect through the relay", 60);
+            await Eventually.TrueAsync(() => rig.Bridge.Count($"agent of VM {vm} up") > 0, "the agent to connect through the relay", 60);
 
             var commandId = Guid.NewGuid();
             var command = rig.Command(vm, CommandTypes.RunRecipe,
@@ -51,7 +50,7 @@ public sealed class AgentDisconnectTests(BrokerFixture broker, ITestOutputHelper
                 deliveryTimeoutSeconds: 60, executionTimeoutSeconds: 120) with { CommandId = commandId };
             await rig.Publisher.PublishCommandAsync(command);
             var file = Path.Combine(runs, commandId.ToString());
-            await BrokerRestartTests.Until(() => File.Exists(file), "the recipe to start on the agent", 60);
+            await Eventually.TrueAsync(() => File.Exists(file), "the recipe to start on the agent", 60);
 
             string fault;
             if (restartAgent)
@@ -66,7 +65,7 @@ public sealed class AgentDisconnectTests(BrokerFixture broker, ITestOutputHelper
             }
             output.WriteLine(fault);
 
-            await BrokerRestartTests.Until(() => tap.For(commandId).Count > 0, "an outcome for the command", 120);
+            await Eventually.TrueAsync(() => tap.For(commandId).Count > 0, "an outcome for the command", 120);
             await Task.Delay(TimeSpan.FromSeconds(restartAgent ? 3 : 6)); // a second outcome, or the recipe's end, would come now
             var outcomes = tap.For(commandId);
             var lines = File.ReadAllLines(file);

@@ -6,7 +6,6 @@ using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Agents.ReliabilityTests;
@@ -58,7 +57,7 @@ public sealed class BridgeCrashTests(BrokerFixture broker, ITestOutputHelper out
                 agents.Add(agent);
                 var recipes = Directory.CreateDirectory(Path.Combine(agent.Directory, "recipes")).FullName;
                 await File.WriteAllBytesAsync(Path.Combine(recipes, "slow-once.sh"), script);
-                await BrokerRestartTests.Until(() => rig.Bridge.Count($"agent of VM {vm} up") > 0, $"the agent of {vm} to connect", 60);
+                await Eventually.TrueAsync(() => rig.Bridge.Count($"agent of VM {vm} up") > 0, $"the agent of {vm} to connect", 60);
             }
             for (var c = 0; c < commandsPerVm; c++)
             {
@@ -77,18 +76,18 @@ public sealed class BridgeCrashTests(BrokerFixture broker, ITestOutputHelper out
             {
                 // kill while commands are running on the agents and none of their outcomes is out yet for the last ones
                 var before = Directory.GetFiles(runs).Length;
-                await BrokerRestartTests.Until(() => Directory.GetFiles(runs).Length > before || Directory.GetFiles(runs).Length == sent.Count, "a command running on an agent", 90);
+                await Eventually.TrueAsync(() => Directory.GetFiles(runs).Length > before || Directory.GetFiles(runs).Length == sent.Count, "a command running on an agent", 90);
                 var outcomesBefore = tap.Outcomes.Count;
                 await rig.Bridge.KillAsync();
                 output.WriteLine($"kill {k}: SIGKILL to bridge pid with {Directory.GetFiles(runs).Length} of {sent.Count} commands started, {outcomesBefore} outcomes published");
-                await BrokerRestartTests.Until(async () => (await BrokerProbe.QueueAsync(broker.Node.CtlAsync, Topology.RouterQueue(rig.RouterId))).Unacked == 0,
+                await Eventually.TrueAsync(async () => (await BrokerProbe.QueueAsync(broker.Node.CtlAsync, Topology.RouterQueue(rig.RouterId))).Unacked == 0,
                     "the broker to take back what the dead bridge held", 60);
                 var held = await BrokerProbe.QueueAsync(broker.Node.CtlAsync, Topology.RouterQueue(rig.RouterId));
                 output.WriteLine($"kill {k}: the broker holds {held.Ready} commands ready for redelivery");
                 await rig.Bridge.StartAsync();
             }
 
-            await BrokerRestartTests.Until(() => sent.All(s => tap.For(s.CommandId).Count > 0), "an outcome for every command", 180);
+            await Eventually.TrueAsync(() => sent.All(s => tap.For(s.CommandId).Count > 0), "an outcome for every command", 180);
             await Task.Delay(TimeSpan.FromSeconds(5)); // a second outcome, if any, would come now
             var queue = await BrokerProbe.QueueAsync(broker.Node.CtlAsync, Topology.RouterQueue(rig.RouterId));
             var runCount = Directory.GetFiles(runs).Sum(f => File.ReadAllLines(f).Length);

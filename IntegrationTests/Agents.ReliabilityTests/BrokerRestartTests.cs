@@ -58,7 +58,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
         for (var i = 1; i <= faults; i++)
         {
             var threshold = commands * i / (faults + 1);
-            await Until(() => load.Accepted.Count >= threshold, $"{threshold} commands accepted before fault {i}", 120);
+            await Eventually.TrueAsync(() => load.Accepted.Count >= threshold, $"{threshold} commands accepted before fault {i}", 120);
             var kind = fault == Fault.SigKill && i % 2 == 1 ? Fault.SigKill : Fault.GracefulRestart;
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: fault {i} ({kind}) after {load.Accepted.Count} accepted, {load.Deliveries.Count} consumed");
             if (kind == Fault.SigKill) await node.KillAsync();
@@ -66,20 +66,20 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
             await node.StartAsync();
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: node back");
             // the next fault must hit a system that is working again
-            await Until(() => log.Count("as reliability-publisher") > i && log.Count("as reliability-consumer") > i, $"publisher and consumer reconnected after fault {i}", 120);
+            await Eventually.TrueAsync(() => log.Count("as reliability-publisher") > i && log.Count("as reliability-consumer") > i, $"publisher and consumer reconnected after fault {i}", 120);
         }
         Volatile.Write(ref acceptedAtRecovery, load.Accepted.Count);
         Volatile.Write(ref faultsOver, true);
 
-        if (!await Within(() => Task.FromResult(publishing.IsCompleted), 240))
+        if (!await Eventually.WithinAsync(() => Task.FromResult(publishing.IsCompleted), 240))
             Assert.Fail($"publishing not done 4 min after the last recovery: {load.Published} published, {load.Accepted.Count} accepted, "
                 + $"{load.Refusals.Count} refused, {load.Deliveries.Count} consumed; {load.InFlight()}; {log.Count("sending again")} sent again, "
                 + $"{log.Count("no confirm for message")} confirm timeouts, {log.Count("Connected to")} connections made, {log.Count("lost:")} lost\n"
                 + $"--- client log (last 60 lines)\n{log.Tail(60)}\n--- broker\n{await BrokerProbe.DescribeAsync(node.CtlAsync)}\n--- broker log\n{node.Node.LogTail()}");
         await publishing;
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: publishing done");
-        await Until(() => load.Deliveries.Count >= load.Accepted.Count, "every accepted command consumed", 180);
-        await Until(async () => (await BrokerProbe.QueueAsync(node.CtlAsync, load.Queue)) is { Ready: 0, Unacked: 0 }, "the router queue empty and settled on the broker", 60);
+        await Eventually.TrueAsync(() => load.Deliveries.Count >= load.Accepted.Count, "every accepted command consumed", 180);
+        await Eventually.TrueAsync(async () => (await BrokerProbe.QueueAsync(node.CtlAsync, load.Queue)) is { Ready: 0, Unacked: 0 }, "the router queue empty and settled on the broker", 60);
         await stop.CancelAsync();
         await consuming;
 
@@ -111,28 +111,4 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
 
     private static Task<IConnection> Connect(RestartableNode node) =>
         new ConnectionFactory { Uri = new Uri(node.AmqpUri()), ClientProvidedName = "reliability-check" }.CreateConnectionAsync();
-
-    internal static Task Until(Func<bool> condition, string what, int seconds) => Until(() => Task.FromResult(condition()), what, seconds);
-
-    /// <summary>Polls until the condition holds; false when the time is up (the caller reports what it saw).</summary>
-    internal static async Task<bool> Within(Func<Task<bool>> condition, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(200);
-        }
-        return true;
-    }
-
-    internal static async Task Until(Func<Task<bool>> condition, string what, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"not within {seconds} s: {what}");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Agents.Contracts;
 using Agents.Messaging;
 using Agents.ReliabilityTests.Support;
+using Agents.Testing;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
 
@@ -52,14 +53,14 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var victimPublishing = load.PublishAsync(onVictim, perPublisher, 2, stop.Token, 2 * Pace);
         var survivorPublishing = Task.WhenAll(load.PublishAsync(onFirst, perPublisher, 4, stop.Token, Pace), load.PublishAsync(onSecond, perPublisher, 4, stop.Token, Pace));
 
-        await BrokerRestartTests.Until(() => load.Accepted.Count >= perPublisher / 2, "a sixth of the commands accepted", 180);
+        await Eventually.TrueAsync(() => load.Accepted.Count >= perPublisher / 2, "a sixth of the commands accepted", 180);
         Say($"stopping leader {victim.NodeName} after {load.Accepted.Count} accepted, {load.Deliveries.Count} consumed");
         await victim.StopAsync();
 
         // work continues on the two survivors while the leader's node is down
         await survivorPublishing.WaitAsync(TimeSpan.FromMinutes(4));
         var acceptedWhileDown = load.Accepted.Count;
-        await BrokerRestartTests.Until(() => load.Deliveries.Count >= acceptedWhileDown, "everything accepted so far consumed with one node down", 180);
+        await Eventually.TrueAsync(() => load.Deliveries.Count >= acceptedWhileDown, "everything accepted so far consumed with one node down", 180);
         var during = await cluster.QuorumStateAsync(load.Queue);
         Say($"with {victim.NodeName} down: {acceptedWhileDown} accepted, {load.Deliveries.Count} consumed, new leader {during.Leader}, online [{string.Join(", ", during.Online)}]");
         Assert.False(victim.IsRunning);
@@ -69,9 +70,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await victim.StartAsync();
         Say($"{victim.NodeName} back");
         await victimPublishing.WaitAsync(TimeSpan.FromMinutes(4));
-        await BrokerRestartTests.Until(() => load.Deliveries.Count >= load.Accepted.Count, "every accepted command consumed", 180);
-        await BrokerRestartTests.Until(async () => (await BrokerProbe.QueueAsync(cluster.CtlAsync, load.Queue)) is { Ready: 0, Unacked: 0 }, "the queue empty and settled on the broker", 60);
-        await BrokerRestartTests.Until(async () => (await cluster.QuorumStateAsync(load.Queue)).Online.Length == 3, "the returning node back among the queue's online members", 60);
+        await Eventually.TrueAsync(() => load.Deliveries.Count >= load.Accepted.Count, "every accepted command consumed", 180);
+        await Eventually.TrueAsync(async () => (await BrokerProbe.QueueAsync(cluster.CtlAsync, load.Queue)) is { Ready: 0, Unacked: 0 }, "the queue empty and settled on the broker", 60);
+        await Eventually.TrueAsync(async () => (await cluster.QuorumStateAsync(load.Queue)).Online.Length == 3, "the returning node back among the queue's online members", 60);
         await stop.CancelAsync();
         await consuming;
 

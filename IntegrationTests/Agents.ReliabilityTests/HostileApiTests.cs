@@ -92,7 +92,7 @@ public sealed class HostileApiTests(ServicesRig rig, ITestOutputHelper output)
         }
 
         var refused = 0;
-        await BrokerRestartTests.Within(async () => (refused = await RefusalsAsync() - refusedBefore) >= cases.Count, 30);
+        await Eventually.WithinAsync(async () => (refused = await RefusalsAsync() - refusedBefore) >= cases.Count, 30);
         var after = await StateAsync();
         var sent = 0;
         while (await tap.BasicGetAsync(commands, autoAck: true) is not null) sent++;

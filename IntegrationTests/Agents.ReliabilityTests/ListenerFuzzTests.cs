@@ -37,7 +37,7 @@ public sealed class ListenerFuzzTests(BrokerFixture broker, ITestOutputHelper ou
         await rig.Bridge.StartAsync();
         await using var agent = rig.Agent(GoodVm);
         await using var tap = await EventTap.StartAsync(broker.AmqpUri());
-        await BrokerRestartTests.Until(() => rig.Bridge.Count($"agent of VM {GoodVm} up") > 0, "the good agent to connect", 60);
+        await Eventually.TrueAsync(() => rig.Bridge.Count($"agent of VM {GoodVm} up") > 0, "the good agent to connect", 60);
         await RoundTripAsync(rig, tap, "before");
         var (rss0, fd0) = (rig.Bridge.ResidentBytes(), rig.Bridge.OpenDescriptors());
 
@@ -62,7 +62,7 @@ public sealed class ListenerFuzzTests(BrokerFixture broker, ITestOutputHelper ou
             }
             for (var i = 0; i < 20 * scale; i++)
             {
-                var ssl = await HostileClient.TlsAsync(rig.Bridge.Port, i % 2 == 0 ? certificates[i % certificates.Count] : null);
+                var ssl = await RawTls.ConnectAsync(rig.Bridge.Port, i % 2 == 0 ? certificates[i % certificates.Count] : null);
                 stalled.Add((i % 2 == 0 ? "TLS with a VM certificate, then silence" : "TLS without a certificate, then silence", ssl, ssl));
             }
             var fdPeak = rig.Bridge.OpenDescriptors();
@@ -112,7 +112,7 @@ public sealed class ListenerFuzzTests(BrokerFixture broker, ITestOutputHelper ou
             }));
 
             // 3. everything given back, and the bridge still works
-            await BrokerRestartTests.Within(() => Task.FromResult(rig.Bridge.OpenDescriptors() <= fd0 + 8), 30);
+            await Eventually.WithinAsync(() => Task.FromResult(rig.Bridge.OpenDescriptors() <= fd0 + 8), 30);
             var (rss1, fd1) = (rig.Bridge.ResidentBytes(), rig.Bridge.OpenDescriptors());
             await RoundTripAsync(rig, tap, "after");
 
@@ -140,7 +140,7 @@ public sealed class ListenerFuzzTests(BrokerFixture broker, ITestOutputHelper ou
         var command = rig.Command(GoodVm, CommandTypes.ResetVmSshKey, BridgeRig.SshKey());
         var started = DateTime.UtcNow;
         await rig.Publisher.PublishCommandAsync(command);
-        await BrokerRestartTests.Until(() => tap.For(command.CommandId).Count > 0, $"the command {when} the fuzzing to complete", 60);
+        await Eventually.TrueAsync(() => tap.For(command.CommandId).Count > 0, $"the command {when} the fuzzing to complete", 60);
         Assert.Equal(CommandOutcome.Success, tap.For(command.CommandId)[0].Outcome);
         output.WriteLine($"command {when}: {tap.For(command.CommandId)[0].Outcome} after {(DateTime.UtcNow - started).TotalMilliseconds:0} ms");
     }
@@ -157,7 +157,7 @@ public sealed class ListenerFuzzTests(BrokerFixture broker, ITestOutputHelper ou
     private static async Task<bool> SendAfterTlsAsync(int port, X509Certificate2? certificate, byte[] bytes, string name)
     {
         SslStream ssl;
-        try { ssl = await HostileClient.TlsAsync(port, certificate); }
+        try { ssl = await RawTls.ConnectAsync(port, certificate); }
         catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or SocketException) { return true; }
         await using (ssl)
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Agents.Bench.Pipeline;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Client;
@@ -52,7 +51,7 @@ public sealed class LoadTests(BrokerFixture broker, ITestOutputHelper output)
         var jobIds = await Task.WhenAll(Enumerable.Range(0, jobs).Select(async _ =>
             (await admin.CallAsync("runAgentRecipe", ("routerid", rig.RouterId), ("name", AgentFleet.Recipe), ("maxconcurrency", agents.ToString(System.Globalization.CultureInfo.InvariantCulture))))["jobid"]!.GetValue<string>()));
         var total = agents * jobs;
-        var finished = await BrokerRestartTests.Within(() => Task.FromResult(tap.Outcomes.Count >= total), 900);
+        var finished = await Eventually.WithinAsync(() => Task.FromResult(tap.Outcomes.Count >= total), 900);
         var busSeconds = burst.Elapsed.TotalSeconds;
         var results = new List<AsyncJob>();
         foreach (var id in jobIds) results.Add(await admin.WaitForJobAsync(id, new JobWaitOptions { Timeout = TimeSpan.FromSeconds(300) }));

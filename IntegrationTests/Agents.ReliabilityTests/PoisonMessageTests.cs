@@ -4,7 +4,6 @@ using Agents.Contracts.Commands;
 using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
 
@@ -60,14 +59,14 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
         await rig.Publisher.PublishCommandAsync(good);
 
         // the good command after the garbage is still relayed and answered
-        await BrokerRestartTests.Until(() => tap.For(good.CommandId).Count > 0, "the outcome of the good command after the garbage", 90);
+        await Eventually.TrueAsync(() => tap.For(good.CommandId).Count > 0, "the outcome of the good command after the garbage", 90);
         Assert.Equal(CommandOutcome.Success, Assert.Single(tap.For(good.CommandId)).Outcome);
         Assert.True(File.Exists(agent.Sandbox.AuthorizedKeysPath("alice")));
 
         var ids = cases.Select(c => c.Id).ToHashSet();
         var dead = new List<DeadLetter>();
         await using var deadChannel = await connection.CreateChannelAsync();
-        await BrokerRestartTests.Within(async () => { dead.AddRange(await DeadLetters.TakeAsync(deadChannel, ids)); return dead.Count >= cases.Count; }, 120);
+        await Eventually.WithinAsync(async () => { dead.AddRange(await DeadLetters.TakeAsync(deadChannel, ids)); return dead.Count >= cases.Count; }, 120);
 
         var report = cases.Select(c =>
         {
@@ -94,7 +93,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
         await using var rig = new BridgeRig(broker);
         await rig.Bridge.StartAsync();
         await using var agent = rig.Agent(Vm);
-        await BrokerRestartTests.Until(() => rig.Bridge.Count($"agent of VM {Vm} up") > 0, "the agent to connect", 60);
+        await Eventually.TrueAsync(() => rig.Bridge.Count($"agent of VM {Vm} up") > 0, "the agent to connect", 60);
         await using var connection = await broker.ConnectAsync(name: "poison-publisher");
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         const string key = "agents-framework.ActionEvent.CA-CERTIFICATE-REVOKE.Certificate.x";
@@ -113,7 +112,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
         var ids = cases.Select(c => c.Id).ToHashSet();
         var dead = new List<DeadLetter>();
         await using var deadChannel = await connection.CreateChannelAsync();
-        await BrokerRestartTests.Within(async () => { dead.AddRange(await DeadLetters.TakeAsync(deadChannel, ids)); return dead.Count >= cases.Count; }, 60);
+        await Eventually.WithinAsync(async () => { dead.AddRange(await DeadLetters.TakeAsync(deadChannel, ids)); return dead.Count >= cases.Count; }, 60);
         foreach (var c in cases)
             output.WriteLine($"{c.Name}: {dead.SingleOrDefault(d => d.MessageId == c.Id)?.Reason ?? "NOT DEAD-LETTERED"} | {rig.Bridge.Lines.FirstOrDefault(l => l.Contains(c.Id, StringComparison.Ordinal)) ?? "NO LOG LINE"}");
         output.WriteLine($"{rig.Bridge.Count("Handler failed")} handler failures logged");
@@ -131,7 +130,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
             Exchange = Topology.EventsExchange, RoutingKey = revoked.ToEvent().RoutingKey, Body = AgentJson.ToUtf8(revoked.ToEvent().Description),
             MessageId = revoked.MessageId.ToString(), Mandatory = false,
         });
-        await BrokerRestartTests.Until(() => rig.Bridge.Count($"Certificate {certificate.SerialNumber}") > 0, "the real revocation to be applied", 60);
+        await Eventually.TrueAsync(() => rig.Bridge.Count($"Certificate {certificate.SerialNumber}") > 0, "the real revocation to be applied", 60);
         output.WriteLine($"{cases.Count} bad revocation events tried; {dead.Count} dead-lettered; then: {rig.Bridge.Lines.First(l => l.Contains($"Certificate {certificate.SerialNumber}", StringComparison.Ordinal))}");
 
         Assert.All(cases, c => Assert.Equal("rejected", dead.Single(d => d.MessageId == c.Id).Reason));

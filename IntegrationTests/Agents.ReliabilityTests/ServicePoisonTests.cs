@@ -4,6 +4,7 @@ using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Client;
 using Agents.ReliabilityTests.Support;
+using Agents.Testing;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
 
@@ -49,7 +50,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
 
         var asked = answered.Append(unknownType).Append(good).ToList();
         var got = new List<(string Id, string? Type, string Body)>();
-        var all = await BrokerRestartTests.Within(async () => { got.AddRange(await TakeRepliesAsync(bus, replies, asked)); return got.Count >= asked.Count; }, 90);
+        var all = await Eventually.WithinAsync(async () => { got.AddRange(await TakeRepliesAsync(bus, replies, asked)); return got.Count >= asked.Count; }, 90);
         Assert.True(all, $"{got.Count} of {asked.Count} answers from the CA within 90 s; missing: "
             + string.Join(", ", asked.Where(a => got.All(g => g.Id != a.Id)).Select(a => a.Name)) + "\n" + Tail(rig.Ca));
         var dead = await DeadLettersAsync(connection, noReplyTo, 60);
@@ -130,7 +131,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         var served = (await rig.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", "vm-served"), ("name", "hello")))["jobid"]!.GetValue<string>();
         var unserved = (await rig.Admin.CallAsync("runAgentRecipe", ("virtualmachineid", "vm-unserved"), ("name", "hello")))["jobid"]!.GetValue<string>();
         BasicGetResult? sent = null;
-        await Until(async () => (sent = await bus.Channel.BasicGetAsync("test.router." + router, autoAck: true)) is not null, "the served job's command", 30);
+        await Eventually.TrueAsync(async () => (sent = await bus.Channel.BasicGetAsync("test.router." + router, autoAck: true)) is not null, "the served job's command", 30);
         var relayed = AgentJson.Deserialize<AgentCommand>(sent!.Body.Span);
         await bus.EventAsync(new AgentCommandCompleted
         {
@@ -141,7 +142,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
 
         var servedJob = await rig.Admin.WaitForJobAsync(served, new JobWaitOptions { Timeout = TimeSpan.FromSeconds(60) });
         var unservedJob = await rig.Admin.WaitForJobAsync(unserved, new JobWaitOptions { Timeout = TimeSpan.FromSeconds(60) });
-        await Until(async () => (await rig.Admin.CallAsync("listAgents", ("virtualmachineid", "vm-served"), ("state", "Up")))["count"]!.GetValue<int>() == 1,
+        await Eventually.TrueAsync(async () => (await rig.Admin.CallAsync("listAgents", ("virtualmachineid", "vm-served"), ("state", "Up")))["count"]!.GetValue<int>() == 1,
             "vm-served Up in listAgents", 30);
 
         var all = queues.SelectMany(q => q.Value.Select(c => (Queue: q.Key, Case: c))).ToList();
@@ -187,12 +188,12 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         var after = Alert("poison-after");
         var afterId = after.MessageId.ToString();
         await bus.EventAsync(after.ToEvent(), afterId);
-        await Until(async () => (await rig.Admin.CallAsync("listEvents", ("id", afterId)))["count"]!.GetValue<int>() == 1, "the valid event in the audit log", 60);
-        await Until(() => Task.FromResult(rig.Consumers.Output.Contains($"Alert {afterId}", StringComparison.Ordinal)), "the valid alert recorded", 60);
+        await Eventually.TrueAsync(async () => (await rig.Admin.CallAsync("listEvents", ("id", afterId)))["count"]!.GetValue<int>() == 1, "the valid event in the audit log", 60);
+        await Eventually.TrueAsync(() => Task.FromResult(rig.Consumers.Output.Contains($"Alert {afterId}", StringComparison.Ordinal)), "the valid alert recorded", 60);
 
         var all = queues.SelectMany(q => q.Value.Select(c => (Queue: q.Key, Case: c))).ToList();
         var parked = new List<(string Queue, string Id)>();
-        await Until(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             foreach (var queue in queues.Keys)
                 if (await ExistsAsync(queue + "_error"))
@@ -225,9 +226,9 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         ResourceType = ResourceTypes.VirtualMachine, ResourceUuid = what, Subject = $"VM {what} seems to have no agent", Body = "test", RaisedAt = DateTimeOffset.UtcNow,
     };
 
-    private static string Tail(Producers.Tests.Support.ServiceProcess process) => string.Join('\n', process.Output.Split('\n').TakeLast(40));
+    private static string Tail(ServiceProcess process) => string.Join('\n', process.Output.Split('\n').TakeLast(40));
 
-    private static string LogLine(Producers.Tests.Support.ServiceProcess process, string id) =>
+    private static string LogLine(ServiceProcess process, string id) =>
         process.Output.Split('\n').FirstOrDefault(l => l.Contains(id, StringComparison.Ordinal))?.Trim() ?? "NO LOG LINE";
 
     private static async Task<List<(string Id, string? Type, string Body)>> TakeRepliesAsync(RawBus bus, string queue, IEnumerable<PoisonCase> asked) =>
@@ -238,7 +239,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         var ids = cases.Select(c => c.Id).ToHashSet();
         var dead = new List<DeadLetter>();
         await using var channel = await connection.CreateChannelAsync();
-        await BrokerRestartTests.Within(async () => { dead.AddRange(await DeadLetters.TakeAsync(channel, ids)); return dead.Count >= cases.Count; }, seconds);
+        await Eventually.WithinAsync(async () => { dead.AddRange(await DeadLetters.TakeAsync(channel, ids)); return dead.Count >= cases.Count; }, seconds);
         return dead;
     }
 
@@ -246,9 +247,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         (await rig.Broker.Node.CtlAsync("list_queues", "--quiet", "--no-table-headers", "name")).Split('\n').Any(l => l.Trim() == queue);
 
     private async Task AssertQueueEmptyAsync(string queue) =>
-        await Until(async () => await BrokerProbe.QueueAsync(rig.Broker.Node.CtlAsync, queue) is { Ready: 0, Unacked: 0 }, $"{queue} empty (0 ready, 0 unacked)", 30);
-
-    private static Task Until(Func<Task<bool>> condition, string what, int seconds) => BrokerRestartTests.Until(condition, what, seconds);
+        await Eventually.TrueAsync(async () => await BrokerProbe.QueueAsync(rig.Broker.Node.CtlAsync, queue) is { Ready: 0, Unacked: 0 }, $"{queue} empty (0 ready, 0 unacked)", 30);
 }
 
 [CollectionDefinition(Name)]

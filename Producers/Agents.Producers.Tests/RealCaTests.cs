@@ -4,7 +4,6 @@ using Agents.Producers.Client;
 using Agents.Producers.Tests.Support;
 using Agents.Testing;
 using Agents.VmAgent.Core.Crypto;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.Producers.Tests;
 
@@ -26,15 +25,15 @@ public sealed class RealCaTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _broker.InitializeAsync();
-        _ca = ServiceProcess.Start(ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority", "Agents.CaAuthority"),
+        _ca = ServiceProcess.StartDotnet("ca", ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority"),
         [
             $"--RabbitMq:Uri={_broker.AmqpUri("ca")}",
             $"--Ca:DataDirectory={Path.Combine(_dir, "ca")}",
             $"--Ca:HttpUrl=http://127.0.0.1:{FreePort.Next()}",
-        ], new Dictionary<string, string> { ["AGENTS_CA_PASSPHRASE"] = "real-ca-test-passphrase" });
+        ], new ServiceProcessOptions { Environment = new Dictionary<string, string> { ["AGENTS_CA_PASSPHRASE"] = "real-ca-test-passphrase" } });
         await _ca.WaitForOutputAsync("Consuming ca.requests");
         var port = FreePort.Next();
-        _api = ServiceProcess.Start(ServiceProcess.DllOf("Producers/Agents.Producers", "Agents.Producers"),
+        _api = ServiceProcess.StartDotnet("api", ServiceProcess.DllOf("Producers/Agents.Producers"),
         [
             $"--RabbitMq:Uri={_broker.AmqpUri("producers")}",
             $"--Producers:ListenUrl=http://127.0.0.1:{port}",
@@ -62,7 +61,7 @@ public sealed class RealCaTests : IAsyncLifetime
         var admin = _admin!;
         var routerToken = (await admin.CallAsync("createAgentEnrollmentToken", ("routerid", RouterId)))["enrollmenttoken"]!["token"]!.GetValue<string>();
         var bridgePort = FreePort.Next();
-        _bridge = ServiceProcess.Start(ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge", "Agents.RouterBridge"),
+        _bridge = ServiceProcess.StartDotnet("bridge", ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge"),
         [
             $"--RabbitMq:Uri={_broker.AmqpUri("bridge-" + RouterId)}",
             $"--Bridge:RouterId={RouterId}",
@@ -83,12 +82,8 @@ public sealed class RealCaTests : IAsyncLifetime
         await File.WriteAllTextAsync(caPath, caPem);
         await using var agent = new TestAgent(Directory.CreateDirectory(Path.Combine(_dir, "agent")).FullName, caPath, ["127.0.0.1"], bridgePort, vmToken);
         await Eventually.TrueAsync(() => agent.Client.CurrentCertificate is not null, "the agent to enroll through the bridge with the real CA", 60);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await admin.CallAsync("listAgents", ("virtualmachineid", vmId), ("state", "Up")))["count"]!.GetValue<int>() == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the agent is not Up in listAgents after 60 s");
-            await Task.Delay(200);
-        }
+        await Eventually.TrueAsync(async () => (await admin.CallAsync("listAgents", ("virtualmachineid", vmId), ("state", "Up")))["count"]!.GetValue<int>() == 1,
+            "the agent Up in listAgents", 60);
 
         var job = await admin.CallAsync("resetPasswordForVirtualMachine", ("id", vmId));
         var done = await admin.WaitForJobAsync(job["jobid"]!.GetValue<string>());

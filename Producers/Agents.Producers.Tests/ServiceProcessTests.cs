@@ -1,6 +1,5 @@
 using Agents.Producers.Tests.Support;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.Producers.Tests;
 
@@ -20,7 +19,7 @@ public sealed class ServiceProcessTests(World world)
     public async Task the_api_process_starts_from_flags_and_stops_cleanly_on_sigterm()
     {
         var directory = Directory.CreateTempSubdirectory("producers-second-").FullName;
-        await using var api = ServiceProcess.Start(ServiceProcess.DllOf("Producers/Agents.Producers", "Agents.Producers"),
+        await using var api = ServiceProcess.StartDotnet("api", ServiceProcess.DllOf("Producers/Agents.Producers"),
             Args(directory, FreePort.Next(), World.MasterKey));
         await api.WaitForOutputAsync("Consuming producers.agents");
 
@@ -33,11 +32,10 @@ public sealed class ServiceProcessTests(World world)
     public async Task a_wrong_setting_stops_the_service_with_a_message_naming_the_setting()
     {
         var directory = Directory.CreateTempSubdirectory("producers-bad-").FullName;
-        await using var api = ServiceProcess.Start(ServiceProcess.DllOf("Producers/Agents.Producers", "Agents.Producers"),
+        await using var api = ServiceProcess.StartDotnet("api", ServiceProcess.DllOf("Producers/Agents.Producers"),
             [.. Args(directory, FreePort.Next(), "short"), "--Producers:Provisioning:Retries=-1"]);
 
-        await Eventually.TrueAsync(() => api.HasExited, "the service to refuse its settings", 30);
-        Assert.NotEqual(0, api.ExitCode);
+        Assert.NotEqual(0, await api.WaitForExitAsync(30));
         Assert.Contains("Producers:MasterKey", api.Output, StringComparison.Ordinal);
         Assert.Contains("agents.provisioning.retries", api.Output, StringComparison.Ordinal);
         Directory.Delete(directory, recursive: true);

@@ -1,9 +1,7 @@
-using Agents.ReliabilityTests.Support;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
 using Agents.VmAgent.Core.Protocol;
-using Agents.VmAgent.Tests.Support;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;

@@ -1,8 +1,6 @@
-using Agents.ReliabilityTests.Support;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;
@@ -48,7 +46,7 @@ public sealed class CrlRefreshTests(BrokerFixture broker) : IAsyncLifetime
         Assert.Equal(Refused, (await TryAsync(bridge.Port, revokedAtStart, Hello())).Outcome);
 
         var dir = _temp.Sub("agent-b");
-        RawTls.PreEnroll(_pki, Path.Combine(dir, "data"), "vm-b");
+        _pki.EnrollAgent(Path.Combine(dir, "data"), "vm-b");
         await using var agent = new TestAgent(dir, _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, token: null);
         await Eventually.TrueAsync(() => agent.Client.IsConnected, $"agent vm-b to connect\n{bridge.Tail()}", 30);
         using var agentCertificate = agent.Client.CurrentCertificate!;

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
-using Agents.ReliabilityTests.Support;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.RouterBridge.Tests;
 
@@ -82,7 +80,7 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task performfreshchecks_runs_the_scripts_now_publishes_firing_then_resolved_and_keeps_the_results()
+    public async Task perform_fresh_checks_runs_the_scripts_now_publishes_firing_then_resolved_and_keeps_the_results()
     {
         File.WriteAllText(FailFlag, "");
         await using var bridge = Bridge(scheduled: false);

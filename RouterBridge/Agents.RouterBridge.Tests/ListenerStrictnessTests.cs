@@ -1,9 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
+using Agents.Testing;
 using Agents.VmAgent.Core.Identity;
 using Agents.VmAgent.Core.Protocol;
-using Agents.VmAgent.Tests.Support;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;

@@ -4,12 +4,9 @@ using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Messaging;
 using Agents.Messaging.Rpc;
-using Agents.Producers.Tests.Support;
-using Agents.ReliabilityTests.Support;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -34,12 +31,12 @@ public sealed class RouterRekeyTests(BrokerFixture broker) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _ca = ServiceProcess.Start(ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority", "Agents.CaAuthority"),
+        _ca = ServiceProcess.StartDotnet("ca", ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority"),
         [
             $"--RabbitMq:Uri={broker.AmqpUri("ca")}",
             $"--Ca:DataDirectory={_temp.Sub("ca")}",
             $"--Ca:HttpUrl=http://127.0.0.1:{FreePort.Next()}",
-        ], new Dictionary<string, string> { ["AGENTS_CA_PASSPHRASE"] = "router-rekey-test-passphrase" });
+        ], new ServiceProcessOptions { Environment = new Dictionary<string, string> { ["AGENTS_CA_PASSPHRASE"] = "router-rekey-test-passphrase" } });
         await _ca.WaitForOutputAsync("Consuming ca.requests");
         var connection = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = broker.AmqpUri("admin"), ConnectionName = "bridge-test-admin" }),
             NullLogger<BrokerConnection>.Instance);
@@ -62,7 +59,7 @@ public sealed class RouterRekeyTests(BrokerFixture broker) : IAsyncLifetime
         var routerToken = await TokenAsync(HolderIdentity.Router(RouterId));
         var bridgePort = FreePort.Next();
         var bridgeData = _temp.Sub("bridge");
-        _bridge = ServiceProcess.Start(ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge", "Agents.RouterBridge"),
+        _bridge = ServiceProcess.StartDotnet("bridge", ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge"),
         [
             $"--RabbitMq:Uri={broker.AmqpUri("bridge-" + RouterId)}",
             $"--Bridge:RouterId={RouterId}",

@@ -71,7 +71,7 @@ public sealed class SecretSealerTests
     }
 
     [Fact]
-    public void another_key_cannot_open_it()
+    public void another_key_cannot_open_a_sealed_secret()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);

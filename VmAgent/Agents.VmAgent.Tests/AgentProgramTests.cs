@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Agents.RouterBridge.Core.Agents;
+using Agents.Testing;
 using Agents.VmAgent.Core.Os;
 using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
@@ -25,7 +26,7 @@ public sealed class AgentProgramTests : IDisposable
 
     private static AgentCommandRequest Command(string type, string json) => new(Guid.NewGuid(), Guid.NewGuid(), type, json, 60);
 
-    private static async Task ConnectedAsync(Bridge bridge, string vmId, AgentProcess agent)
+    private static async Task ConnectedAsync(TestBridge bridge, string vmId, ServiceProcess agent)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!bridge.Registry.IsConnected(vmId))
@@ -39,7 +40,7 @@ public sealed class AgentProgramTests : IDisposable
     [Fact]
     public async Task the_agent_program_enrolls_with_a_one_time_token_runs_commands_in_its_sandbox_and_stops_cleanly_on_sigterm()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var token = bridge.Relay.TokenFor("vm-p");
         var recipe = Path.Combine(_temp.Sub("recipes"), "greet.sh");
         await File.WriteAllTextAsync(recipe, "#!/bin/sh\nprintf 'hello %s' \"$RECIPE_WHO\" > \"$AGENT_SANDBOX_ROOT/greeting\"\necho done\n");
@@ -49,7 +50,7 @@ public sealed class AgentProgramTests : IDisposable
         var data = Path.Combine(_temp.Path, "data");
         var sandbox = Path.Combine(_temp.Path, "sandbox");
 
-        await using var agent = new AgentProcess([
+        await using var agent = AgentProgram.Start([
             "--router", "127.0.0.1", "--port", Text(bridge.Port), "--token", token,
             "--data-dir", data, "--sandbox-root", sandbox, "--ca-file", _pki.WriteRootPem(_temp.Path),
             "--policy", policy, "--recipe-dir", Path.GetDirectoryName(recipe)!, "--max-backoff-seconds", "1",
@@ -67,8 +68,7 @@ public sealed class AgentProgramTests : IDisposable
         Assert.True(run.Outcome == AgentOutcome.Success, run.Message);
         Assert.Equal("hello it's $(me); `x`", await File.ReadAllTextAsync(Path.Combine(sandbox, "greeting")));
 
-        agent.Terminate();
-        Assert.Equal(0, await agent.WaitForExitAsync());
+        Assert.Equal(0, await agent.StopAsync());
         Assert.Contains("agent stopped", agent.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(token, agent.Output, StringComparison.Ordinal);
     }
@@ -76,7 +76,7 @@ public sealed class AgentProgramTests : IDisposable
     [Fact]
     public async Task the_agent_program_reads_a_json_config_and_a_user_data_token_and_connects_over_ipv6()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var userData = Path.Combine(_temp.Path, "user-data.txt");
         await File.WriteAllTextAsync(userData, $"#cloud-config-ish\nhostname=vm6\nagent_enrollment_token={bridge.Relay.TokenFor("vm-6")}\n");
         var config = Path.Combine(_temp.Path, "agent.json");
@@ -93,7 +93,7 @@ public sealed class AgentProgramTests : IDisposable
             }
             """);
 
-        await using var agent = new AgentProcess(["--config", config]);
+        await using var agent = AgentProgram.Start(["--config", config]);
         await ConnectedAsync(bridge, "vm-6", agent);
 
         var remote = (IPEndPoint)bridge.Registry.Snapshot().Single().RemoteEndPoint!;
@@ -106,8 +106,8 @@ public sealed class AgentProgramTests : IDisposable
     [Fact]
     public async Task the_default_policy_of_the_program_refuses_recipes()
     {
-        await using var bridge = new Bridge(_pki);
-        await using var agent = new AgentProcess([
+        await using var bridge = new TestBridge(_pki);
+        await using var agent = AgentProgram.Start([
             "--router", "127.0.0.1", "--port", Text(bridge.Port), "--data-dir", Path.Combine(_temp.Path, "data"),
             "--sandbox-root", Path.Combine(_temp.Path, "sandbox"), "--ca-file", _pki.WriteRootPem(_temp.Path),
         ], new Dictionary<string, string> { [Core.Client.EnrollmentToken.EnvironmentVariable] = bridge.Relay.TokenFor("vm-d") });
@@ -127,7 +127,7 @@ public sealed class AgentProgramTests : IDisposable
     [InlineData("heartbeatSeconds", new[] { "--heartbeat-seconds", "soon" })]
     public async Task a_bad_setting_on_the_command_line_exits_with_code_2_and_a_message_naming_it(string setting, string[] flags)
     {
-        var (code, output) = await AgentProcess.RunToEndAsync(["--data-dir", Path.Combine(_temp.Path, "data"), "--ca-file", _pki.WriteRootPem(_temp.Path), .. flags]);
+        var (code, output) = await AgentProgram.RunToEndAsync(["--data-dir", Path.Combine(_temp.Path, "data"), "--ca-file", _pki.WriteRootPem(_temp.Path), .. flags]);
 
         Assert.Equal(2, code);
         Assert.Contains($"setting '{setting}'", output, StringComparison.Ordinal);
@@ -142,7 +142,7 @@ public sealed class AgentProgramTests : IDisposable
         var config = Path.Combine(_temp.Path, "agent.json");
         await File.WriteAllTextAsync(config, json);
 
-        var (code, output) = await AgentProcess.RunToEndAsync(["--config", config, "--data-dir", Path.Combine(_temp.Path, "data"), "--ca-file", _pki.WriteRootPem(_temp.Path)]);
+        var (code, output) = await AgentProgram.RunToEndAsync(["--config", config, "--data-dir", Path.Combine(_temp.Path, "data"), "--ca-file", _pki.WriteRootPem(_temp.Path)]);
 
         Assert.Equal(2, code);
         Assert.Contains($"setting '{setting}'", output, StringComparison.Ordinal);
@@ -151,7 +151,7 @@ public sealed class AgentProgramTests : IDisposable
     [Fact]
     public async Task version_prints_the_program_name_and_version()
     {
-        var (code, output) = await AgentProcess.RunToEndAsync(["--version"]);
+        var (code, output) = await AgentProgram.RunToEndAsync(["--version"]);
 
         Assert.Equal(0, code);
         Assert.StartsWith("agents-vm-agent 1.", output, StringComparison.Ordinal);

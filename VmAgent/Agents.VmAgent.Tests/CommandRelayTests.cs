@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Agents.RouterBridge.Core.Agents;
 using Agents.Security.Sealing;
+using Agents.Testing;
 using Agents.VmAgent.Core.Crypto;
 using Agents.VmAgent.Core.Policy;
 using Agents.VmAgent.Core.Protocol;
@@ -24,7 +25,7 @@ public sealed class CommandRelayTests : IDisposable
 
     private static AgentCommandRequest Command(string type, string json, Guid? id = null) => new(id ?? Guid.NewGuid(), Guid.NewGuid(), type, json, 60);
 
-    private async Task<TestAgent> ConnectedAgentAsync(Bridge bridge, string vmId, string dir, IReadOnlyList<string>? routers = null, AgentPolicy? policy = null)
+    private async Task<TestAgent> ConnectedAgentAsync(TestBridge bridge, string vmId, string dir, IReadOnlyList<string>? routers = null, AgentPolicy? policy = null)
     {
         var agent = new TestAgent(_temp.Sub(dir), _pki.WriteRootPem(_temp.Path), routers ?? ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor(vmId), policy);
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected(vmId), $"the agent of {vmId} to connect");
@@ -34,7 +35,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_sealed_password_reset_lands_in_the_sandbox_shadow_as_a_sha512_hash_of_the_new_password()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
         using var certificate = agent.Client.CurrentCertificate!;
         const string password = "N3w-p@ss w0rd';$(id)";
@@ -56,7 +57,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_password_sealed_to_another_certificate_is_rejected()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
         using var other = _pki.IssueWithKey(Security.Identity.HolderIdentity.Vm("vm-a"));
         var payload = JsonSerializer.Serialize(new ResetPasswordPayload("root", SecretSealer.Seal("pw", other)), ProtocolJson.Default.ResetPasswordPayload);
@@ -70,7 +71,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task an_ssh_key_reset_writes_the_key_to_authorized_keys_with_mode_0600()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
         const string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBridgeTestKey alice@example";
 
@@ -85,7 +86,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task the_agent_connects_over_ipv6_loopback()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-6", "six", routers: ["::1"]);
 
         var remote = (IPEndPoint)bridge.Registry.Snapshot().Single().RemoteEndPoint!;
@@ -97,7 +98,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task an_agent_presenting_vm_a_certificate_never_receives_vm_b_command()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         await using var agentA = await ConnectedAgentAsync(bridge, "vm-a", "a");
 
         var forB = await bridge.Registry.SendCommandAsync("vm-b",
@@ -112,7 +113,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_command_waits_for_a_booting_vm_within_the_delivery_timeout()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var token = bridge.Relay.TokenFor("vm-late");
         var pending = bridge.Registry.SendCommandAsync("vm-late",
             Command("ResetVmSshKey", """{"username":"alice","publicKeys":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILate alice"]}"""), Delivery, Execution, default);
@@ -125,7 +126,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_result_that_does_not_come_within_the_execution_timeout_is_execution_timed_out()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var dir = _temp.Sub("slow");
         var recipes = Directory.CreateDirectory(Path.Combine(dir, "recipes")).FullName;
         await File.WriteAllTextAsync(Path.Combine(recipes, "slow.sh"), "sleep 5\n");
@@ -142,7 +143,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_command_redelivered_after_an_agent_restart_does_not_run_twice()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var dir = _temp.Sub("restart");
         var counter = Path.Combine(dir, "count");
         var recipes = Directory.CreateDirectory(Path.Combine(dir, "recipes")).FullName;
@@ -174,7 +175,7 @@ public sealed class CommandRelayTests : IDisposable
     public async Task a_revoked_agent_is_disconnected_and_cannot_come_back()
     {
         var revoked = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-        await using var bridge = new Bridge(_pki, authorize: (cert, _) => revoked.ContainsKey(cert.SerialNumber) ? "certificate revoked" : null);
+        await using var bridge = new TestBridge(_pki, authorize: (cert, _) => revoked.ContainsKey(cert.SerialNumber) ? "certificate revoked" : null);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
         var serial = bridge.Registry.Snapshot().Single().CertificateSerial;
         var down = new TaskCompletionSource<string>();
@@ -191,7 +192,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_silent_agent_is_reported_as_missing_heartbeats()
     {
-        await using var bridge = new Bridge(_pki, new AgentListenerOptions { Port = 0, HeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        await using var bridge = new TestBridge(_pki, new AgentListenerOptions { Port = 0, HeartbeatTimeout = TimeSpan.FromSeconds(1) });
         var missed = new TaskCompletionSource<AgentPresence>();
         bridge.Registry.HeartbeatMissed += p => missed.TrySetResult(p);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-quiet", "quiet");

@@ -1,4 +1,5 @@
 using Agents.Security.Identity;
+using Agents.Testing;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
@@ -17,7 +18,7 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task an_agent_enrolls_with_a_good_token_and_then_holds_a_mutual_tls_session()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var ca = _pki.WriteRootPem(_temp.Path);
         await using var agent = new TestAgent(_temp.Sub("a"), ca, ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
 
@@ -32,7 +33,7 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task a_used_token_is_refused_and_the_agent_keeps_trying_without_crashing()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var ca = _pki.WriteRootPem(_temp.Path);
         var token = bridge.Relay.TokenFor("vm-a");
         await using var first = new TestAgent(_temp.Sub("first"), ca, ["127.0.0.1"], bridge.Port, token);
@@ -51,7 +52,7 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task a_foreign_token_is_refused()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, "token-from-another-cloud");
 
         await Eventually.TrueAsync(() => agent.Client.LastError?.Contains("unknown enrollment token", StringComparison.Ordinal) == true, "the foreign token to be refused");
@@ -63,7 +64,7 @@ public sealed class EnrollmentTests : IDisposable
     public async Task an_agent_does_not_enroll_with_a_router_from_another_ca()
     {
         using var otherPki = new TestPki("Other Root");
-        await using var impostor = new Bridge(otherPki);
+        await using var impostor = new TestBridge(otherPki);
         await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], impostor.Port, impostor.Relay.TokenFor("vm-a"));
 
         await Eventually.TrueAsync(() => agent.Log.Contains("router certificate refused"), "the impostor router's certificate to be refused");
@@ -73,7 +74,7 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task a_rekey_command_gives_the_agent_a_new_key_and_it_keeps_serving()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-a"), "the agent to connect");
         var before = bridge.Registry.Snapshot().Single().CertificateSerial;
@@ -91,7 +92,7 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task the_agent_renews_at_about_two_thirds_of_its_certificates_lifetime_without_a_restart()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         bridge.Relay.Lifetime = TimeSpan.FromSeconds(9);
         await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-a"), "the agent to connect");

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using Agents.Testing;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
@@ -16,12 +16,7 @@ public sealed class PackagingTests : IDisposable
         _temp.Dispose();
     }
 
-    private static string Packaging()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Events.sln"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("no Events.sln above the test output"), "VmAgent", "packaging");
-    }
+    private static string Packaging() => Path.Combine(RepositoryPaths.Root, "VmAgent", "packaging");
 
     /// <summary>What build-packages.sh puts in the tarball, with a launcher standing in for the single-file binary.</summary>
     private string StageTarball()
@@ -30,30 +25,23 @@ public sealed class PackagingTests : IDisposable
         var packaging = Packaging();
         foreach (var file in new[] { "linux/install.sh", "linux/agents-vm-agent.service", "config/agent.json.sample", "config/policy.json.sample", "README.txt" })
             File.Copy(Path.Combine(packaging, file), Path.Combine(stage, Path.GetFileName(file)));
-        var start = AgentProcess.Start();
+        var (program, arguments) = AgentProgram.Command();
         var launcher = Path.Combine(stage, "agents-vm-agent");
-        File.WriteAllText(launcher, $"#!/bin/sh\nexec '{start.FileName}' {string.Join(' ', start.ArgumentList.Select(a => $"'{a}'"))} \"$@\"\n");
+        File.WriteAllText(launcher, $"#!/bin/sh\nexec '{program}' {string.Join(' ', arguments.Select(a => $"'{a}'"))} \"$@\"\n");
         File.SetUnixFileMode(launcher, (UnixFileMode)0b111_101_101);
         return stage;
     }
 
     private static async Task<(int Code, string Output)> ShAsync(string script, IEnumerable<string> arguments, string root)
     {
-        var psi = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-        psi.Environment["AGENT_INSTALL_ROOT"] = root;
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        var sh = await ProcessRunner.RunAsync("sh", [script, .. arguments], new Dictionary<string, string> { ["AGENT_INSTALL_ROOT"] = root });
+        return (sh.ExitCode, sh.Output);
     }
 
     [Fact]
     public async Task an_agent_installed_by_install_sh_enrolls_with_the_token_it_was_installed_with()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var root = Path.Combine(_temp.Path, "root");
         var token = bridge.Relay.TokenFor("vm-i");
 
@@ -69,7 +57,7 @@ public sealed class PackagingTests : IDisposable
 
         // what systemd does: EnvironmentFile=agent.env, then the installed binary with the installed config
         var environment = (await File.ReadAllLinesAsync(Path.Combine(etc, "agent.env"))).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        await using var agent = new AgentProcess(["--config", Path.Combine(etc, "agent.json"), "--sandbox-root", Path.Combine(_temp.Path, "sandbox")], environment);
+        await using var agent = AgentProgram.Start(["--config", Path.Combine(etc, "agent.json"), "--sandbox-root", Path.Combine(_temp.Path, "sandbox")], environment);
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-i"), "the installed agent to enroll and connect", 30);
     }
 

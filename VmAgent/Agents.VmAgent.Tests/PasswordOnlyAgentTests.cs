@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Security.Sealing;
+using Agents.Testing;
 using Agents.VmAgent.Core.Client;
 using Agents.VmAgent.Core.Crypto;
 using Agents.VmAgent.Core.Identity;
@@ -24,7 +25,7 @@ public sealed class PasswordOnlyAgentTests : IDisposable
     [Fact]
     public async Task the_password_only_sample_resets_passwords_and_rejects_everything_else()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var sandbox = new SandboxGuestOs(_temp.Sub("sandbox"));
         var options = new AgentClientOptions
         {

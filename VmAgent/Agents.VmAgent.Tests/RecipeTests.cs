@@ -1,3 +1,4 @@
+using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
 using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Core.Recipes;

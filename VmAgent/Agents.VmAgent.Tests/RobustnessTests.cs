@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Agents.Security.Identity;
+using Agents.Testing;
 using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 
@@ -22,7 +23,7 @@ public sealed class RobustnessTests : IDisposable
     {
         await using var router = new HostileRouter(_pki);
         var dir = _temp.Sub("a");
-        RawTls.PreEnroll(_pki, Path.Combine(dir, "data"), "vm-a");
+        _pki.EnrollAgent(Path.Combine(dir, "data"), "vm-a");
         await using var agent = new TestAgent(dir, _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], router.Port, token: null);
 
         await Eventually.TrueAsync(() => router.Connections >= 7, "the agent to keep reconnecting after each bad frame");
@@ -39,7 +40,7 @@ public sealed class RobustnessTests : IDisposable
     [InlineData("oversized")]
     public async Task a_bad_frame_closes_only_that_connection_and_the_listener_keeps_serving(string kind)
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         var bad = kind switch { "garbage" => RawTls.Garbage(), "truncated" => RawTls.Truncated(), _ => RawTls.Oversized() };
         using var impostorCert = _pki.IssueWithKey(HolderIdentity.Vm("vm-x"));
 
@@ -60,7 +61,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public async Task a_connection_without_a_certificate_may_only_enroll()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         await using var raw = await RawTls.ConnectAsync(bridge.Port, clientCertificate: null);
         var codec = new FrameCodec();
 
@@ -74,7 +75,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public async Task a_stalled_handshake_is_closed_by_the_listener()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         using var tcp = new TcpClient(AddressFamily.InterNetwork);
         await tcp.ConnectAsync(IPAddress.Loopback, bridge.Port);
 
@@ -87,7 +88,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public async Task a_certificate_naming_a_router_instead_of_a_vm_gets_no_session()
     {
-        await using var bridge = new Bridge(_pki);
+        await using var bridge = new TestBridge(_pki);
         using var routerCert = _pki.IssueWithKey(HolderIdentity.Router("r-2"));
         await using var raw = await RawTls.ConnectAsync(bridge.Port, routerCert);
         var codec = new FrameCodec();

@@ -1,26 +1,15 @@
-using System.Diagnostics;
+using Agents.Testing;
 using Agents.VmAgent.Core.Crypto;
 
 namespace Agents.VmAgent.Tests;
 
 public sealed class Sha512CryptTests
 {
-    private static string OpensslPasswd(string password, string salt)
+    private static async Task<string> OpensslPasswdAsync(string password, string salt)
     {
-        var psi = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in new[] { "passwd", "-6", "-salt", salt, "-stdin" }) psi.ArgumentList.Add(a);
-        Process process;
-        try { process = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception e) { Assert.Fail($"openssl is needed for this test and could not be started: {e.Message}"); throw; }
-        using (process)
-        {
-            process.StandardInput.Write(password + "\n");
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"openssl passwd failed: {process.StandardError.ReadToEnd()}");
-            return output;
-        }
+        var openssl = await ProcessRunner.RunAsync("openssl", ["passwd", "-6", "-salt", salt, "-stdin"], stdin: password + "\n");
+        Assert.True(openssl.ExitCode == 0, $"openssl passwd failed: {openssl.Stderr}");
+        return openssl.Stdout.Trim();
     }
 
     [Theory]
@@ -28,13 +17,13 @@ public sealed class Sha512CryptTests
     [InlineData("correct horse battery staple", "abcdefghijklmnop")]
     [InlineData("ünïcødé-and-$pecial'\"`;|&", "x")]
     [InlineData("a-password-that-is-longer-than-sixty-four-bytes-so-the-B-repeat-loop-runs-more-than-once!", "Zz09./")]
-    public void matches_openssl_passwd_6(string password, string salt)
+    public async Task a_hash_is_the_one_openssl_passwd_6_makes(string password, string salt)
     {
-        Assert.Equal(OpensslPasswd(password, salt), Sha512Crypt.Hash(password, salt));
+        Assert.Equal(await OpensslPasswdAsync(password, salt), Sha512Crypt.Hash(password, salt));
     }
 
     [Fact]
-    public void matches_the_specifications_rounds_vector()
+    public void a_hash_with_rounds_matches_the_specifications_test_vector()
     {
         // from Drepper's SHA-crypt specification test vectors
         Assert.Equal(

@@ -1,7 +1,6 @@
 using Agents.Bench.Figures;
 using Agents.Bench.Report;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");

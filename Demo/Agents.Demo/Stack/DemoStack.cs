@@ -35,18 +35,19 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         say($"broker {_broker.NodeName} on amqp://127.0.0.1:{_broker.Options.AmqpPort}");
 
         var smtp = Track(ServiceProcess.Start("smtp", "/usr/bin/python3",
-            [Path.Combine(AppContext.BaseDirectory, "smtp_sink.py"), "127.0.0.1", layout.SmtpPort.ToString(Inv), layout.MailDirectory], layout.LogDirectory));
-        await smtp.WaitForPortAsync("127.0.0.1", layout.SmtpPort, Ready);
+            [Path.Combine(AppContext.BaseDirectory, "smtp_sink.py"), "127.0.0.1", layout.SmtpPort.ToString(Inv), layout.MailDirectory],
+            new ServiceProcessOptions { LogFile = layout.LogFile("smtp") }));
+        await smtp.WaitForPortAsync("127.0.0.1", layout.SmtpPort, Ready.TotalSeconds);
 
         Ca = Track(ServiceCommands.StartCa(this));
-        await Ca.WaitForPortAsync("127.0.0.1", layout.CaHttpPort, Ready);
+        await Ca.WaitForPortAsync("127.0.0.1", layout.CaHttpPort, Ready.TotalSeconds);
         using (var http = new HttpClient())
             await File.WriteAllTextAsync(layout.CaCertificateFile, await http.GetStringAsync(new Uri(layout.CaUrl + "/ca/certificate")));
         say($"CA on {layout.CaUrl}; its certificate in {layout.CaCertificateFile}");
 
         Consumers = Track(ServiceCommands.StartConsumers(this));
         var api = Track(ServiceCommands.StartApi(this));
-        await api.WaitForPortAsync("127.0.0.1", layout.ApiPort, Ready);
+        await api.WaitForPortAsync("127.0.0.1", layout.ApiPort, Ready.TotalSeconds);
         Api = new CloudStackClient(new Uri(layout.ApiUrl), new ApiKeys(ApiKey, SecretKey));
         await WaitForApiAsync();
         say($"API on {layout.ApiUrl}");
@@ -56,7 +57,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
 
         var routerToken = await EnrollmentTokenAsync(("routerid", StackLayout.RouterId));
         Bridge = Track(ServiceCommands.StartBridge(this, routerToken));
-        await Bridge.WaitForPortAsync("127.0.0.1", layout.BridgePort, Ready);
+        await Bridge.WaitForPortAsync("127.0.0.1", layout.BridgePort, Ready.TotalSeconds);
         say($"bridge of router {StackLayout.RouterId} on port {layout.BridgePort} (IPv4 and IPv6)");
 
         foreach (var vm in layout.Vms)
@@ -96,21 +97,16 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         await WaitForAgentsAsync([vm.Id], Ready);
     }
 
-    /// <summary>Polls listAgents until every one of <paramref name="vmIds"/> is connected.</summary>
-    public async Task WaitForAgentsAsync(IEnumerable<string> vmIds, TimeSpan timeout)
+    /// <summary>Polls listAgents until every one of <paramref name="vmIds"/> is connected; an agent that exits meanwhile fails it at once.</summary>
+    public Task WaitForAgentsAsync(IEnumerable<string> vmIds, TimeSpan timeout)
     {
         var wanted = vmIds.ToHashSet();
-        var until = DateTime.UtcNow + timeout;
-        while (true)
+        return Eventually.TrueAsync(async () =>
         {
-            var connected = await ConnectedAgentsAsync();
-            if (wanted.IsSubsetOf(connected)) return;
             foreach (var (id, agent) in _agents)
-                if (wanted.Contains(id) && agent.HasExited) throw new InvalidOperationException($"the agent of {id} exited; see {agent.LogPath}\n{agent.Tail()}");
-            if (DateTime.UtcNow > until)
-                throw new TimeoutException($"agents not connected after {timeout.TotalSeconds:0} s: {string.Join(", ", wanted.Except(connected))}");
-            await Task.Delay(300);
-        }
+                if (wanted.Contains(id) && agent.HasExited) throw new InvalidOperationException($"the agent of {id} exited; see {agent.LogFile}\n{agent.Tail()}");
+            return wanted.IsSubsetOf(await ConnectedAgentsAsync());
+        }, $"the agents of {string.Join(", ", wanted)} connected", timeout.TotalSeconds);
     }
 
     public async Task<HashSet<string>> ConnectedAgentsAsync()

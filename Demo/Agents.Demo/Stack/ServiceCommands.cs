@@ -83,7 +83,7 @@ public static class ServiceCommands
         {
             ["AGENT_ENROLLMENT_TOKEN"] = enrollmentToken ?? "",
         };
-        return ServiceProcess.StartDotnet("agent-" + vm.Name, Dll("VmAgent/Agents.VmAgent", "agents-vm-agent"),
+        return ServiceProcess.StartDotnet("agent-" + vm.Name, ServiceProcess.DllOf("VmAgent/Agents.VmAgent", "agents-vm-agent"),
         [
             "--router", vm.RouterAddress,
             "--port", layout.BridgePort.ToString(CultureInfo.InvariantCulture),
@@ -91,20 +91,12 @@ public static class ServiceCommands
             "--sandbox-root", layout.SandboxRoot(vm.Id),
             "--ca-file", layout.CaCertificateFile,
             "--policy", Steps.DemoPolicy.Write(Path.Combine(layout.DataDirectory("agents"), vm.Id)),
-        ], layout.LogDirectory, environment);
+        ], new ServiceProcessOptions { Environment = environment, LogFile = layout.LogFile("agent-" + vm.Name) });
     }
 
     private static ServiceProcess Dotnet(string name, string project, DemoStack stack, Dictionary<string, string> environment)
     {
         environment["Logging__Directory"] = stack.Layout.LogDirectory;
-        return ServiceProcess.StartDotnet(name, Dll(project), [], stack.Layout.LogDirectory, environment);
-    }
-
-    /// <summary>The Release build of a project of this repository (./run builds the solution first).</summary>
-    public static string Dll(string project, string? assemblyName = null)
-    {
-        var name = assemblyName ?? Path.GetFileName(project);
-        var dll = Path.Combine(RepositoryPaths.Root, project, "bin", "Release", "net10.0", name + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built: run ./run demo (it builds the solution in Release first)");
+        return ServiceProcess.StartDotnet(name, ServiceProcess.DllOf(project), [], new ServiceProcessOptions { Environment = environment, LogFile = stack.Layout.LogFile(name) });
     }
 }

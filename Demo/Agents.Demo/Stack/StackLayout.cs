@@ -6,10 +6,11 @@ namespace Agents.Demo.Stack;
 public sealed record StackLayout
 {
     /// <summary>The router broker-config/definitions.json ships a bridge user and a queue for.</summary>
-    public const string RouterId = "f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b";
+    public const string RouterId = DevCredentials.RouterId;
 
     public required string RunDirectory { get; init; }
     public string LogDirectory => Path.Combine(RunDirectory, "logs");
+    public string LogFile(string service) => Path.Combine(LogDirectory, service + ".log");
     public string MailDirectory => Path.Combine(RunDirectory, "mail");
     public string DataDirectory(string service) => Path.Combine(RunDirectory, "data", service);
     /// <summary>The consumers write the audit log here; the API's listEvents reads it.</summary>

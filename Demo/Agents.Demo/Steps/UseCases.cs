@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Agents.Contracts.Events;
 using Agents.Demo.Stack;
 using Agents.Producers.Client;
+using Agents.Testing;
 using Agents.VmAgent.Core.Crypto;
 
 namespace Agents.Demo.Steps;
@@ -59,12 +60,7 @@ public sealed class UseCases(DemoStack stack)
             ?? throw new StepFailedException($"no per-target status: {done}");
         if (Status(target) != "Rejected") throw new StepFailedException($"expected Rejected, got {Status(target)}");
         // the refusal is in the audit log too (the consumers service records every event; listEvents reads it)
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (await RejectedRecipeEventsAsync(vm) <= refusalsBefore)
-        {
-            if (DateTime.UtcNow > until) throw new StepFailedException($"the refusal is not in listEvents 30 s after job {job} ended");
-            await Task.Delay(250);
-        }
+        await Eventually.TrueAsync(async () => await RejectedRecipeEventsAsync(vm) > refusalsBefore, $"the refusal of job {job} in listEvents", 30);
         return $"{vm.Name}: {DemoPolicy.ForbiddenRecipe} refused by the agent's local policy (Rejected), and the refusal is in listEvents";
     }
 
@@ -109,13 +105,9 @@ public sealed class UseCases(DemoStack stack)
         var expiringSerial = ResponseValues.Text(expiring["certificates"]?["serialnumber"]);
 
         var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, loneSerial, TimeSpan.FromSeconds(90));
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        string after;
-        while ((after = await AgentSerialAsync(vm)) == before)
-        {
-            if (DateTime.UtcNow > until) throw new StepFailedException($"{vm.Name} still uses certificate {before} 90 s after {expiringSerial} entered the alert period");
-            await Task.Delay(250);
-        }
+        var after = before;
+        await Eventually.TrueAsync(async () => (after = await AgentSerialAsync(vm)) != before,
+            $"{vm.Name} to use a certificate other than {before} once {expiringSerial} entered the alert period", 90);
         return $"{vm.Name} renewed automatically ({Short(before, 12)} → {Short(after, 12)}); alert e-mail {Path.GetFileName(mail)} for {Short(loneSerial, 12)}, which no router can renew";
     }
 
@@ -131,12 +123,7 @@ public sealed class UseCases(DemoStack stack)
         var serial = await AgentSerialAsync(vm);
         var revokedRefusalsBefore = await ConnectionRefusalsAsync(vm);
         await Api.CallAsync("revokeCertificate", ("serial", serial));
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while ((await stack.ConnectedAgentsAsync()).Contains(vm.Id))
-        {
-            if (DateTime.UtcNow > until) throw new StepFailedException($"{vm.Name} is still connected 10 s after the revocation");
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(async () => !(await stack.ConnectedAgentsAsync()).Contains(vm.Id), $"{vm.Name} cut off after the revocation", 10);
         await WaitForConnectionRefusalAsync(vm, revokedRefusalsBefore, "the agent's reconnect with its revoked certificate");
 
         var claimed = Vms[0];
@@ -165,15 +152,8 @@ public sealed class UseCases(DemoStack stack)
         return events["count"]?.GetValue<int>() ?? 0;
     }
 
-    private async Task WaitForConnectionRefusalAsync(DemoVm vm, int before, string who)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (await ConnectionRefusalsAsync(vm) <= before)
-        {
-            if (DateTime.UtcNow > until) throw new StepFailedException($"the refusal of {who} ({vm.Name}) is not in listEvents after 30 s");
-            await Task.Delay(250);
-        }
-    }
+    private Task WaitForConnectionRefusalAsync(DemoVm vm, int before, string who) =>
+        Eventually.TrueAsync(async () => await ConnectionRefusalsAsync(vm) > before, $"the refusal of {who} ({vm.Name}) in listEvents", 30);
 
     private async Task<int> RejectedRecipeEventsAsync(DemoVm vm)
     {

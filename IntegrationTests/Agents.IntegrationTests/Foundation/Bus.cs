@@ -24,16 +24,4 @@ internal static class Bus
         while (taken.Count < max && await channel.BasicGetAsync(queue, autoAck: true) is { } result) taken.Add(result);
         return taken;
     }
-
-    /// <summary>Polls until <paramref name="condition"/> holds or the time is up (then fails with <paramref name="what"/>).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 30)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until)
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"not seen within {seconds}s: {what}");
-    }
 }

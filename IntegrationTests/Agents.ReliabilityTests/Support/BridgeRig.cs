@@ -2,7 +2,6 @@ using Agents.Contracts.Commands;
 using Agents.Messaging.Publishing;
 using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.ReliabilityTests.Support;
 
@@ -31,7 +30,7 @@ public sealed class BridgeRig : IAsyncDisposable
     public TestAgent Agent(string vmId, AgentPolicy? policy = null, int? port = null)
     {
         var dir = Path.Combine(Temp.Path, "agent-" + vmId);
-        if (!Directory.Exists(dir)) RawTls.PreEnroll(Pki, Path.Combine(Temp.Sub("agent-" + vmId), "data"), vmId);
+        if (!Directory.Exists(dir)) Pki.EnrollAgent(Path.Combine(Temp.Sub("agent-" + vmId), "data"), vmId);
         return new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], port ?? Bridge.Port, token: null, policy);
     }
 

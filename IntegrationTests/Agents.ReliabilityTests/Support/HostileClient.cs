@@ -1,13 +1,11 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Agents.Testing;
 using Agents.VmAgent.Core.Protocol;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.ReliabilityTests.Support;
 
@@ -63,20 +61,6 @@ public static class HostileClient
         var tcp = new TcpClient(AddressFamily.InterNetwork);
         await tcp.ConnectAsync(IPAddress.Loopback, port);
         return tcp;
-    }
-
-    public static async Task<SslStream> TlsAsync(int port, X509Certificate2? certificate)
-    {
-        var tcp = await TcpAsync(port);
-        var ssl = new SslStream(tcp.GetStream(), false);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "cloudstack-router",
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            ClientCertificateContext = certificate is null ? null : SslStreamCertificateContext.Create(certificate, null, offline: true),
-        });
-        return ssl;
     }
 
     /// <summary>True when the other end closed (or reset) the connection within <paramref name="within"/>.</summary>

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Agents.Producers.Client;
-using Agents.Producers.Tests.Support;
 using Agents.Testing;
 
 namespace Agents.ReliabilityTests.Support;
@@ -35,13 +34,13 @@ public sealed class ServicesRig : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Broker.InitializeAsync();
-        Ca = ServiceProcess.Start(ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority", "Agents.CaAuthority"),
+        Ca = ServiceProcess.StartDotnet("ca", ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority"),
         [
             $"--RabbitMq:Uri={Broker.AmqpUri("ca")}",
             $"--Ca:DataDirectory={Path.Combine(_dir, "ca")}",
             $"--Ca:HttpUrl=http://127.0.0.1:{FreePort.Next()}",
-        ], new Dictionary<string, string> { ["AGENTS_CA_PASSPHRASE"] = "reliability-ca-passphrase" });
-        Consumers = ServiceProcess.Start(ServiceProcess.DllOf("Consumers/Agents.Consumers", "Agents.Consumers"),
+        ], new ServiceProcessOptions { Environment = new Dictionary<string, string> { ["AGENTS_CA_PASSPHRASE"] = "reliability-ca-passphrase" } });
+        Consumers = ServiceProcess.StartDotnet("consumers", ServiceProcess.DllOf("Consumers/Agents.Consumers"),
         [
             $"--RabbitMq:Uri={Broker.AmqpUri("consumers")}",
             $"--Consumers:AuditQueue={AuditQueue}",
@@ -53,7 +52,7 @@ public sealed class ServicesRig : IAsyncLifetime
             $"--Smtp:Port={FreePort.Next()}",
             "--Smtp:TimeoutSeconds=2",
             "--Alerts:GroupWaitSeconds=0",
-        ], new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Test" });
+        ], new ServiceProcessOptions { Environment = new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Test" } });
         var apiPort = FreePort.Next();
         Api = StartApi(Broker, Path.Combine(_dir, "api"), apiPort, AdminApiKey, AdminSecretKey,
             $"--Producers:AuditDatabasePath={AuditDatabasePath}", "--Producers:Provisioning:Retries=0", "--Producers:Provisioning:DeliveryTimeoutSeconds=5");
@@ -68,7 +67,7 @@ public sealed class ServicesRig : IAsyncLifetime
 
     /// <summary>The API service on <paramref name="broker"/> with its job store in <paramref name="directory"/>; <paramref name="settings"/> win.</summary>
     public static ServiceProcess StartApi(BrokerFixture broker, string directory, int port, string adminApiKey, string adminSecretKey, params string[] settings) =>
-        ServiceProcess.Start(ServiceProcess.DllOf("Producers/Agents.Producers", "Agents.Producers"),
+        ServiceProcess.StartDotnet("api", ServiceProcess.DllOf("Producers/Agents.Producers"),
         [
             $"--RabbitMq:Uri={broker.AmqpUri("producers")}",
             $"--Producers:ListenUrl=http://127.0.0.1:{port}",
@@ -77,7 +76,7 @@ public sealed class ServicesRig : IAsyncLifetime
             $"--Producers:Bootstrap:AdminSecretKey={adminSecretKey}",
             "--Producers:Provisioning:RetryIntervalSeconds=1",
             .. settings,
-        ], new Dictionary<string, string> { ["Producers__MasterKey"] = MasterKey });
+        ], new ServiceProcessOptions { Environment = new Dictionary<string, string> { ["Producers__MasterKey"] = MasterKey } });
 
     /// <summary>Until the broker says someone consumes <paramref name="queue"/> (MassTransit starts its endpoints after the host).</summary>
     public async Task WaitForConsumerAsync(string queue, int seconds = 90)

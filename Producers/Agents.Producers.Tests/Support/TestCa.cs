@@ -8,7 +8,7 @@ using Agents.Messaging.Consuming;
 using Agents.Messaging.Publishing;
 using Agents.Messaging.Rpc;
 using Agents.Security.Identity;
-using Agents.VmAgent.Tests.Support;
+using Agents.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

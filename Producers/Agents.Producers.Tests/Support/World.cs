@@ -4,7 +4,6 @@ using Agents.Producers.Client;
 using Agents.Security.Identity;
 using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.Producers.Tests.Support;
 
@@ -17,7 +16,7 @@ namespace Agents.Producers.Tests.Support;
 /// </summary>
 public sealed class World : IAsyncLifetime
 {
-    public const string RouterId = "f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b";
+    public const string RouterId = DevCredentials.RouterId;
     public const int AgentCount = 50;
     public const int FirstFailing = 40;
     public const string GhostVm = "vm-ghost";
@@ -67,7 +66,7 @@ public sealed class World : IAsyncLifetime
 
         var apiPort = FreePort.Next();
         ApiUrl = $"http://127.0.0.1:{apiPort}";
-        Api = ServiceProcess.Start(ServiceProcess.DllOf("Producers/Agents.Producers", "Agents.Producers"),
+        Api = ServiceProcess.StartDotnet("api", ServiceProcess.DllOf("Producers/Agents.Producers"),
         [
             $"--RabbitMq:Uri={Broker.AmqpUri("producers")}",
             $"--Producers:ListenUrl={ApiUrl}",
@@ -80,13 +79,13 @@ public sealed class World : IAsyncLifetime
             "--Producers:Provisioning:ExecutionTimeoutSeconds=30",
             $"--Producers:AuditDatabasePath={AuditDatabasePath}",
             $"--Logging:Directory={LogDirectory}",
-        ], new Dictionary<string, string> { ["Producers__MasterKey"] = MasterKey });
+        ], new ServiceProcessOptions { Environment = new Dictionary<string, string> { ["Producers__MasterKey"] = MasterKey } });
         await Api.WaitForOutputAsync("Consuming producers.outcomes");
         _http = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(100) };
         Admin = Client(AdminApiKey, AdminSecretKey);
 
         var bridgePort = FreePort.Next();
-        Bridge = ServiceProcess.Start(ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge", "Agents.RouterBridge"),
+        Bridge = ServiceProcess.StartDotnet("bridge", ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge"),
         [
             $"--RabbitMq:Uri={Broker.AmqpUri("bridge-" + RouterId)}",
             $"--Bridge:RouterId={RouterId}",
@@ -125,15 +124,9 @@ public sealed class World : IAsyncLifetime
 
     private async Task WaitForAgentsUpAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var agents = await Admin.CallAsync("listAgents", ("routerid", RouterId), ("state", "Up"));
-            if ((int)agents["count"]! == AgentCount) return;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{agents["count"]} of {AgentCount} agents up after 90 s\nbridge:\n{Bridge.Output}");
-            await Task.Delay(250);
-        }
+        var up = 0;
+        if (!await Eventually.WithinAsync(async () => (up = (await Admin.CallAsync("listAgents", ("routerid", RouterId), ("state", "Up")))["count"]!.GetValue<int>()) == AgentCount, 90))
+            throw new TimeoutException($"{up} of {AgentCount} agents up after 90 s\nbridge:\n{Bridge.Output}");
     }
 
     /// <summary>Every line the API and the bridge logged (console and JSON files) and the agents' logs.</summary>

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Agents.Testing;
 
 namespace Agents.Cli.Tests.Support;
 
@@ -12,27 +12,11 @@ public static class AgentCtl
 {
     public static async Task<CliRun> RunAsync(IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agentctl.dll"));
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-        foreach (var name in new[] { "AGENTS_API_URL", "AGENTS_API_KEY", "AGENTS_SECRET_KEY" }) psi.Environment.Remove(name);
-        psi.Environment["COLUMNS"] = "200";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try { await process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(true);
-            Assert.Fail($"agentctl did not exit within 60 s: {await stdout}{await stderr}");
-        }
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+        var settings = new Dictionary<string, string> { ["COLUMNS"] = "200" };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) settings[key] = value;
+        var run = await ProcessRunner.RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "agentctl.dll"), .. arguments], settings,
+            workingDirectory: workingDirectory, unset: ["AGENTS_API_URL", "AGENTS_API_KEY", "AGENTS_SECRET_KEY"]);
+        return new CliRun(run.ExitCode, run.Stdout, run.Stderr);
     }
 }

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Web;
 using Agents.Security.Signing;
+using Agents.Testing;
 
 namespace Agents.Cli.Tests.Support;
 
@@ -28,7 +28,7 @@ public sealed class FakeCloudStackApi : IAsyncDisposable
     public FakeCloudStackApi(Func<string, IReadOnlyDictionary<string, string>, JsonObject> handler)
     {
         Handler = handler;
-        Port = FreePort();
+        Port = FreePort.Next();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
@@ -42,13 +42,6 @@ public sealed class FakeCloudStackApi : IAsyncDisposable
 
     public IReadOnlyList<IReadOnlyDictionary<string, string>> CallsOf(string command) =>
         Calls.Where(c => c["command"].Equals(command, StringComparison.OrdinalIgnoreCase)).ToList();
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private async Task LoopAsync()
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Agents.Messaging;
 using Agents.Messaging.Rpc;
 using Agents.RouterBridge.Core.Agents;
@@ -8,7 +7,7 @@ using Agents.RouterBridge.Hosting;
 using Agents.RouterBridge.Identity;
 using Agents.Security.Identity;
 using Agents.Security.Tls;
-using Agents.VmAgent.Tests.Support;
+using Agents.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -56,7 +55,7 @@ public sealed class ListenerRig : IAsyncDisposable
     public static async Task<ListenerRig> StartAsync(TestPki pki, string dataDirectory, bool strict, bool allowExpired = false)
     {
         const string routerId = "router-under-test";
-        WriteRouterCertificate(pki, dataDirectory, routerId);
+        pki.EnrollRouter(dataDirectory, routerId);
         var options = new BridgeOptions
         {
             RouterId = routerId,
@@ -71,16 +70,6 @@ public sealed class ListenerRig : IAsyncDisposable
         var identity = new RouterIdentity(Options.Create(options), rpc, NullLogger<RouterIdentity>.Instance);
         await identity.EnsureAsync(CancellationToken.None);
         return new ListenerRig(pki, options, broker, rpc, identity);
-    }
-
-    public static void WriteRouterCertificate(TestPki pki, string dataDirectory, string routerId)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        using var certificate = pki.IssueWithKey(HolderIdentity.Router(routerId), TimeSpan.FromDays(30));
-        using var key = certificate.GetECDsaPrivateKey()!;
-        File.WriteAllText(Path.Combine(dataDirectory, "router.key"), key.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(Path.Combine(dataDirectory, "router.crt"), certificate.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(dataDirectory, "ca.crt"), pki.RootPem);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Agents.Testing;
 using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Os;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Agents.Bench.Pipeline;
 using Agents.Bench.Report;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.Bench.Figures;
 
@@ -20,56 +19,33 @@ public sealed class AgentFootprint(RabbitMqNode node, TestPki pki, string direct
         var size = new FileInfo(binary).Length;
         results.Add(new Figure("agent footprint", "single-file binary (self-contained, trimmed, linux-x64)", size / 1024.0 / 1024, "MiB", Goal: "< 20 MB"));
 
-        await using var bridge = await BridgeProcess.StartAsync(node, pki, Path.Combine(directory, "bridge-footprint"));
+        await using var bridge = await BenchBridge.StartAsync(node, pki, Path.Combine(directory, "bridge-footprint"));
         var data = Path.Combine(directory, "footprint-agent", "data");
-        await AgentFleet.PreEnrollAsync(pki, data, VmId);
-        var info = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
+        pki.EnrollAgent(data, VmId);
+        await using var agent = ServiceProcess.Start("agent", binary,
+        [
             "--router", "127.0.0.1", "--port", bridge.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--data-dir", data, "--ca-file", Path.Combine(data, "ca.crt"),
             "--sandbox-root", Directory.CreateDirectory(Path.Combine(directory, "footprint-agent", "sandbox")).FullName,
             "--log-level", "Warning",
-        }) info.ArgumentList.Add(arg);
-        using var agent = Process.Start(info) ?? throw new InvalidOperationException($"could not start {binary}");
-        agent.OutputDataReceived += (_, _) => { };
-        agent.ErrorDataReceived += (_, _) => { };
-        agent.BeginOutputReadLine();
-        agent.BeginErrorReadLine();
-        try
+        ]);
+        await Eventually.TrueAsync(() =>
         {
-            await WaitConnectedAsync(bridge, agent);
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            agent.Refresh();
-            var cpuBefore = agent.TotalProcessorTime;
-            var peak = 0L;
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < idleWindow)
-            {
-                peak = Math.Max(peak, ProcStatus.Bytes(agent.Id));
-                await Task.Delay(1000);
-            }
-            agent.Refresh();
-            var cpu = (agent.TotalProcessorTime - cpuBefore).TotalSeconds / watch.Elapsed.TotalSeconds * 100;
-            results.Add(new Figure("agent footprint", $"resident memory, connected and idle (peak over {idleWindow.TotalSeconds:0} s)", peak / 1024.0 / 1024, "MiB", Goal: "< 30 MB"));
-            results.Add(new Figure("agent footprint", $"CPU while idle ({idleWindow.TotalSeconds:0} s, heartbeat every 30 s)", cpu, "% of a core", Goal: "not measurable"));
-        }
-        finally
+            if (agent.HasExited) throw new InvalidOperationException($"the agent exited with {agent.ExitCode}:\n{agent.Tail()}");
+            return bridge.Count($"agent of VM {VmId} up") > 0;
+        }, "the agent binary to connect", 60);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var cpuBefore = agent.CpuTime();
+        var peak = 0L;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < idleWindow)
         {
-            if (!agent.HasExited) agent.Kill();
-            await agent.WaitForExitAsync();
+            peak = Math.Max(peak, agent.ResidentBytes());
+            await Task.Delay(1000);
         }
-    }
-
-    private static async Task WaitConnectedAsync(BridgeProcess bridge, Process agent)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!bridge.Tail(200).Contains($"agent of VM {VmId} up", StringComparison.Ordinal))
-        {
-            if (agent.HasExited) throw new InvalidOperationException($"the agent exited with {agent.ExitCode}");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the agent binary did not connect within 60 s:\n{bridge.Tail()}");
-            await Task.Delay(250);
-        }
+        var cpu = (agent.CpuTime() - cpuBefore).TotalSeconds / watch.Elapsed.TotalSeconds * 100;
+        results.Add(new Figure("agent footprint", $"resident memory, connected and idle (peak over {idleWindow.TotalSeconds:0} s)", peak / 1024.0 / 1024, "MiB", Goal: "< 30 MB"));
+        results.Add(new Figure("agent footprint", $"CPU while idle ({idleWindow.TotalSeconds:0} s, heartbeat every 30 s)", cpu, "% of a core", Goal: "not measurable"));
     }
 
     /// <summary>dotnet publish of VmAgent/Agents.VmAgent for linux-x64 into .run/bench-agent (incremental after the first time).</summary>

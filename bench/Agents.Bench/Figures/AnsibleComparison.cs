@@ -10,7 +10,6 @@ using Agents.Security.Sealing;
 using Agents.Testing;
 using Agents.VmAgent.Core.Crypto;
 using Agents.VmAgent.Core.Os;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.Bench.Figures;
 
@@ -77,7 +76,7 @@ public sealed class AnsibleComparison(RabbitMqNode node, TestPki pki, string dir
     /// <summary>From the first publish to the last outcome event, after one warm-up round (a running system is warm).</summary>
     private async Task<double> ThisSystemAsync(int targets, int concurrency)
     {
-        await using var bridge = await BridgeProcess.StartAsync(node, pki, Path.Combine(directory, "bridge-ansible"));
+        await using var bridge = await BenchBridge.StartAsync(node, pki, Path.Combine(directory, "bridge-ansible"));
         await using var fleet = new AgentFleet(pki, Path.Combine(directory, "fleet-ansible"), bridge.Port, sandboxPerAgent: true);
         await using var driver = new CommandDriver(node.AmqpUri());
         await driver.StartAsync(node.AmqpUri());

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Agents.Bench.Pipeline;
 using Agents.Bench.Report;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.Bench.Figures;
 
@@ -15,7 +14,7 @@ public sealed class BridgeScale(RabbitMqNode node, TestPki pki, string directory
 {
     public async Task RunAsync(Results results, int[] agentCounts, TimeSpan idleWindow)
     {
-        await using var bridge = await BridgeProcess.StartAsync(node, pki, Path.Combine(directory, "bridge-scale"));
+        await using var bridge = await BenchBridge.StartAsync(node, pki, Path.Combine(directory, "bridge-scale"));
         await using var fleet = new AgentFleet(pki, Path.Combine(directory, "fleet"), bridge.Port);
         await using var driver = new CommandDriver(node.AmqpUri());
         await driver.StartAsync(node.AmqpUri());

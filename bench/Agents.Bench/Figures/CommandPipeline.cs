@@ -2,7 +2,6 @@ using Agents.Bench.Pipeline;
 using Agents.Bench.Report;
 using Agents.Contracts.Commands;
 using Agents.Testing;
-using Agents.VmAgent.Tests.Support;
 
 namespace Agents.Bench.Figures;
 
@@ -17,7 +16,7 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
 
     public async Task RunAsync(Results results, int[] agentCounts, int commands, int samples)
     {
-        await using var bridge = await BridgeProcess.StartAsync(node, pki, Path.Combine(directory, "bridge-pipeline"));
+        await using var bridge = await BenchBridge.StartAsync(node, pki, Path.Combine(directory, "bridge-pipeline"));
         await using var fleet = new AgentFleet(pki, Path.Combine(directory, "fleet"), bridge.Port);
         await using var driver = new CommandDriver(node.AmqpUri());
         await driver.StartAsync(node.AmqpUri());

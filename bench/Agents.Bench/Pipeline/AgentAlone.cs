@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Agents.Testing;
 using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Logging;

@@ -6,6 +6,7 @@ using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Messaging;
 using Agents.Messaging.Publishing;
+using Agents.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
@@ -89,7 +90,7 @@ public sealed class CommandDriver : IAsyncDisposable
             CommandId = Guid.NewGuid(),
             JobId = job,
             Type = CommandType,
-            RouterId = BridgeProcess.RouterId,
+            RouterId = DevCredentials.RouterId,
             VmId = vmId,
             CreatedAt = DateTimeOffset.UtcNow,
             DeliveryTimeoutSeconds = 60,

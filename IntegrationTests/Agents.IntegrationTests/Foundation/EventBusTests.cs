@@ -1,0 +1,67 @@
+using System.Text;
+using Agents.Contracts;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Events;
+using Agents.Messaging.Publishing;
+using Agents.Testing;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Agents.IntegrationTests.Foundation;
+
+[Collection(BrokerCollection.Name)]
+public sealed class EventBusTests(BrokerFixture broker)
+{
+    [Fact]
+    public async Task an_event_published_with_confirms_reaches_a_subscriber_bound_on_action_events()
+    {
+        // an independent subscriber with only the observer's rights, bound as a CloudStack subscriber would bind
+        await using var observer = await broker.ConnectAsync("observer", "observer");
+        await using var channel = await observer.CreateChannelAsync();
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.QueueBindAsync(queue, Topology.EventsExchange, "*.ActionEvent.#");
+
+        var completed = new AgentCommandCompleted
+        {
+            MessageId = Guid.NewGuid(),
+            CommandId = Guid.NewGuid(),
+            JobId = Guid.NewGuid(),
+            CommandType = CommandTypes.ResetVmPassword,
+            RouterId = "r-" + Guid.NewGuid().ToString("N")[..6],
+            VmId = Guid.NewGuid().ToString(),
+            Outcome = CommandOutcome.Success,
+            DurationMs = 42,
+            CompletedAt = DateTimeOffset.UtcNow,
+        };
+        await using var connection = Bus.Connection(broker, "producers", "producers-test");
+        await using var publisher = Bus.Publisher(connection);
+        await publisher.PublishEventAsync(completed.ToEvent());
+
+        BasicGetResultHolder got = new();
+        await Eventually.TrueAsync(async () => (got.Value = await channel.BasicGetAsync(queue, autoAck: true)) is not null, "the ActionEvent on the subscriber's queue");
+        var delivery = got.Value!;
+        Assert.Equal($"agents-framework.ActionEvent.VM-RESETPASSWORD.VirtualMachine.{completed.VmId}", delivery.RoutingKey);
+        Assert.Equal(completed.MessageId.ToString(), delivery.BasicProperties.MessageId);
+        Assert.Equal(2, (int)delivery.BasicProperties.DeliveryMode);
+        var body = JObject.Load(new JsonTextReader(new StringReader(Encoding.UTF8.GetString(delivery.Body.Span))) { DateParseHandling = DateParseHandling.None });
+        Assert.Equal("Completed", (string?)body["status"]);
+        Assert.Equal("VM.RESETPASSWORD", (string?)body["event"]);
+        Assert.Equal(completed.VmId, (string?)body["entityuuid"]);
+        Assert.Equal(completed.JobId.ToString(), (string?)body["jobId"]);
+        Assert.Equal("Success", (string?)body["outcome"]);
+        Assert.All(body.Properties(), p => Assert.Equal(JTokenType.String, p.Value.Type));
+
+        var readBack = AgentCommandCompleted.FromEvent(new CloudStackEvent
+        {
+            Source = "agents-framework", Category = EventCategory.ActionEvent, Type = "VM.RESETPASSWORD",
+            Description = body.ToObject<Dictionary<string, string?>>()!,
+        });
+        Assert.Equal(completed with { CompletedAt = readBack!.CompletedAt }, readBack);
+        Assert.Null(await channel.BasicGetAsync(queue, autoAck: true));
+    }
+
+    private sealed class BasicGetResultHolder
+    {
+        public RabbitMQ.Client.BasicGetResult? Value { get; set; }
+    }
+}
