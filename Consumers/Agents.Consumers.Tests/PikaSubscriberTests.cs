@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Agents.Consumers.Tests.Support;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
@@ -14,11 +12,7 @@ public sealed class PikaSubscriberTests(BrokerFixture broker)
     [Fact]
     public async Task a_pika_subscriber_bound_with_the_alert_event_pattern_reads_the_alerts_the_system_emits_and_nothing_else()
     {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(RepositoryPaths.Root, "docs", "examples", "watch_events.py"), broker.AmqpUri("observer"), "*.AlertEvent.#", "2", "60" })
-            info.ArgumentList.Add(arg);
-        using var watcher = Process.Start(info)!;
-        Assert.Equal("ready", await watcher.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        await using var watcher = await PikaWatcher.StartAsync(broker.AmqpUri("observer"), "*.AlertEvent.#", 2);
 
         await using var events = new Events(broker, "ca");
         var holder = $"urn:cloudstack:vm:{Guid.NewGuid()}";
@@ -33,11 +27,8 @@ public sealed class PikaSubscriberTests(BrokerFixture broker)
         await events.PublishAsync(outcome.ToEvent());
         await events.PublishAsync(renewed.ToEvent());
 
-        var lines = new List<JsonElement>();
-        for (var i = 0; i < 2; i++)
-            lines.Add(JsonDocument.Parse((await watcher.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)))!).RootElement);
-        await watcher.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(watcher.ExitCode == 0, await watcher.StandardError.ReadToEndAsync());
+        var lines = await PikaWatcher.EventsAsync(watcher);
+        Assert.Equal(2, lines.Count);
 
         Assert.Equal("agents-framework.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.0A1B2C3D", lines[0].GetProperty("routingKey").GetString());
         var body = lines[0].GetProperty("body");

@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Messaging.Publishing;
 using Agents.Testing;
-using Newtonsoft.Json.Linq;
 using RabbitMQ.Client;
 
 namespace Agents.IntegrationTests.Foundation;
@@ -47,8 +45,7 @@ public sealed class PlainAmqpClientTests(BrokerFixture broker)
     [Fact]
     public async Task a_pika_subscriber_bound_as_documented_reads_our_action_events()
     {
-        var watcher = StartWatcher(broker.AmqpUri("observer"), "*.ActionEvent.#", 1);
-        await WaitForReadyAsync(watcher);
+        await using var watcher = await PikaWatcher.StartAsync(broker.AmqpUri("observer"), "*.ActionEvent.#", 1, 30);
 
         var completed = new AgentCommandCompleted
         {
@@ -60,27 +57,9 @@ public sealed class PlainAmqpClientTests(BrokerFixture broker)
         await using var publisher = Bus.Publisher(connection);
         await publisher.PublishEventAsync(completed.ToEvent());
 
-        var line = await watcher.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        await watcher.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, watcher.ExitCode);
-        var seen = JObject.Parse(line!);
-        Assert.Equal(completed.ToEvent().RoutingKey, (string?)seen["routingKey"]);
-        Assert.Equal("Rejected", (string?)seen["body"]!["outcome"]);
-        Assert.Equal(completed.CommandId.ToString(), (string?)seen["body"]!["commandId"]);
-    }
-
-    private static Process StartWatcher(string url, string binding, int count)
-    {
-        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Example("watch_events.py"), url, binding, count.ToString(System.Globalization.CultureInfo.InvariantCulture), "30" })
-            info.ArgumentList.Add(arg);
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start python3");
-    }
-
-    private static async Task WaitForReadyAsync(Process watcher)
-    {
-        var first = await watcher.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        if (first != "ready")
-            Assert.Fail($"watch_events.py did not start: {first} {await watcher.StandardError.ReadToEndAsync()}");
+        var seen = Assert.Single(await PikaWatcher.EventsAsync(watcher, 60));
+        Assert.Equal(completed.ToEvent().RoutingKey, seen.GetProperty("routingKey").GetString());
+        Assert.Equal("Rejected", seen.GetProperty("body").GetProperty("outcome").GetString());
+        Assert.Equal(completed.CommandId.ToString(), seen.GetProperty("body").GetProperty("commandId").GetString());
     }
 }
