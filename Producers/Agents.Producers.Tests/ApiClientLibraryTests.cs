@@ -5,7 +5,7 @@ namespace Agents.Producers.Tests;
 
 /// <summary>The client library (Agents.Producers.Client) against the real API service: what agentctl, the demo and the bench rely on.</summary>
 [Collection(WorldCollection.Name)]
-public sealed class CloudStackClientTests(World world)
+public sealed class ApiClientLibraryTests(World world)
 {
     [Fact]
     public async Task a_query_too_long_for_a_url_is_sent_as_a_signed_form_post_and_answered()
