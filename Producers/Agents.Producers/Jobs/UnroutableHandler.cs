@@ -10,7 +10,7 @@ namespace Agents.Producers.Jobs;
 /// a DeliveryTimedOut for its job, so it is retried like one and, when retries are spent, fails
 /// with the no-agent alert instead of waiting forever.
 /// </summary>
-public sealed class UnroutableHandler(JobEngine engine, ILogger<UnroutableHandler> logger) : IMessageHandler
+public sealed class UnroutableHandler(JobEngine engine, TimeProvider time, ILogger<UnroutableHandler> logger) : IMessageHandler
 {
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
@@ -31,7 +31,7 @@ public sealed class UnroutableHandler(JobEngine engine, ILogger<UnroutableHandle
             Outcome = CommandOutcome.DeliveryTimedOut,
             Attempt = command.Attempt,
             Message = $"no bridge serves router {command.RouterId} (the command landed in {Topology.UnroutableQueue})",
-            CompletedAt = DateTimeOffset.UtcNow,
+            CompletedAt = time.GetUtcNow(),
         }).ConfigureAwait(false);
         return Disposition.Ack;
     }

@@ -8,7 +8,6 @@ using Agents.Messaging;
 using Agents.Messaging.Publishing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Newtonsoft.Json.Linq;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -70,9 +69,9 @@ public sealed class CommandDriver : IAsyncDisposable
     public string CommandType { get; set; } = CommandTypes.RunRecipe;
 
     /// <summary>A payload per VM (e.g. a password sealed to that VM's certificate) instead of the command type's default.</summary>
-    public Func<string, JObject>? PayloadFor { get; set; }
+    public Func<string, JsonElement>? PayloadFor { get; set; }
 
-    private JObject Payload(string vmId) => PayloadFor is { } payloadFor ? payloadFor(vmId) : CommandType == CommandTypes.ResetVmSshKey
+    private JsonElement Payload(string vmId) => PayloadFor is { } payloadFor ? payloadFor(vmId) : CommandType == CommandTypes.ResetVmSshKey
         ? AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] })
         : AgentCommand.PayloadOf(new RunRecipe { Name = AgentFleet.Recipe, TimeoutSeconds = 60 });
 
