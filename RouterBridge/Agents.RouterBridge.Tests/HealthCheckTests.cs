@@ -116,8 +116,8 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
 
         // kept by the bridge, on disk too (a failing check stays known across a restart)
         using var kept = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(bridge.DataDirectory, "health-checks.json")));
-        var check = kept.RootElement.EnumerateArray().Single(r => r.GetProperty("CheckName").GetString() == CheckName);
-        Assert.True(check.GetProperty("Success").GetBoolean());
+        var check = kept.RootElement.EnumerateArray().Single(r => r.GetProperty("checkName").GetString() == CheckName);
+        Assert.True(check.GetProperty("success").GetBoolean());
     }
 
     [Fact]

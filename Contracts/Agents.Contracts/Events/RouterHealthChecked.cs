@@ -7,6 +7,8 @@ public sealed record RouterHealthChecked
 {
     public const string Passed = "Passed";
     public const string Failed = "Failed";
+    /// <summary>The old-state of a check's first result: CloudStack's state events always name one.</summary>
+    public const string Unknown = "Unknown";
 
     public required Guid MessageId { get; init; }
     public required string RouterId { get; init; }
@@ -20,7 +22,7 @@ public sealed record RouterHealthChecked
         EventType = EventTypes.RouterHealthCheck,
         ResourceType = ResourceTypes.DomainRouter,
         ResourceUuid = RouterId,
-        OldState = PassedBefore is { } before ? State(before) : null,
+        OldState = PassedBefore is { } before ? State(before) : Unknown,
         NewState = State(Result.Success),
         ChangedAt = Result.LastUpdated,
         Details = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -46,7 +48,7 @@ public sealed record RouterHealthChecked
             MessageId = state.MessageId ?? e.RequiredGuid("messageId"),
             RouterId = state.ResourceUuid,
             Result = new HealthCheckResult(e.Required("checkName"), type, e["success"] == "true", e["details"] ?? "", state.ChangedAt),
-            PassedBefore = state.OldState is null ? null : state.OldState == Passed,
+            PassedBefore = state.OldState switch { Passed => true, Failed => false, _ => null },
         };
     }
 
