@@ -37,7 +37,8 @@ public sealed record AlertSignal
         var resourceId = e.ResourceUuid ?? "?";
         var at = delivery.AuditRecord.OccurredAt;
         var description = delivery.AuditRecord.Description;
-        var type = delivery.AuditRecord.Type;
+        // the type the rules bind by: for a job the job event (submit, update, complete), as in the routing key
+        var type = e.Type;
         switch (e.Category)
         {
             case EventCategory.AlertEvent:
