@@ -30,7 +30,7 @@ public sealed class PikaSubscriberTests(BrokerFixture broker)
         var lines = await PikaWatcher.EventsAsync(watcher);
         Assert.Equal(2, lines.Count);
 
-        Assert.Equal("agents-framework.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.0A1B2C3D", lines[0].GetProperty("routingKey").GetString());
+        Assert.Equal("management-server.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.0A1B2C3D", lines[0].GetProperty("routingKey").GetString());
         var body = lines[0].GetProperty("body");
         Assert.Equal(EventTypes.AlertCertificateExpiring, body.GetProperty("event").GetString());
         Assert.Equal(expiring.Subject, body.GetProperty("subject").GetString());

@@ -1,7 +1,7 @@
+using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
-using Agents.VmAgent.Core.Protocol;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;

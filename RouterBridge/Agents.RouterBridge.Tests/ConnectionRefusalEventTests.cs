@@ -1,8 +1,8 @@
 using Agents.Contracts.Events;
+using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
-using Agents.VmAgent.Core.Protocol;
 using Xunit.Abstractions;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
 

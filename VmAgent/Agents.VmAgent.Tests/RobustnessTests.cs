@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.Security.Identity;
 using Agents.Testing;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;

@@ -4,8 +4,9 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.Testing;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.ReliabilityTests.Support;
 

@@ -1,8 +1,8 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Agents.Contracts.Protocol;
 using Agents.Testing;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.RouterBridge.Tests.Support;
 
