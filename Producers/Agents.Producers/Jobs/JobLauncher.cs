@@ -1,7 +1,7 @@
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Api;
-using Newtonsoft.Json.Linq;
+using System.Text.Json.Nodes;
 
 namespace Agents.Producers.Jobs;
 
@@ -12,14 +12,14 @@ public sealed record TargetSpec(string RouterId, string? VmId, string CommandTyp
 public sealed class JobLauncher(JobEngine engine, TimeProvider time)
 {
     public async Task<Job> LaunchAsync(ApiCall call, string? instanceType, string? instanceId, IReadOnlyList<TargetSpec> targets,
-        int maxConcurrency = 1, int maxErrors = 0, JObject? details = null, string? secret = null, CancellationToken ct = default)
+        int maxConcurrency = 1, int maxErrors = 0, JsonObject? details = null, string? secret = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(targets);
         if (targets.Count == 0) throw ApiException.Parameter("no target: the call names no virtual machine or router that exists");
         var id = Guid.NewGuid();
         var job = new Job(id, call.Command, call.Caller.Account, AsyncJobStatus.Pending, "Queued", instanceType, instanceId,
-            Math.Max(1, maxConcurrency), Math.Max(0, maxErrors), false, details?.ToString(Newtonsoft.Json.Formatting.None), null, time.GetUtcNow(), null);
+            Math.Max(1, maxConcurrency), Math.Max(0, maxErrors), false, details?.ToJsonString(), null, time.GetUtcNow(), null);
         var rows = targets.Select((t, i) => JobTarget.New(id, i, t.CommandType, t.RouterId, t.VmId,
             AgentCommand.PayloadOf(t.Payload).ToString(Newtonsoft.Json.Formatting.None))).ToList();
         return await engine.StartAsync(job, rows, secret, ct).ConfigureAwait(false);
