@@ -1,12 +1,9 @@
+using System.Text.Json.Nodes;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Api;
-using System.Text.Json.Nodes;
 
 namespace Agents.Producers.Jobs;
-
-/// <summary>One target of a new job: a command type and payload for a VM's agent or (VmId null) a router.</summary>
-public sealed record TargetSpec(string RouterId, string? VmId, string CommandType, object Payload);
 
 /// <summary>Creates the job of an API call and hands it to the engine; the call returns its job id at once.</summary>
 public sealed class JobLauncher(JobEngine engine, TimeProvider time)

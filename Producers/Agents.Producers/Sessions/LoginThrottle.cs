@@ -28,7 +28,12 @@ public sealed class LoginThrottle(IOptions<ProducersOptions> options, TimeProvid
         if (address is not null) Bump("addr:" + address);
     }
 
-    public void Succeeded(string username) => _failures.TryRemove("user:" + username.ToLowerInvariant(), out _);
+    /// <summary>A success clears the user name's count and its address's (a shared address is not punished for ever; the user name's count still slows a guesser).</summary>
+    public void Succeeded(string username, string? address)
+    {
+        _failures.TryRemove("user:" + username.ToLowerInvariant(), out _);
+        if (address is not null) _failures.TryRemove("addr:" + address, out _);
+    }
 
     private int Count(string key) =>
         _failures.TryGetValue(key, out var entry) && time.GetUtcNow() - entry.Last < Memory ? entry.Failures : 0;

@@ -55,7 +55,7 @@ public sealed class LoginHandler(IAccountStore accounts, SessionStore sessions, 
             logger.LogWarning("Login of {Username} from {Address} refused (waited {DelayMs} ms)", Printable(username), address, (int)delay.TotalMilliseconds);
             throw Refused(username);
         }
-        throttle.Succeeded(username);
+        throttle.Succeeded(username, address);
         var user = found.User;
         var session = sessions.Create(user.AsCaller());
         var secure = context.Request.IsHttps;

@@ -3,11 +3,6 @@ using Quartz;
 
 namespace Agents.Producers.Jobs;
 
-public interface IRetryScheduler
-{
-    Task ScheduleAsync(Guid jobId, int seq, int afterAttempt, DateTimeOffset at);
-}
-
 /// <summary>
 /// Quartz (in memory): one-shot retries of commands after a DeliveryTimedOut, and the purge of
 /// unread passwords past their TTL every minute. Retries are durable through the job store
@@ -44,34 +39,5 @@ public sealed class QuartzSchedules(IServiceProvider services) : IRetryScheduler
     {
         if (_scheduler.Task.IsCompletedSuccessfully)
             await _scheduler.Task.Result.Shutdown(waitForJobsToComplete: false, cancellationToken).ConfigureAwait(false);
-    }
-}
-
-public sealed class RetryCommandJob(JobEngine engine, ILogger<RetryCommandJob> logger) : IJob
-{
-    public async Task Execute(IJobExecutionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var data = context.MergedJobDataMap;
-        var jobId = Guid.Parse(data.GetString("jobId")!);
-        try
-        {
-            await engine.RetryAsync(jobId, data.GetInt("seq"), data.GetInt("attempt")).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Retry of job {JobId} target {Seq} failed", jobId, data.GetInt("seq"));
-        }
-    }
-}
-
-[DisallowConcurrentExecution]
-public sealed class PurgeSecretsJob(IJobStore store, TimeProvider time, ILogger<PurgeSecretsJob> logger) : IJob
-{
-    public async Task Execute(IJobExecutionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var purged = await store.PurgeExpiredSecretsAsync(time.GetUtcNow(), context.CancellationToken).ConfigureAwait(false);
-        if (purged > 0) logger.LogInformation("Purged {Count} unread password(s) past their TTL", purged);
     }
 }
