@@ -29,7 +29,9 @@ public sealed class CloudStackClientTests(World world)
     private static async Task<string> BuildGoClientAsync()
     {
         var output = Path.Combine(Directory.CreateTempSubdirectory("goclient-").FullName, "goclient");
-        var build = await ProcessRunner.RunAsync("go", ["build", "-o", output, Path.Combine(AppContext.BaseDirectory, "GoClient")],
+        // GOPATH mode builds a package by relative path only: from its own folder
+        var source = Path.Combine(AppContext.BaseDirectory, "GoClient");
+        var build = await ProcessRunner.RunAsync("sh", ["-c", "cd \"$1\" && exec go build -o \"$2\" .", "sh", source, output],
             new Dictionary<string, string>
             {
                 ["GO111MODULE"] = "off", ["GOPATH"] = "/usr/share/gocode", ["GOFLAGS"] = "",
@@ -105,9 +107,9 @@ public sealed class CloudStackClientTests(World world)
         var root = XDocument.Parse(xml).Root!;
         Assert.Equal("listvirtualmachinesresponse", root.Name.LocalName);
         Assert.NotNull(root.Attribute("cloud-stack-version"));
-        var vm = JObject.Parse(json)["listvirtualmachinesresponse"]!;
-        Assert.Equal(vm.Value<int>("count").ToString(CultureInfo.InvariantCulture), root.Element("count")!.Value);
-        var fromJson = ((JObject)vm["virtualmachine"]![0]!).Properties().ToDictionary(p => p.Name, p => p.Value.ToString());
+        var vm = System.Text.Json.Nodes.JsonNode.Parse(json)!["listvirtualmachinesresponse"]!;
+        Assert.Equal(vm["count"]!.ToJsonString(), root.Element("count")!.Value);
+        var fromJson = vm["virtualmachine"]![0]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
         var fromXml = root.Element("virtualmachine")!.Elements().ToDictionary(e => e.Name.LocalName, e => e.Value);
         Assert.Equal(fromJson.OrderBy(p => p.Key), fromXml.OrderBy(p => p.Key));
 
