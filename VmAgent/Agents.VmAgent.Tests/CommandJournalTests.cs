@@ -1,6 +1,7 @@
 using System.Text;
 using Agents.VmAgent.Core.Journal;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
@@ -15,7 +16,7 @@ public sealed class CommandJournalTests : IDisposable
     private string Directory => Path.Combine(_temp.Path, "journal");
     private string LogPath => Path.Combine(Directory, CommandJournal.LogName);
 
-    private static ResultFrame Result(Guid id, string stdout = "ok") => new(id, AgentOutcome.Success, 0, stdout, DurationMs: 3);
+    private static ResultFrame Result(Guid id, string stdout = "ok") => new(id, CommandOutcome.Success, 0, stdout, DurationMs: 3);
 
     [Fact]
     public async Task a_reopened_journal_knows_every_started_and_finished_command()
@@ -139,7 +140,7 @@ public sealed class CommandJournalTests : IDisposable
 
         var journal = new CommandJournal(Directory);
 
-        Assert.Equal(new ResultFrame(finished, AgentOutcome.Success, 0, "done", DurationMs: 5), journal.Find(finished));
+        Assert.Equal(new ResultFrame(finished, CommandOutcome.Success, 0, "done", DurationMs: 5), journal.Find(finished));
         Assert.True(journal.WasStarted(started));
         Assert.Equal([CommandJournal.LogName], System.IO.Directory.GetFiles(Directory).Select(Path.GetFileName));
         Assert.True(new CommandJournal(Directory).WasStarted(started));

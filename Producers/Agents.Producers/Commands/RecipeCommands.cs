@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Api;
@@ -31,7 +32,7 @@ public sealed class RunAgentRecipe(VmAccess vms, IVmInventory inventory, JobLaun
         var fanOut = FanOut.From(call, targets.Count, options.Value.Provisioning.DefaultMaxConcurrency);
         var job = await jobs.LaunchAsync(call, targets.Count == 1 ? ResourceTypes.VirtualMachine : null, targets.Count == 1 ? targets[0].Id : null,
             targets.Select(vm => new TargetSpec(vm.RouterId, vm.Id, CommandTypes.RunRecipe, recipe)).ToList(),
-            fanOut.MaxConcurrency, fanOut.MaxErrors, new JObject { ["recipe"] = recipe.Name }, ct: ct).ConfigureAwait(false);
+            fanOut.MaxConcurrency, fanOut.MaxErrors, new JsonObject { ["recipe"] = recipe.Name }, ct: ct).ConfigureAwait(false);
         return ApiFormat.Async(job.Id, targets.Count == 1 ? targets[0].Id : null);
     }
 }
@@ -54,7 +55,7 @@ public sealed class PatchSystemVm(IVmInventory inventory, JobLauncher jobs, IOpt
         var fanOut = FanOut.From(call, routers.Count, options.Value.Provisioning.DefaultMaxConcurrency);
         var job = await jobs.LaunchAsync(call, routers.Count == 1 ? ResourceTypes.DomainRouter : null, routers.Count == 1 ? routers[0] : null,
             routers.Select(r => new TargetSpec(r, null, CommandTypes.RunRecipe, recipe)).ToList(),
-            fanOut.MaxConcurrency, fanOut.MaxErrors, new JObject { ["recipe"] = recipe.Name }, ct: ct).ConfigureAwait(false);
+            fanOut.MaxConcurrency, fanOut.MaxErrors, new JsonObject { ["recipe"] = recipe.Name }, ct: ct).ConfigureAwait(false);
         return ApiFormat.Async(job.Id, routers.Count == 1 ? routers[0] : null);
     }
 }

@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Api;
@@ -25,7 +26,7 @@ public sealed class GetRouterHealthCheckResults(IAgentDirectory directory, JobLa
         if (call.OptionalBool("performfreshchecks"))
         {
             var job = await jobs.LaunchAsync(call, ResourceTypes.DomainRouter, routerId,
-                [new TargetSpec(routerId, null, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = call.Optional("checktype") })], ct: ct).ConfigureAwait(false);
+                [new TargetSpec(routerId, null, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = CheckTypeOf(call.Optional("checktype")) })], ct: ct).ConfigureAwait(false);
             var settings = options.Value.Provisioning;
             var deadline = DateTimeOffset.UtcNow.AddSeconds(settings.DeliveryTimeoutSeconds + settings.ExecutionTimeoutSeconds + 5);
             while ((job = await store.GetAsync(job.Id, ct).ConfigureAwait(false) ?? job) is { IsDone: false } && DateTimeOffset.UtcNow < deadline)
@@ -34,9 +35,8 @@ public sealed class GetRouterHealthCheckResults(IAgentDirectory directory, JobLa
             var target = (await store.TargetsAsync(job.Id, ct).ConfigureAwait(false))[0];
             if (target.Status != TargetStatus.Success || target.Stdout is null)
                 throw new ApiException(ApiErrorCode.ResourceUnavailable, $"router {routerId} could not run its checks: {job.ErrorText}");
-            foreach (var result in JArray.Parse(target.Stdout).OfType<JObject>())
-                checks.Add(Check(result.Value<string>("checkName"), CheckType(result["checkType"]), result.Value<bool>("success"),
-                    result.Value<string>("details"), result.Value<DateTime?>("lastUpdated") is { } at ? new DateTimeOffset(at.ToUniversalTime()) : DateTimeOffset.UtcNow));
+            foreach (var result in AgentJson.Deserialize<List<HealthCheckResult>>(target.Stdout))
+                checks.Add(Check(result.CheckName, result.CheckType.ToString(), result.Success, result.Details, result.LastUpdated));
         }
         else
         {
@@ -46,7 +46,11 @@ public sealed class GetRouterHealthCheckResults(IAgentDirectory directory, JobLa
         return new JObject { ["routerhealthchecks"] = new JObject { ["routerid"] = routerId, ["healthchecks"] = checks } };
     }
 
-    private static string? CheckType(JToken? token) => token?.Type == JTokenType.Integer ? (token.Value<int>() == 0 ? "Basic" : "Advanced") : token?.Value<string>();
+    /// <summary>CloudStack's checktype (basic or advanced); null runs both.</summary>
+    private static HealthCheckType? CheckTypeOf(string? value) =>
+        value is null ? null
+        : Enum.TryParse<HealthCheckType>(value, ignoreCase: true, out var type) && Enum.IsDefined(type) && !char.IsAsciiDigit(value[0]) ? type
+        : throw ApiException.Parameter("checktype must be basic or advanced");
 
     private static JObject Check(string? name, string? type, bool success, string? details, DateTimeOffset at) => new()
     {

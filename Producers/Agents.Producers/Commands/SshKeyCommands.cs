@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Api;
@@ -78,7 +79,7 @@ public sealed class ResetSshKeyForVirtualMachine(VmAccess vms, ISshKeyPairStore 
         var payload = new ResetVmSshKey { Username = call.Username(options.Value.Provisioning.DefaultUsername), PublicKeys = keys };
         var job = await jobs.LaunchAsync(call, ResourceTypes.VirtualMachine, vm.Id,
             [new TargetSpec(vm.RouterId, vm.Id, CommandTypes.ResetVmSshKey, payload)],
-            details: new JObject { ["keypairs"] = string.Join(',', names), ["username"] = payload.Username }, ct: ct).ConfigureAwait(false);
+            details: new JsonObject { ["keypairs"] = string.Join(',', names), ["username"] = payload.Username }, ct: ct).ConfigureAwait(false);
         return ApiFormat.Async(job.Id, vm.Id);
     }
 }

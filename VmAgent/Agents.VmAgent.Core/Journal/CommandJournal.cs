@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Logging;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Journal;
 

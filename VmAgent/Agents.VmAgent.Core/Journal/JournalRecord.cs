@@ -2,7 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text.Json;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts;
+using Agents.Contracts.Protocol;
 
 namespace Agents.VmAgent.Core.Journal;
 
@@ -25,7 +26,7 @@ internal sealed record JournalRecord(Guid CommandId, ResultFrame? Result)
     public byte[] Encode()
     {
         var json = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(json))
+        using (var writer = new Utf8JsonWriter(json, AgentJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("commandId", CommandId);
@@ -34,7 +35,7 @@ internal sealed record JournalRecord(Guid CommandId, ResultFrame? Result)
             if (Result is not null)
             {
                 writer.WritePropertyName("result");
-                JsonSerializer.Serialize(writer, Result, ProtocolJson.Default.ResultFrame);
+                JsonSerializer.Serialize(writer, Result, AgentJson.TypeInfo<ResultFrame>());
             }
             writer.WriteEndObject();
         }
@@ -62,7 +63,7 @@ internal sealed record JournalRecord(Guid CommandId, ResultFrame? Result)
             return root.GetProperty("state").GetString() switch
             {
                 "started" => Started(id),
-                "finished" => Finished(root.GetProperty("result").Deserialize(ProtocolJson.Default.ResultFrame) is { } result && result.CommandId == id
+                "finished" => Finished(root.GetProperty("result").Deserialize(AgentJson.TypeInfo<ResultFrame>()) is { } result && result.CommandId == id
                     ? result : throw new JsonException("the result names another command")),
                 _ => null,
             };

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts;
+using Agents.Contracts.Protocol;
 
 namespace Agents.VmAgent.Core.Journal;
 
@@ -35,7 +36,7 @@ internal static class LegacyJournal
         try
         {
             using var stream = File.OpenRead(file);
-            return JsonSerializer.Deserialize(stream, ProtocolJson.Default.ResultFrame);
+            return JsonSerializer.Deserialize(stream, AgentJson.TypeInfo<ResultFrame>());
         }
         catch (JsonException)
         {
