@@ -41,7 +41,7 @@ try
     await SectionAsync("ca", "CA (certificates from P-256 CSRs; raw .NET signing in the same run)", () =>
         new CaIssuance(node.AmqpUri(), work).RunAsync(results, certificates: quick ? 600 : 3000, inFlight: 32));
 
-    await SectionAsync("footprint", "agent footprint (the published single-file agent, connected and idle)", () =>
+    await SectionAsync("footprint", "agent footprint (the published NativeAOT agent: size, start, connected and idle)", () =>
         new AgentFootprint(node, pki, work).RunAsync(results, idleWindow: TimeSpan.FromSeconds(quick ? 15 : 60)));
 
     await SectionAsync("api", "through the API (the demo's stack as processes: resetPasswordForVirtualMachine, revokeCertificate)", () =>
