@@ -39,8 +39,12 @@ public sealed class EventReaderTests
         Assert.Null(jobBack.InstanceType);
         Assert.Equal(job with { JobResult = null }, jobBack with { JobResult = null });
 
+        var setting = new ConfigurationChanged { MessageId = Guid.NewGuid(), Name = "router.health.checks.basic.interval", Value = "", Account = "admin", At = at };
+        Assert.Equal(setting, ConfigurationChanged.FromEvent(Delivered(setting.ToEvent())));
+
         Assert.Null(AgentStateChanged.FromEvent(Delivered(outcome.ToEvent())));
         Assert.Null(AgentCommandCompleted.FromEvent(Delivered(state.ToEvent())));
+        Assert.Null(ConfigurationChanged.FromEvent(Delivered(outcome.ToEvent())));
     }
 
     [Fact]
@@ -78,6 +82,18 @@ public sealed class EventReaderTests
         Assert.Equal(("ALERT.MEMORY", (AlertSeverity?)null, AlertState.Firing, "z-uuid", new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero)),
             (alert.AlertType, alert.Severity, alert.State, alert.DataCenterId, alert.RaisedAt));
         Assert.Null(alert.ResourceUuid);
+    }
+
+    [Fact]
+    public void cloudstacks_own_configuration_event_is_not_read_as_ours_and_ours_without_an_id_is_refused()
+    {
+        // ActionEventUtils: the setting is named only in the description, and it is CloudStack's setting, not ours
+        const string cloudstacks = """{"status":"Completed","event":"CONFIGURATION.VALUE.EDIT","entity":"com.cloud.dc.ClusterDetailsVO","entityuuid":"x","description":"Successfully completed updating configuration. Name: x New Value: y","eventDateTime":"2026-11-24 10:00:00 +0000"}""";
+        Assert.Null(ConfigurationChanged.FromEvent(CloudStackEvent.Read("management-server.ActionEvent.CONFIGURATION-VALUE-EDIT.Configuration.x", Encoding.UTF8.GetBytes(cloudstacks))));
+
+        const string ours = """{"status":"Completed","event":"CONFIGURATION.VALUE.EDIT","entityuuid":"ca.plugin.root.auth.strictness","name":"ca.plugin.root.auth.strictness","value":"true"}""";
+        Assert.Throws<InvalidEventException>(() => ConfigurationChanged.FromEvent(
+            CloudStackEvent.Read("management-server.ActionEvent.CONFIGURATION-VALUE-EDIT.Configuration.x", Encoding.UTF8.GetBytes(ours))));
     }
 
     [Theory]

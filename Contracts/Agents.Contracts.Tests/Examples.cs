@@ -108,6 +108,10 @@ internal static class Examples
             MessageId = Message, Command = "resetPasswordForVirtualMachine", Account = "alice", RemoteAddress = "192.0.2.10",
             ErrorCode = 531, ErrorText = "Account alice cannot act for account bob", At = At,
         }.ToEvent()));
+        yield return ("event.ActionEvent.configuration-value-edit", Event(new ConfigurationChanged
+        {
+            MessageId = Message, Name = "ca.plugin.root.auth.strictness", Value = "true", Account = "admin", At = At,
+        }.ToEvent()));
 
         yield return ("ca.IssueCertificate", new IssueCertificate { Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----", DomainNames = ["vm-6b7c8d9e.cloud.internal"], IpAddresses = ["10.1.1.23"], Holder = "urn:cloudstack:vm:" + Vm, RouterId = Router, ValidityDays = 90 });
         yield return ("ca.EnrollHolder", new EnrollHolder { Token = "etk_7QmS0c8WZ3e1...", Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----" });

@@ -141,7 +141,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
 
         var servedJob = await rig.Admin.WaitForJobAsync(served, new JobWaitOptions { Timeout = TimeSpan.FromSeconds(60) });
         var unservedJob = await rig.Admin.WaitForJobAsync(unserved, new JobWaitOptions { Timeout = TimeSpan.FromSeconds(60) });
-        await Eventually.TrueAsync(async () => (await rig.Admin.CallAsync("listAgents", ("virtualmachineid", "vm-served"), ("state", "Up")))["count"]!.GetValue<int>() == 1,
+        await Eventually.TrueAsync(async () => ResponseValues.Count(await rig.Admin.CallAsync("listAgents", ("virtualmachineid", "vm-served"), ("state", "Up"))) == 1,
             "vm-served Up in listAgents", 30);
 
         var all = queues.SelectMany(q => q.Value.Select(c => (Queue: q.Key, Case: c))).ToList();
@@ -187,7 +187,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         var after = Alert("poison-after");
         var afterId = after.MessageId!.Value.ToString();
         await bus.EventAsync(after.ToEvent(), afterId);
-        await Eventually.TrueAsync(async () => (await rig.Admin.CallAsync("listEvents", ("id", afterId)))["count"]!.GetValue<int>() == 1, "the valid event in the audit log", 60);
+        await Eventually.TrueAsync(async () => ResponseValues.Count(await rig.Admin.CallAsync("listEvents", ("id", afterId))) == 1, "the valid event in the audit log", 60);
         await Eventually.TrueAsync(() => Task.FromResult(rig.Consumers.Output.Contains($"Alert {afterId}", StringComparison.Ordinal)), "the valid alert recorded", 60);
 
         var all = queues.SelectMany(q => q.Value.Select(c => (Queue: q.Key, Case: c))).ToList();

@@ -15,7 +15,7 @@ public sealed class CloudStackApiException : Exception
 
     public CloudStackApiException(string message, Exception innerException) : base(message, innerException) { }
 
-    public CloudStackApiException(string command, int httpStatus, int errorCode, string errorText, JsonObject? response = null)
+    public CloudStackApiException(string command, int httpStatus, int errorCode, string errorText, JsonObject? response = null, string? responseName = null)
         : base($"{command}: error {errorCode}: {errorText}")
     {
         Command = command;
@@ -23,6 +23,7 @@ public sealed class CloudStackApiException : Exception
         ErrorCode = errorCode;
         ErrorText = errorText;
         Response = response;
+        ResponseName = responseName ?? "";
     }
 
     public string Command { get; } = "";
@@ -36,4 +37,7 @@ public sealed class CloudStackApiException : Exception
 
     /// <summary>The inner <c>&lt;command&gt;response</c> object, when the answer had one.</summary>
     public JsonObject? Response { get; }
+
+    /// <summary>The name the answer gave that object: <c>&lt;command&gt;response</c>, or <c>errorresponse</c> for a command the API does not know (as CloudStack answers).</summary>
+    public string ResponseName { get; } = "";
 }

@@ -144,12 +144,13 @@ public sealed class CloudStackClient : IDisposable
             : await _http.GetAsync(new Uri(Endpoint.AbsoluteUri + "?" + query), ct).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        if (Inner(body) is not { } inner)
+        if (Inner(body) is not { } answer)
             throw new CloudStackApiException(command, status, status, $"not a CloudStack response (HTTP {status}): {Snippet(body)}");
+        var (name, inner) = answer;
         if (inner["errorcode"] is { } code)
-            throw new CloudStackApiException(command, status, ResponseValues.Int(code) ?? status, ResponseValues.Text(inner["errortext"]), inner);
+            throw new CloudStackApiException(command, status, ResponseValues.Int(code) ?? status, ResponseValues.Text(inner["errortext"]), inner, name);
         if (!response.IsSuccessStatusCode)
-            throw new CloudStackApiException(command, status, status, $"HTTP {status}", inner);
+            throw new CloudStackApiException(command, status, status, $"HTTP {status}", inner, name);
         return inner;
     }
 
@@ -172,12 +173,12 @@ public sealed class CloudStackClient : IDisposable
     private static string Encode(IEnumerable<KeyValuePair<string, string>> parameters) =>
         string.Join('&', parameters.Select(p => CloudStackSignature.Encode(p.Key) + "=" + CloudStackSignature.Encode(p.Value)));
 
-    /// <summary>The one member of <c>{"&lt;command&gt;response": {…}}</c>, or null when the body is not that.</summary>
-    private static JsonObject? Inner(string body)
+    /// <summary>The one member of <c>{"&lt;command&gt;response": {…}}</c> and its name, or null when the body is not that.</summary>
+    private static (string Name, JsonObject Inner)? Inner(string body)
     {
         try
         {
-            return JsonNode.Parse(body) is JsonObject { Count: 1 } outer && outer.First().Value is JsonObject inner ? inner : null;
+            return JsonNode.Parse(body) is JsonObject { Count: 1 } outer && outer.First() is { Value: JsonObject inner } member ? (member.Key, inner) : null;
         }
         catch (JsonException)
         {

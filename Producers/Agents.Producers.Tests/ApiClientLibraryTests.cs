@@ -10,12 +10,14 @@ public sealed class ApiClientLibraryTests(World world)
     [Fact]
     public async Task a_query_too_long_for_a_url_is_sent_as_a_signed_form_post_and_answered()
     {
-        // 10,000 characters: past the server's 8 KB request line, so only a POST body gets through
-        var keyword = new string('k', 10_000);
+        // 10,000 characters: past the server's 8 KB request line, so only a POST body gets through. The
+        // padding is a parameter listEvents does not declare: ignored, as CloudStack ignores it, but
+        // signed and sent like any other (a declared one is held to its declared length, 255 for keyword).
+        var padding = new string('k', 10_000);
 
-        var events = await world.Admin.CallAsync("listEvents", ("keyword", keyword));
+        var events = await world.Admin.CallAsync("listEvents", ("keyword", "no-such-event"), ("padding", padding));
 
-        Assert.Equal(0, events["count"]!.GetValue<int>());
+        Assert.Equal(0, ResponseValues.Count(events));
     }
 
     [Fact]

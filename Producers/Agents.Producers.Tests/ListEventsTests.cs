@@ -1,5 +1,6 @@
 using System.Text;
 using Agents.Audit;
+using Agents.Producers.Client;
 using Agents.Producers.Tests.Support;
 
 namespace Agents.Producers.Tests;
@@ -21,18 +22,18 @@ public sealed class ListEventsTests(World world)
 
         // an AsyncJobEvent names the job's instance (the VM) as its resource
         var jobEvents = await world.Admin.CallAsync("listEvents", ("type", "ASYNC.JOB"), ("resourceid", World.VmId(10)));
-        Assert.Equal(3, jobEvents["count"]!.GetValue<int>());
+        Assert.Equal(3, ResponseValues.Count(jobEvents));
         Assert.All(jobEvents["event"]!.AsArray(), e => Assert.Equal("ASYNC.JOB", e!["type"]!.GetValue<string>()));
 
         var recipeEvents = await world.Admin.CallAsync("listEvents", ("type", "AGENT.RECIPE.RUN"), ("resourceid", World.VmId(10)));
-        Assert.True(recipeEvents["count"]!.GetValue<int>() >= 1, recipeEvents.ToString());
+        Assert.True(ResponseValues.Count(recipeEvents) >= 1, recipeEvents.ToString());
 
         var keys = (await world.Admin.CallAsync("registerUserKeys", ("account", "bob")))["userkeys"]!;
         var bob = world.Client(keys["apikey"]!.GetValue<string>(), keys["secretkey"]!.GetValue<string>());
         await ApiAssert.RefusedAsync(531, () => bob.CallAsync("listEvents"));
         await ApiAssert.RefusedAsync(531, () => bob.CallAsync("listEvents", ("resourceid", World.VmId(10))));
-        var own = await bob.CallAsync("listEvents", ("resourceid", World.VmId(11)));
-        Assert.NotNull(own["count"]);
+        // bob's own VM: answered, not refused (an empty list is {} as in CloudStack)
+        await bob.CallAsync("listEvents", ("resourceid", World.VmId(11)));
 
         var badLevel = await ApiAssert.RefusedAsync(431, () => world.Admin.CallAsync("listEvents", ("level", "LOUD")));
         Assert.Contains("level", badLevel.ErrorText, StringComparison.Ordinal);

@@ -82,7 +82,7 @@ public sealed class RealCaTests : IAsyncLifetime
         await File.WriteAllTextAsync(caPath, caPem);
         await using var agent = new TestAgent(Directory.CreateDirectory(Path.Combine(_dir, "agent")).FullName, caPath, ["127.0.0.1"], bridgePort, vmToken);
         await Eventually.TrueAsync(() => agent.Client.CurrentCertificate is not null, "the agent to enroll through the bridge with the real CA", 60);
-        await Eventually.TrueAsync(async () => (await admin.CallAsync("listAgents", ("virtualmachineid", vmId), ("state", "Up")))["count"]!.GetValue<int>() == 1,
+        await Eventually.TrueAsync(async () => ResponseValues.Count(await admin.CallAsync("listAgents", ("virtualmachineid", vmId), ("state", "Up"))) == 1,
             "the agent Up in listAgents", 60);
 
         var job = await admin.CallAsync("resetPasswordForVirtualMachine", ("id", vmId));
@@ -96,6 +96,14 @@ public sealed class RealCaTests : IAsyncLifetime
         var serial = issued["serialnumber"]!.GetValue<string>();
         var revoked = await admin.CallAsync("revokeCertificate", ("serial", serial));
         Assert.True(revoked["success"]!.GetValue<bool>());
-        Assert.True((await admin.CallAsync("listCAProviders"))["count"]!.GetValue<int>() >= 1);
+        Assert.True(ResponseValues.Count(await admin.CallAsync("listCAProviders")) >= 1);
+
+        // ca.framework.cert.validity.period changed with updateConfiguration holds for the CA's next certificate, without a restart
+        await admin.CallAsync("updateConfiguration", ("name", "ca.framework.cert.validity.period"), ("value", "30"));
+        await Eventually.TrueAsync(() => _ca!.Output.Contains("Setting ca.framework.cert.validity.period is now 30", StringComparison.Ordinal),
+            "the CA to apply the new validity period", 10);
+        var shorter = (await admin.CallAsync("issueCertificate", ("domain", "short.example.org")))["certificates"]!;
+        var notAfter = ResponseValues.Date(shorter["notafter"])!.Value.UtcDateTime;
+        Assert.InRange(notAfter, DateTime.UtcNow.AddDays(29), DateTime.UtcNow.AddDays(31));
     }
 }

@@ -28,6 +28,9 @@ public static class EventTypes
     /// <summary>How listEvents and the audit log name every AsyncJobEvent (on the bus their type is the job event: submit, update, complete).</summary>
     public const string AsyncJob = "ASYNC.JOB";
 
+    /// <summary>updateConfiguration changed a global setting (ActionEvent <see cref="ConfigurationChanged"/>), CloudStack's EVENT_CONFIGURATION_VALUE_EDIT.</summary>
+    public const string ConfigurationValueEdit = "CONFIGURATION.VALUE.EDIT";
+
     /// <summary>The API refused a call (ActionEvent <see cref="ApiRequestRefused"/>).</summary>
     public const string ApiRequestRefused = "API.REQUEST.REFUSE";
 }

@@ -7,4 +7,5 @@ public static class ResourceTypes
     public const string DomainRouter = "DomainRouter";
     public const string Certificate = "Certificate";
     public const string Account = "Account";
+    public const string Configuration = "Configuration";
 }

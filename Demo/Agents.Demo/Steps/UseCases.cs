@@ -149,7 +149,7 @@ public sealed class UseCases(DemoStack stack)
     private async Task<int> ConnectionRefusalsAsync(DemoVm vm)
     {
         var events = await Api.CallAsync("listEvents", ("type", "AGENT.CONNECTION.REFUSE"), ("resourceid", vm.Id));
-        return events["count"]?.GetValue<int>() ?? 0;
+        return ResponseValues.Count(events);
     }
 
     private Task WaitForConnectionRefusalAsync(DemoVm vm, int before, string who) =>
@@ -158,7 +158,7 @@ public sealed class UseCases(DemoStack stack)
     private async Task<int> RejectedRecipeEventsAsync(DemoVm vm)
     {
         var events = await Api.CallAsync("listEvents", ("type", "AGENT.RECIPE.RUN"), ("resourceid", vm.Id), ("keyword", "Rejected"));
-        return events["count"]?.GetValue<int>() ?? 0;
+        return ResponseValues.Count(events);
     }
 
     /// <summary>The serial of the certificate the VM's agent is connected with, as listAgents reports it.</summary>

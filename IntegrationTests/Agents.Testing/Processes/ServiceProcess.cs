@@ -18,6 +18,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ServiceProcessOptions _options;
     private readonly List<string> _lines = [];
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
     private readonly StreamWriter? _log;
     private bool _disposed;
 
@@ -112,6 +113,23 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Until a line containing <paramref name="text"/> appears; fails early, with the output, if the process exits.</summary>
     public Task WaitForOutputAsync(string text, double seconds = 90) =>
         WaitUntilAsync(service => service.Logged(text), $"'{text}' in its output", seconds);
+
+    /// <summary>
+    /// Completes the moment a line containing <paramref name="text"/> arrives (at once if one has), for timing a
+    /// start to that line without a polling interval in the figure. It does not end if the process exits: bound it
+    /// with <c>WaitAsync</c>; <see cref="WaitForOutputAsync"/> is the wait that fails early.
+    /// </summary>
+    public Task LineAsync(string text)
+    {
+        if (_options.OutputToLogFileOnly) throw new InvalidOperationException($"{Name}'s output goes to its log file only: no line can be awaited");
+        lock (_lines)
+        {
+            if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal))) return Task.CompletedTask;
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((text, seen));
+            return seen.Task;
+        }
+    }
 
     /// <summary>Until <paramref name="ready"/> holds (several log lines, a count); fails early, with the output, if the process exits.</summary>
     public async Task WaitUntilAsync(Func<ServiceProcess, bool> ready, string what, double seconds = 90)
@@ -222,6 +240,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             _lines.Add(line);
             if (_lines.Count > KeptLines) _lines.RemoveRange(0, KeptLines / 10);
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (!line.Contains(_waiters[i].Text, StringComparison.Ordinal)) continue;
+                _waiters[i].Seen.TrySetResult();
+                _waiters.RemoveAt(i);
+            }
             if (!_disposed) _log?.WriteLine(line);
         }
     }

@@ -43,6 +43,8 @@ public sealed class World : IAsyncLifetime
     public string AdminSecretKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string ApiUrl { get; private set; } = "";
     public Uri ApiEndpoint => CloudStackClient.EndpointOf(ApiUrl);
+    /// <summary>The bridge's TLS port for agents.</summary>
+    public int BridgePort { get; private set; }
     public string LogDirectory => Path.Combine(_dir, "logs");
     /// <summary>Where the consumers service would keep its audit log; tests append to it as that service does.</summary>
     public string AuditDatabasePath => Path.Combine(_dir, "audit", "audit.db");
@@ -55,7 +57,9 @@ public sealed class World : IAsyncLifetime
     public HttpClient Http => _http!;
 
     /// <summary>A client with these keys, on the world's one HttpClient.</summary>
-    public CloudStackClient Client(string apiKey, string secretKey) => new(ApiEndpoint, new ApiKeys(apiKey, secretKey), Http);
+    public CloudStackClient Client(string apiKey, string secretKey) => Client(new ApiKeys(apiKey, secretKey));
+
+    public CloudStackClient Client(ApiKeys keys) => new(ApiEndpoint, keys, Http);
 
     public async Task InitializeAsync()
     {
@@ -84,7 +88,7 @@ public sealed class World : IAsyncLifetime
         _http = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(100) };
         Admin = Client(AdminApiKey, AdminSecretKey);
 
-        var bridgePort = FreePort.Next();
+        var bridgePort = BridgePort = FreePort.Next();
         Bridge = ServiceProcess.StartDotnet("bridge", ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge"),
         [
             $"--RabbitMq:Uri={Broker.AmqpUri("bridge-" + RouterId)}",
@@ -125,7 +129,7 @@ public sealed class World : IAsyncLifetime
     private async Task WaitForAgentsUpAsync()
     {
         var up = 0;
-        if (!await Eventually.WithinAsync(async () => (up = (await Admin.CallAsync("listAgents", ("routerid", RouterId), ("state", "Up")))["count"]!.GetValue<int>()) == AgentCount, 90))
+        if (!await Eventually.WithinAsync(async () => (up = ResponseValues.Count(await Admin.CallAsync("listAgents", ("routerid", RouterId), ("state", "Up")))) == AgentCount, 90))
             throw new TimeoutException($"{up} of {AgentCount} agents up after 90 s\nbridge:\n{Bridge.Output}");
     }
 

@@ -5,9 +5,6 @@ using Agents.Producers.Api;
 
 namespace Agents.Producers.Jobs;
 
-/// <summary>One target of a new job: a command type and its payload record (ResetVmPassword ...) for a VM's agent or (VmId null) a router.</summary>
-public sealed record TargetSpec(string RouterId, string? VmId, string CommandType, object Payload);
-
 /// <summary>
 /// Creates the job of an API call and hands it to the engine; the call returns its job id at once.
 /// <c>details</c> are string fields shown in the job's result and, as cmdInfo, on the event bus: never a secret.

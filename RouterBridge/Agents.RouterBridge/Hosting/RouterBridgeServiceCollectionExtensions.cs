@@ -8,6 +8,7 @@ using Agents.RouterBridge.Health;
 using Agents.RouterBridge.Identity;
 using Agents.RouterBridge.Presence;
 using Agents.RouterBridge.Revocation;
+using Agents.RouterBridge.Settings;
 using Agents.VmAgent.Core.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,10 +53,13 @@ public static class RouterBridgeServiceCollectionExtensions
         services.AddHostedService<BridgeService>();
         services.AddHostedService<PresencePublisher>();
         services.AddHostedService<ConnectionRefusalPublisher>();
-        services.AddHostedService<BridgeSchedules>();
+        // one instance: the settings watcher reschedules the health checks on it
+        services.AddSingleton<BridgeSchedules>();
+        services.AddHostedService(sp => sp.GetRequiredService<BridgeSchedules>());
         // the queues are named after the router: read from the configuration now (ValidateOnStart refuses an empty one)
         var routerId = configuration[$"{BridgeOptions.Section}:{nameof(BridgeOptions.RouterId)}"] ?? "";
         services.AddQueueConsumer<RevocationWatcher>(RevocationWatcher.QueueFor(routerId), RevocationWatcher.Declare(routerId));
+        services.AddQueueConsumer<SettingsWatcher>(SettingsWatcher.QueueFor(routerId), SettingsWatcher.Declare(routerId));
         services.AddQueueConsumer<CommandRelayHandler>(Topology.RouterQueue(routerId),
             MessagingServiceCollectionExtensions.QuorumQueue(Topology.RouterQueue(routerId), Topology.CommandsExchange, Topology.RouterBinding(routerId)));
         return services;
