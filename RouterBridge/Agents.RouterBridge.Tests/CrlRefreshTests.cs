@@ -69,8 +69,10 @@ public sealed class CrlRefreshTests(BrokerFixture broker) : IAsyncLifetime
         Assert.Equal(Refused, (await TryAsync(bridge.Port, agentCertificate, Hello())).Outcome);
         var ups = bridge.Count("agent of VM vm-b up");
         await Task.Delay(TimeSpan.FromSeconds(2));
+        // the bridge's word, not the agent's IsConnected: the agent keeps retrying, and on each retry it counts
+        // itself connected from its hello until its first read learns of the refusal (TLS 1.3), so under load
+        // a sample of that flag can land inside a refused attempt
         Assert.Equal(ups, bridge.Count("agent of VM vm-b up"));
-        Assert.False(agent.Client.IsConnected);
         Assert.True(_crl.Requests >= 3);
     }
 
