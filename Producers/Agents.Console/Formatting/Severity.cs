@@ -1,0 +1,3 @@
+namespace Agents.Console.Formatting;
+
+public enum Severity { None, Ok, Warning, Error }
