@@ -11,6 +11,7 @@ using Agents.RouterBridge.Hosting;
 using Agents.RouterBridge.Identity;
 using Agents.RouterBridge.Presence;
 using Agents.RouterBridge.Revocation;
+using Agents.RouterBridge.Settings;
 using Agents.VmAgent.Core.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -47,9 +48,11 @@ builder.Services.AddSingleton<RouterCommandRunner>();
 builder.Services.AddHostedService<BridgeService>();
 builder.Services.AddHostedService<PresencePublisher>();
 builder.Services.AddHostedService<ConnectionRefusalPublisher>();
-builder.Services.AddHostedService<BridgeSchedules>();
+builder.Services.AddSingleton<BridgeSchedules>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<BridgeSchedules>());
 var routerId = builder.Configuration[$"{BridgeOptions.Section}:RouterId"] ?? "";
 builder.Services.AddQueueConsumer<RevocationWatcher>(RevocationWatcher.QueueFor(routerId), RevocationWatcher.Declare(routerId));
+builder.Services.AddQueueConsumer<SettingsWatcher>(SettingsWatcher.QueueFor(routerId), SettingsWatcher.Declare(routerId));
 builder.Services.AddQueueConsumer<CommandRelayHandler>(Topology.RouterQueue(routerId),
     MessagingServiceCollectionExtensions.QuorumQueue(Topology.RouterQueue(routerId), Topology.CommandsExchange, Topology.RouterBinding(routerId)));
 

@@ -46,6 +46,20 @@ public sealed class Migrations(Database database, ILogger<Migrations> logger) : 
             router_id TEXT NOT NULL, check_name TEXT NOT NULL, check_type TEXT, success INTEGER NOT NULL, details TEXT,
             last_updated TEXT NOT NULL, PRIMARY KEY (router_id, check_name));
         """,
+        """
+        ALTER TABLE accounts ADD COLUMN id TEXT;
+        UPDATE accounts SET id = lower(hex(randomblob(16))) WHERE id IS NULL;
+        CREATE UNIQUE INDEX accounts_id ON accounts(id);
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts(name), username TEXT NOT NULL UNIQUE,
+            password_hash TEXT, firstname TEXT, lastname TEXT, email TEXT, state TEXT NOT NULL, created TEXT NOT NULL);
+        CREATE INDEX users_account ON users(account);
+        INSERT INTO users(id, account, username, state, created) SELECT lower(hex(randomblob(16))), name, name, 'enabled', created FROM accounts;
+        ALTER TABLE api_keys ADD COLUMN user_id TEXT REFERENCES users(id);
+        ALTER TABLE api_keys ADD COLUMN api_key_sealed BLOB;
+        UPDATE api_keys SET user_id = (SELECT id FROM users WHERE users.account = api_keys.account);
+        CREATE TABLE configuration (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated TEXT NOT NULL, updated_by TEXT);
+        """,
     ];
 
     public async Task StartAsync(CancellationToken cancellationToken)
