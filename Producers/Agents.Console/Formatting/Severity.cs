@@ -1,3 +1,0 @@
-namespace Agents.Console.Formatting;
-
-public enum Severity { None, Ok, Warning, Error }
