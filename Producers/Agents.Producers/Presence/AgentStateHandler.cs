@@ -6,7 +6,7 @@ using RabbitMQ.Client;
 namespace Agents.Producers.Presence;
 
 /// <summary>Keeps <see cref="IAgentDirectory"/> current from the bridges' presence and health ResourceStateEvents.</summary>
-public sealed class AgentStateHandler(IAgentDirectory directory) : IMessageHandler
+public sealed class AgentStateHandler(IAgentDirectory directory, Jobs.FirstBootRunner firstBoot) : IMessageHandler
 {
     public const string Queue = "producers.agents";
 
@@ -26,6 +26,8 @@ public sealed class AgentStateHandler(IAgentDirectory directory) : IMessageHandl
         {
             await directory.RecordAsync(new AgentInfo(id, e["routerId"], EventBody.Required(e, "new-state"), e["agentVersion"], e["address"],
                 e["certificateSerial"], e["certificateNotAfter"], e["capabilities"], e["reason"], at), ct).ConfigureAwait(false);
+            // a VM's chosen first-boot recipes run once, when its agent is first up (a redelivery finds them claimed)
+            if (e["new-state"] == "Up") await firstBoot.OnAgentUpAsync(id, ct).ConfigureAwait(false);
         }
         else
         {
