@@ -80,9 +80,14 @@ public static class ConsoleEndpoints
         }
     }
 
-    /// <summary>The API's logout ends the session (for /client and /console alike); the console's cookies go too.</summary>
+    /// <summary>
+    /// The API's logout ends the session (for /client and /console alike); the console's cookies go too.
+    /// A minimal endpoint binds no form, so the anti-forgery middleware's verdict is checked here: a forged
+    /// logout changes nothing.
+    /// </summary>
     private static async Task<IResult> LogoutAsync(HttpContext http, ConsoleContext context, IConsoleApi api, SessionCookies cookies)
     {
+        if (http.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true }) return Results.BadRequest();
         try
         {
             await api.CallAsync(context.User, "logout", new Dictionary<string, string>(), http.RequestAborted).ConfigureAwait(false);
