@@ -24,18 +24,8 @@ public sealed class CaSettingsWatcher(IOptions<CaOptions> options, ILogger<CaSet
     public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ConfigurationChanged changed;
-        try
-        {
-            changed = ConfigurationChanged.FromEvent(new CloudStackEvent
-            {
-                Source = "", Category = EventCategory.ActionEvent, Type = ConfigurationChanged.EventType, Description = message.Read<Dictionary<string, string?>>(),
-            });
-        }
-        catch (InvalidEventException e)
-        {
-            throw new InvalidMessageException($"configuration event: {e.Message}");
-        }
+        // unreadable now means unreadable forever: InvalidEventException dead-letters it instead of redelivering it without end
+        if (ConfigurationChanged.FromEvent(message.ReadEvent()) is not { } changed) return Task.FromResult(Disposition.Ack);
         var ca = options.Value;
         var value = changed.Value;
         switch (changed.Name)

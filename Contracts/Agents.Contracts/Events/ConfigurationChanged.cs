@@ -3,17 +3,13 @@ namespace Agents.Contracts.Events;
 /// <summary>
 /// CloudStack's CONFIGURATION.VALUE.EDIT ActionEvent: a global setting was changed with
 /// updateConfiguration. Every service that uses the setting (bridges: strictness and health
-/// checks; the CA: validity and expiry windows; the consumers: alert e-mail) applies the new
-/// value on receipt, without a restart. Never a secret: settings that are secrets are not
-/// changed through the API.
+/// checks; the CA: validity and expiry windows) applies the new value on receipt, without a
+/// restart. Never a secret: settings that are secrets are not changed through the API.
 /// </summary>
 public sealed record ConfigurationChanged
 {
-    public const string EventType = "CONFIGURATION.VALUE.EDIT";
-    public const string ResourceType = "Configuration";
-
-    /// <summary>The routing-key pattern of these events: <c>*.ActionEvent.CONFIGURATION-VALUE-EDIT.#</c>.</summary>
-    public static string Binding => $"*.{EventCategory.ActionEvent}.{EventType.Replace('.', '-')}.#";
+    /// <summary>The routing-key pattern of these events: <c>*.ActionEvent.CONFIGURATION-VALUE-EDIT.*.*</c>.</summary>
+    public static string Binding { get; } = EventRoutingKey.Build("*", EventCategory.ActionEvent, EventTypes.ConfigurationValueEdit, "*", "*");
 
     public required Guid MessageId { get; init; }
     /// <summary>CloudStack's name, e.g. ca.plugin.root.auth.strictness.</summary>
@@ -27,40 +23,47 @@ public sealed record ConfigurationChanged
 
     public CloudStackEvent ToEvent() => new()
     {
-        Source = CloudStackEvent.DefaultSource,
         Category = EventCategory.ActionEvent,
-        Type = EventType,
-        ResourceType = ResourceType,
+        Type = EventTypes.ConfigurationValueEdit,
+        ResourceType = ResourceTypes.Configuration,
         ResourceUuid = Name,
         Description = new EventBody()
-            .Set("status", "Completed")
+            .Set("status", ActionEventStatus.Completed)
             .Set("level", "INFO")
-            .Set("event", EventType)
-            .Set("entity", ResourceType)
+            .Set("event", EventTypes.ConfigurationValueEdit)
+            .Set("entity", ResourceTypes.Configuration)
             .Set("entityuuid", Name)
             .Set("account", Account)
             .Set("user", Account)
+            // CloudStack's own wording (ConfigurationManagerImpl's event details)
             .Set("description", $"Successfully completed updating configuration. Name: {Name} New Value: {Value}")
             .Set("eventDateTime", CloudStackEvent.FormatDateTime(At))
             .Set("schemaVersion", 1)
-            .Set("messageId", MessageId.ToString())
+            .Set("messageId", MessageId)
             .Set("name", Name)
             .Set("value", Value)
             .Set("scope", Scope)
             .Build(),
     };
 
-    public static ConfigurationChanged FromEvent(CloudStackEvent e)
+    /// <summary>
+    /// Reads a CONFIGURATION.VALUE.EDIT event; null for any other event, and for CloudStack's own
+    /// (which names the setting only in its description and is about CloudStack's settings, not ours).
+    /// </summary>
+    /// <exception cref="InvalidEventException">Such an event of ours without messageId.</exception>
+    public static ConfigurationChanged? FromEvent(CloudStackEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return new()
+        if (e.Category != EventCategory.ActionEvent || e.Type != EventTypes.ConfigurationValueEdit || e["name"] is null) return null;
+        return new ConfigurationChanged
         {
-            MessageId = EventBody.RequiredGuid(e, "messageId"),
-            Name = EventBody.Required(e, "name"),
-            Value = e["value"] ?? "",
+            MessageId = e.RequiredGuid("messageId"),
+            Name = e.Required("name"),
+            // an empty value is a value (a setting cleared), which the indexer reads as absent
+            Value = e.Description.TryGetValue("value", out var value) ? value ?? "" : "",
             Scope = e["scope"] ?? "Global",
             Account = e["account"] ?? "",
-            At = EventBody.OptionalTime(e, "eventDateTime") ?? DateTimeOffset.UtcNow,
+            At = e.EventDateTime ?? DateTimeOffset.UtcNow,
         };
     }
 }

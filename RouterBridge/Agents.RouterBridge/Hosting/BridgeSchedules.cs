@@ -1,3 +1,4 @@
+using Agents.Contracts.Commands;
 using Agents.Messaging.Scheduling;
 using Agents.RouterBridge.Health;
 using Agents.RouterBridge.Identity;

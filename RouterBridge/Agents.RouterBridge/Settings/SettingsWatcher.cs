@@ -31,18 +31,8 @@ public sealed class SettingsWatcher(AgentTls tls, IOptions<BridgeOptions> option
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ConfigurationChanged changed;
-        try
-        {
-            changed = ConfigurationChanged.FromEvent(new CloudStackEvent
-            {
-                Source = "", Category = EventCategory.ActionEvent, Type = ConfigurationChanged.EventType, Description = message.Read<Dictionary<string, string?>>(),
-            });
-        }
-        catch (InvalidEventException e)
-        {
-            throw new InvalidMessageException($"configuration event: {e.Message}");
-        }
+        // unreadable now means unreadable forever: InvalidEventException dead-letters it instead of redelivering it without end
+        if (ConfigurationChanged.FromEvent(message.ReadEvent()) is not { } changed) return Disposition.Ack;
         var health = options.Value.HealthChecks;
         var value = changed.Value;
         switch (changed.Name)

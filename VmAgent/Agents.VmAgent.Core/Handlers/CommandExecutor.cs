@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Handlers;
 
@@ -51,14 +52,14 @@ public sealed class CommandExecutor
                 return stored;
             }
             if (_journal.WasStarted(command.CommandId))
-                return Record(new ResultFrame(command.CommandId, AgentOutcome.Failed,
+                return Record(new ResultFrame(command.CommandId, CommandOutcome.Failed,
                     Message: "the agent stopped while this command ran; it is not run a second time"));
 
             var refusal = Refusal(command);
             if (refusal is not null)
             {
                 _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {refusal}");
-                return Record(new ResultFrame(command.CommandId, AgentOutcome.Rejected, Message: refusal));
+                return Record(new ResultFrame(command.CommandId, CommandOutcome.Rejected, Message: refusal));
             }
 
             _journal.MarkStarted(command.CommandId);
@@ -86,7 +87,7 @@ public sealed class CommandExecutor
         try
         {
             var result = await handler.HandleAsync(context, ct).ConfigureAwait(false);
-            if (result.Outcome == AgentOutcome.Rejected)
+            if (result.Outcome == CommandOutcome.Rejected)
                 _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {result.Message}");
             return result;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts;
+using Agents.Contracts.Protocol;
 
 namespace Agents.VmAgent.Core.Journal;
 
@@ -25,7 +26,7 @@ public sealed class CommandJournal
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize(stream, ProtocolJson.Default.ResultFrame);
+            return JsonSerializer.Deserialize(stream, AgentJson.TypeInfo<ResultFrame>());
         }
         catch (JsonException)
         {
@@ -42,7 +43,7 @@ public sealed class CommandJournal
     public void Record(ResultFrame result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        DurableFile.Write(ResultPath(result.CommandId), JsonSerializer.SerializeToUtf8Bytes(result, ProtocolJson.Default.ResultFrame));
+        DurableFile.Write(ResultPath(result.CommandId), JsonSerializer.SerializeToUtf8Bytes(result, AgentJson.TypeInfo<ResultFrame>()));
     }
 
     private string ResultPath(Guid id) => Path.Combine(_directory, $"{id:N}.result.json");

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Os;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Core.Recipes;
 
 namespace Agents.Bench.Pipeline;
@@ -21,7 +22,7 @@ public static class AgentAlone
     {
         var os = Sandbox(directory);
         var handler = new RunRecipeHandler(new RecipeCatalog(AgentFleet.WriteRecipe(directory)), new RecipeRunner(), os.RecipeEnvironment);
-        var payload = JsonSerializer.SerializeToElement(new RunRecipePayload(AgentFleet.Recipe, TimeoutSeconds: 60), ProtocolJson.Default.RunRecipePayload);
+        var payload = AgentCommand.PayloadOf(new RunRecipe { Name = AgentFleet.Recipe, TimeoutSeconds = 60 });
         return RateAsync(directory, handler, AgentFleet.Policy, CommandTypes.RunRecipe, payload, commands, inFlight);
     }
 
@@ -29,8 +30,7 @@ public static class AgentAlone
     public static Task<double> SshKeyResetsPerSecondAsync(string directory, int commands, int inFlight)
     {
         var handler = new ResetSshKeyHandler(Sandbox(directory));
-        var payload = JsonSerializer.SerializeToElement(new ResetSshKeyPayload("bench", ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"]),
-            ProtocolJson.Default.ResetSshKeyPayload);
+        var payload = AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] });
         return RateAsync(directory, handler, AgentPolicy.Default, CommandTypes.ResetVmSshKey, payload, commands, inFlight);
     }
 
@@ -48,7 +48,7 @@ public static class AgentAlone
             while (Interlocked.Increment(ref next) < commands)
             {
                 var result = await executor.ExecuteAsync(new CommandFrame(Guid.NewGuid(), Guid.NewGuid(), type, payload, 60), CancellationToken.None);
-                if (result.Outcome != AgentOutcome.Success) Interlocked.Increment(ref failures);
+                if (result.Outcome != CommandOutcome.Success) Interlocked.Increment(ref failures);
             }
         }));
         var perSecond = commands / watch.Elapsed.TotalSeconds;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Api;
@@ -35,7 +36,7 @@ public sealed class GetRouterHealthCheckResultsHandler(IAgentDirectory directory
         if (call.OptionalBool(PerformFreshChecks))
         {
             var job = await jobs.LaunchAsync(call, ResourceTypes.DomainRouter, routerId,
-                [new TargetSpec(routerId, null, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = call.Optional(CheckType) })], ct: ct).ConfigureAwait(false);
+                [new TargetSpec(routerId, null, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = CheckTypeOf(call.Optional(CheckType)) })], ct: ct).ConfigureAwait(false);
             var settings = options.Value.Provisioning;
             var deadline = DateTimeOffset.UtcNow.AddSeconds(settings.DeliveryTimeoutSeconds + settings.ExecutionTimeoutSeconds + 5);
             while ((job = await store.GetAsync(job.Id, ct).ConfigureAwait(false) ?? job) is { IsDone: false } && DateTimeOffset.UtcNow < deadline)
@@ -44,9 +45,8 @@ public sealed class GetRouterHealthCheckResultsHandler(IAgentDirectory directory
             var target = (await store.TargetsAsync(job.Id, ct).ConfigureAwait(false))[0];
             if (target.Status != TargetStatus.Success || target.Stdout is null)
                 throw ApiException.Unavailable($"router {routerId} could not run its checks: {job.ErrorText}");
-            foreach (var result in (JsonNode.Parse(target.Stdout) as JsonArray ?? []).OfType<JsonObject>())
-                checks.Add(RouterHealthCheckResponse.Check(Text(result["checkName"]), CheckTypeOf(result["checkType"]), result["success"]?.GetValue<bool>() ?? false,
-                    Text(result["details"]), Time(result["lastUpdated"])));
+            foreach (var result in AgentJson.Deserialize<List<HealthCheckResult>>(target.Stdout))
+                checks.Add(RouterHealthCheckResponse.Check(result.CheckName, result.CheckType.ToString(), result.Success, result.Details, result.LastUpdated));
         }
         else
         {
@@ -56,10 +56,9 @@ public sealed class GetRouterHealthCheckResultsHandler(IAgentDirectory directory
         return new JsonObject { [RouterHealthCheckResponse.ObjectName] = new JsonObject { ["routerid"] = routerId, ["healthchecks"] = checks } };
     }
 
-    private static string? Text(JsonNode? node) => node?.GetValueKind() == System.Text.Json.JsonValueKind.String ? node.GetValue<string>() : node?.ToJsonString();
-
-    private static string? CheckTypeOf(JsonNode? node) =>
-        node?.GetValueKind() == System.Text.Json.JsonValueKind.Number ? (node.GetValue<int>() == 0 ? "Basic" : "Advanced") : Text(node);
-
-    private static DateTimeOffset Time(JsonNode? node) => Text(node) is { } text && ApiCall.ParseDate(text) is { } at ? at : DateTimeOffset.UtcNow;
+    /// <summary>CloudStack's checktype (basic or advanced); null runs both.</summary>
+    private static HealthCheckType? CheckTypeOf(string? value) =>
+        value is null ? null
+        : Enum.TryParse<HealthCheckType>(value, ignoreCase: true, out var type) && Enum.IsDefined(type) && !char.IsAsciiDigit(value[0]) ? type
+        : throw ApiException.Parameter("checktype must be basic or advanced");
 }

@@ -42,20 +42,7 @@ public sealed class ResetPasswordForVirtualMachineHandler(VmAccess vms, CaClient
         var holder = await ca.CallAsync<HolderCertificate>(new GetHolderCertificate { Holder = HolderIdentity.Vm(vm.Id).Uri }, ct).ConfigureAwait(false);
         using var certificate = X509Certificate2.CreateFromPem(holder.Certificate);
         var password = Passwords.Generate(options.Value.Provisioning.PasswordLength);
-        var envelope = SecretSealer.Seal(password, certificate);
-        var payload = new ResetVmPassword
-        {
-            Username = username,
-            SealedPassword = new SealedSecret
-            {
-                Algorithm = envelope.Algorithm,
-                RecipientSerial = envelope.RecipientSerial,
-                EphemeralPublicKey = envelope.EphemeralPublicKey,
-                Nonce = envelope.Nonce,
-                Ciphertext = envelope.Ciphertext,
-                Tag = envelope.Tag,
-            },
-        };
+        var payload = new ResetVmPassword { Username = username, SealedPassword = SecretSealer.Seal(password, certificate) };
         var job = await jobs.LaunchAsync(call, ResourceTypes.VirtualMachine, vm.Id,
             [new TargetSpec(vm.RouterId, vm.Id, CommandTypes.ResetVmPassword, payload)], secret: password, ct: ct).ConfigureAwait(false);
         return ApiFormat.Async(job.Id, vm.Id);
