@@ -18,6 +18,8 @@ public sealed class InProcessConsoleApi(
 {
     private static readonly Caller Nobody = new("", Role.User);
 
+    public IReadOnlyList<string> SessionCookieNames { get; } = [RequestAuthenticator.SessionCookie, RequestAuthenticator.SessionKey];
+
     public async Task<ConsoleUser?> AuthenticateAsync(HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);

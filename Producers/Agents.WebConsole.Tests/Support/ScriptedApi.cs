@@ -16,6 +16,8 @@ public sealed class ScriptedApi : IConsoleApi
 
     public ConsoleUser? SignedIn { get; set; }
 
+    public IReadOnlyList<string> SessionCookieNames { get; } = ["JSESSIONID", "sessionkey"];
+
     public ScriptedApi Answer(string command, Func<ConsoleUser?, IReadOnlyDictionary<string, string>, JsonObject> answer)
     {
         _answers[command] = answer;

@@ -11,6 +11,12 @@ namespace Agents.WebConsole.Api;
 /// </summary>
 public interface IConsoleApi
 {
+    /// <summary>
+    /// The names of the cookies that hold the API's session (CloudStack's <c>JSESSIONID</c> and <c>sessionkey</c>),
+    /// which <c>login</c> sets for <c>/client</c>; the console keeps the same values for its own path.
+    /// </summary>
+    IReadOnlyList<string> SessionCookieNames { get; }
+
     /// <summary>The user whose API session the request's <c>JSESSIONID</c> and <c>sessionkey</c> cookies name, or null.</summary>
     Task<ConsoleUser?> AuthenticateAsync(HttpRequest request, CancellationToken ct);
 
