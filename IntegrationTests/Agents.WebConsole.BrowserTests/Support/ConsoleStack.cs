@@ -8,7 +8,7 @@ namespace Agents.WebConsole.BrowserTests.Support;
 
 /// <summary>
 /// The whole system as ./run demo starts it (broker, CA, consumers, API, bridge, agents: each a
-/// process), with 20 more agents for a fan-out and one to revoke, two user accounts (acme: alice;
+/// process), with 20 more agents for a fan-out, one to revoke and one that first comes up in a test, two user accounts (acme: alice;
 /// globex: bob, who owns a VM with a hostile name and no agent), an advanced health check that
 /// fails on demand, and Debian's chromium driven by Playwright.
 /// </summary>
@@ -38,6 +38,8 @@ public sealed class ConsoleStack : IAsyncLifetime
     public IReadOnlyList<DemoVm> FanOutVms { get; } = [.. Enumerable.Range(1, FanOutSize).Select(i => new DemoVm($"7c0de000-0000-4000-8000-{i:000000000000}", $"fan-{i:00}", "127.0.0.1"))];
     /// <summary>acme's VM whose certificate a test revokes.</summary>
     public DemoVm SpareVm { get; } = new("7c0de000-0000-4000-8000-5fa2e0000001", "spare-1", "127.0.0.1");
+    /// <summary>acme's VM whose agent starts only once a test has chosen its first-boot recipes.</summary>
+    public DemoVm FirstBootVm { get; } = new("7c0de000-0000-4000-8000-f12570000001", "fresh-1", "127.0.0.1");
     /// <summary>globex's VM: a hostile name, no agent.</summary>
     public string GlobexVmId { get; } = "7c0de000-0000-4000-8000-91ebe0000001";
 
@@ -64,6 +66,7 @@ public sealed class ConsoleStack : IAsyncLifetime
                 await Admin.CallAsync("registerVirtualMachine", ("id", vm.Id), ("name", vm.Name), ("routerid", StackLayout.RouterId), ("account", "acme"));
                 await Stack.StartAgentAsync(vm, await Stack.EnrollmentTokenAsync(("virtualmachineid", vm.Id)));
             }
+            await Admin.CallAsync("registerVirtualMachine", ("id", FirstBootVm.Id), ("name", FirstBootVm.Name), ("routerid", StackLayout.RouterId), ("account", "acme"));
             await Stack.WaitForAgentsAsync(FanOutVms.Append(SpareVm).Select(v => v.Id), TimeSpan.FromSeconds(180));
             _playwright = await Playwright.CreateAsync();
             Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
