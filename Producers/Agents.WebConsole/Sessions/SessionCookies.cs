@@ -9,7 +9,7 @@ namespace Agents.WebConsole.Sessions;
 /// <summary>
 /// The console's copy of the API session: <c>login</c> answers the session cookies (<see cref="IConsoleApi.SessionCookieNames"/>)
 /// for <c>/client</c> (where CloudStack's UI and API live); the console keeps the same values for <c>/console</c>,
-/// HttpOnly, SameSite=Strict (None+Partitioned when framed by another site), Secure over TLS.
+/// HttpOnly, SameSite=Strict (None+Partitioned when framed by another site), Secure over TLS (as the API's are).
 /// The session itself is the API's: logout or its idle timeout ends it for both paths.
 /// </summary>
 public sealed class SessionCookies(IConsoleApi api, IOptions<ConsoleOptions> options)
@@ -23,7 +23,9 @@ public sealed class SessionCookies(IConsoleApi api, IOptions<ConsoleOptions> opt
             .Select(name => (Name: name, Value: cookies.LastOrDefault(c => c.Name.Equals(name, StringComparison.Ordinal))?.Value.Value))
             .ToList();
         if (values.Any(v => string.IsNullOrEmpty(v.Value))) return false;
-        foreach (var (name, value) in values) http.Response.Cookies.Append(name, value!, Options(http));
+        // the API marks its cookies Secure when it knows it is served over TLS (itself, or behind an HTTPS proxy): so does the console
+        var secure = cookies.Any(c => c.Secure && api.SessionCookieNames.Contains(c.Name.Value, StringComparer.Ordinal));
+        foreach (var (name, value) in values) http.Response.Cookies.Append(name, value!, Options(http, secure));
         return true;
     }
 
@@ -33,7 +35,7 @@ public sealed class SessionCookies(IConsoleApi api, IOptions<ConsoleOptions> opt
         foreach (var name in api.SessionCookieNames) http.Response.Cookies.Delete(name, Options(http));
     }
 
-    public CookieOptions Options(HttpContext http)
+    public CookieOptions Options(HttpContext http, bool secure = false)
     {
         ArgumentNullException.ThrowIfNull(http);
         var crossSite = options.Value.CrossSiteFraming;
@@ -41,7 +43,7 @@ public sealed class SessionCookies(IConsoleApi api, IOptions<ConsoleOptions> opt
         {
             Path = ConsolePaths.Root,
             HttpOnly = true,
-            Secure = http.Request.IsHttps || crossSite,
+            Secure = secure || http.Request.IsHttps || crossSite,
             SameSite = crossSite ? SameSiteMode.None : SameSiteMode.Strict,
             IsEssential = true,
         };
