@@ -40,6 +40,8 @@ public sealed class ConsoleStack : IAsyncLifetime
     public DemoVm SpareVm { get; } = new("7c0de000-0000-4000-8000-5fa2e0000001", "spare-1", "127.0.0.1");
     /// <summary>acme's VM whose agent starts only once a test has chosen its first-boot recipes.</summary>
     public DemoVm FirstBootVm { get; } = new("7c0de000-0000-4000-8000-f12570000001", "fresh-1", "127.0.0.1");
+    /// <summary>Every VM of acme (alice's account).</summary>
+    public IReadOnlyList<DemoVm> AcmeVms => [.. FanOutVms, SpareVm, FirstBootVm];
     /// <summary>globex's VM: a hostile name, no agent.</summary>
     public string GlobexVmId { get; } = "7c0de000-0000-4000-8000-91ebe0000001";
 

@@ -1,3 +1,5 @@
+using Agents.Contracts;
+using Agents.Contracts.Events;
 using Agents.Messaging.Consuming;
 using RabbitMQ.Client;
 
@@ -10,10 +12,16 @@ namespace Agents.WebConsole.Live;
 /// </summary>
 public sealed class LiveEventHandler(LiveFeed feed) : IMessageHandler
 {
-    public const string Exchange = "cloudstack-events";
-
-    /// <summary>The categories the console shows; CloudStack's own subscribers bind the same way.</summary>
-    public static readonly string[] Bindings = ["*.AsyncJobEvent.#", "*.ResourceStateEvent.#", "*.AlertEvent.#", "*.ActionEvent.CA-CERTIFICATE-*.#"];
+    /// <summary>
+    /// The categories the console shows, bound as CloudStack's own subscribers bind them, and the CA's certificate
+    /// ActionEvents by type (a topic binding's <c>*</c> stands for a whole word, never for part of one).
+    /// </summary>
+    public static readonly string[] Bindings =
+    [
+        "*.AsyncJobEvent.#", "*.ResourceStateEvent.#", "*.AlertEvent.#",
+        .. new[] { EventTypes.CertificateIssued, EventTypes.CertificateRevoked, EventTypes.CertificateRekey, EventTypes.CertificateRenewalRequested }
+            .Select(type => EventRoutingKey.Build(null, EventCategory.ActionEvent, type, null, null)),
+    ];
 
     /// <summary>producers.console.&lt;host&gt;.&lt;random&gt;: the API's broker user may declare producers.* queues.</summary>
     public static string QueueName() =>
@@ -30,14 +38,23 @@ public sealed class LiveEventHandler(LiveFeed feed) : IMessageHandler
                 ["x-overflow"] = "drop-head",
             }, cancellationToken: ct).ConfigureAwait(false);
             foreach (var binding in Bindings)
-                await channel.QueueBindAsync(queue, Exchange, binding, cancellationToken: ct).ConfigureAwait(false);
+                await channel.QueueBindAsync(queue, Topology.EventsExchange, binding, cancellationToken: ct).ConfigureAwait(false);
         };
 
     public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (CloudStackDelivery.Read(message.RoutingKey, message.Body.Span) is { } delivery && NoticeTranslator.Translate(delivery) is { } notice)
-            feed.Publish(notice);
+        LiveNotice? notice;
+        try
+        {
+            notice = NoticeTranslator.Translate(message.ReadEvent());
+        }
+        catch (InvalidEventException)
+        {
+            // the console only shows events: one it cannot read is not its to refuse (the audit log records it)
+            notice = null;
+        }
+        if (notice is not null) feed.Publish(notice);
         return Task.FromResult(Disposition.Ack);
     }
 }
