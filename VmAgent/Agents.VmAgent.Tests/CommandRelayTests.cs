@@ -6,6 +6,7 @@ using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Core.Agents;
 using Agents.Security.Sealing;
 using Agents.VmAgent.Core.Crypto;
+using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Policy;
 using Agents.VmAgent.Tests.Support;
 
@@ -108,7 +109,8 @@ public sealed class CommandRelayTests : IDisposable
 
         Assert.Equal(CommandOutcome.DeliveryTimedOut, forB.Outcome);
         Assert.False(File.Exists(agentA.Sandbox.AuthorizedKeysPath("eve")));
-        Assert.Empty(Directory.GetFiles(Path.Combine(agentA.DataDirectory, "journal")));
+        // the journal holds no record: vm-a's agent never started the command meant for vm-b
+        Assert.Equal(0, new FileInfo(Path.Combine(agentA.DataDirectory, "journal", CommandJournal.LogName)).Length);
     }
 
     [Fact]

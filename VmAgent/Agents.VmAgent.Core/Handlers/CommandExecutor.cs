@@ -52,20 +52,20 @@ public sealed class CommandExecutor
                 return stored;
             }
             if (_journal.WasStarted(command.CommandId))
-                return Record(new ResultFrame(command.CommandId, CommandOutcome.Failed,
-                    Message: "the agent stopped while this command ran; it is not run a second time"));
+                return await RecordAsync(new ResultFrame(command.CommandId, CommandOutcome.Failed,
+                    Message: "the agent stopped while this command ran; it is not run a second time")).ConfigureAwait(false);
 
             var refusal = Refusal(command);
             if (refusal is not null)
             {
                 _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {refusal}");
-                return Record(new ResultFrame(command.CommandId, CommandOutcome.Rejected, Message: refusal));
+                return await RecordAsync(new ResultFrame(command.CommandId, CommandOutcome.Rejected, Message: refusal)).ConfigureAwait(false);
             }
 
-            _journal.MarkStarted(command.CommandId);
+            await _journal.MarkStartedAsync(command.CommandId).ConfigureAwait(false);
             var stopwatch = Stopwatch.StartNew();
             var result = await RunHandlerAsync(command, ct).ConfigureAwait(false);
-            return Record(new ResultFrame(command.CommandId, result.Outcome, result.ExitCode, result.Stdout, result.Stderr, result.Message, stopwatch.ElapsedMilliseconds));
+            return await RecordAsync(new ResultFrame(command.CommandId, result.Outcome, result.ExitCode, result.Stdout, result.Stderr, result.Message, stopwatch.ElapsedMilliseconds)).ConfigureAwait(false);
         }
         finally
         {
@@ -104,9 +104,9 @@ public sealed class CommandExecutor
         }
     }
 
-    private ResultFrame Record(ResultFrame result)
+    private async Task<ResultFrame> RecordAsync(ResultFrame result)
     {
-        _journal.Record(result);
+        await _journal.RecordAsync(result).ConfigureAwait(false);
         return result;
     }
 }
