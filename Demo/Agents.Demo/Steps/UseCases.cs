@@ -15,6 +15,8 @@ public sealed class UseCases(DemoStack stack)
     private ApiClient Api => stack.Api;
     private IReadOnlyList<DemoVm> Vms => stack.Layout.Vms;
 
+    public Task<string> ConsoleSignInAsync() => ConsoleSignIn.RunAsync(stack.Layout.ConsoleUrl, DemoStack.AdminUser, stack.AdminPassword);
+
     public async Task<string> ResetPasswordAsync()
     {
         var vm = Vms[0];

@@ -1,5 +1,6 @@
 using Agents.Messaging;
 using Agents.Producers.Accounts;
+using Agents.Producers.FirstBoot;
 using Agents.Producers.Api;
 using Agents.Producers.Handlers.Accounts;
 using Agents.Producers.Handlers.Certificates;
@@ -62,6 +63,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<CaClient>();
         services.AddSingleton<AuditLog>();
         AddHandlers(services);
+        services.AddFirstBootRecipes(configuration);
 
         // start order: schema, admin keys, schedules (and recovery of unfinished jobs), then the consumers
         services.AddHostedService<Migrations>();

@@ -60,6 +60,10 @@ public sealed class Migrations(Database database, ILogger<Migrations> logger) : 
         UPDATE api_keys SET user_id = (SELECT id FROM users WHERE users.account = api_keys.account);
         CREATE TABLE configuration (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated TEXT NOT NULL, updated_by TEXT);
         """,
+        """
+        CREATE TABLE vm_first_boot (
+            vm_id TEXT PRIMARY KEY, recipes TEXT NOT NULL, state TEXT NOT NULL, job_id TEXT, updated TEXT NOT NULL);
+        """,
     ];
 
     public async Task StartAsync(CancellationToken cancellationToken)
