@@ -51,7 +51,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
 
         Assert.True(killed.Task.IsCompleted, $"the CA was never killed: only {received.Count} answers\n{ca.Output}");
         Assert.True(received.Count < 1000, "the kill came after the burst, not during it");
-        var store = new SqliteCaStore(Path.Combine(_dataDirectory, "ca.db"));
+        var store = new SqlCaStore(Agents.Storage.Database.Sqlite(Path.Combine(_dataDirectory, "ca.db")));
         foreach (var issued in received)
         {
             var stored = await store.FindAsync(issued.SerialNumber);

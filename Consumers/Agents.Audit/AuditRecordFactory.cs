@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agents.Contracts.Events;
+using Agents.Storage.Audit;
 
 namespace Agents.Audit;
 

@@ -1,4 +1,5 @@
 using Agents.Audit;
+using Agents.Storage.Audit;
 
 namespace Agents.Consumers.Bus;
 

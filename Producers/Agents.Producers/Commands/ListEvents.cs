@@ -1,19 +1,30 @@
 using System.Globalization;
-using Agents.Audit;
 using Agents.Producers.Api;
+using Agents.Storage;
+using Agents.Storage.Audit;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
 
 namespace Agents.Producers.Commands;
 
-/// <summary>The audit log the consumers service keeps, opened on first use (it may be created after the API starts).</summary>
-public sealed class AuditLog(IOptions<ProducersOptions> options)
+/// <summary>
+/// The audit log the consumers service writes, opened on first use (the API may start first). The
+/// API and the consumers share its database: with SQLite, Producers:AuditDatabasePath names the
+/// consumers' file; with MariaDB it is in the one database of Storage:ConnectionString.
+/// </summary>
+public sealed class AuditLog(IOptions<ProducersOptions> options, IOptions<StorageOptions> storage)
 {
-    private readonly Lazy<IAuditStore?> _store = new(() =>
-        string.IsNullOrWhiteSpace(options.Value.AuditDatabasePath) ? null : new SqliteAuditStore(options.Value.AuditDatabasePath));
+    private IAuditStore? _store;
 
-    public IAuditStore Store => _store.Value
-        ?? throw new ApiException(ApiErrorCode.ResourceUnavailable, "listEvents needs the audit log: set Producers:AuditDatabasePath to the consumers service's audit database");
+    public async Task<IAuditStore> StoreAsync(CancellationToken ct)
+    {
+        if (_store is not null) return _store;
+        var path = options.Value.AuditDatabasePath;
+        if (storage.Value.Provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(path))
+            throw new ApiException(ApiErrorCode.ResourceUnavailable, "listEvents needs the audit log: set Producers:AuditDatabasePath to the consumers service's audit database");
+        // two first calls at once both open it: harmless, the migration runs under its lock
+        return _store = await AuditStore.OpenAsync(storage.Value.Open(path ?? ""), ct).ConfigureAwait(false);
+    }
 }
 
 /// <summary>
@@ -48,7 +59,7 @@ public sealed class ListEvents(AuditLog audit, VmAccess vms) : IApiCommand
         };
         try { query.Validate(); }
         catch (ArgumentException e) { throw ApiException.Parameter(e.Message); }
-        var page = await audit.Store.QueryAsync(query, ct).ConfigureAwait(false);
+        var page = await (await audit.StoreAsync(ct).ConfigureAwait(false)).QueryAsync(query, ct).ConfigureAwait(false);
         var response = ApiFormat.List("event", page.Items.Select(Render));
         response["count"] = page.TotalCount;
         return response;

@@ -1,4 +1,4 @@
-namespace Agents.Audit;
+namespace Agents.Storage.Audit;
 
 /// <summary>The durable audit log of the event bus. SQLite by default; the interface lets PostgreSQL serve a multi-node install.</summary>
 public interface IAuditStore

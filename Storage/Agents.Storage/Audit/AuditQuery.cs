@@ -1,4 +1,4 @@
-namespace Agents.Audit;
+namespace Agents.Storage.Audit;
 
 /// <summary>
 /// Filters of CloudStack's listEvents: every one optional, all of them combined with AND.

@@ -1,4 +1,4 @@
-namespace Agents.Audit;
+namespace Agents.Storage.Audit;
 
 /// <summary>CloudStack's event levels, as listEvents reports them.</summary>
 public static class AuditLevel

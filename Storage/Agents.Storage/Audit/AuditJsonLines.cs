@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Agents.Audit;
+namespace Agents.Storage.Audit;
 
 /// <summary>The export format: one JSON object a line, the original body embedded as an object.</summary>
 public static class AuditJsonLines
