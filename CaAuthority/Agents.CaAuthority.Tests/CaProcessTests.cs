@@ -149,7 +149,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
 
     private RpcClient Client() => TestRpc.Connect(_broker.AmqpUri("producers"), "test", _disposables);
 
-    private static async Task WaitReadyAsync(CaProcess ca, RpcClient rpc)
+    internal static async Task WaitReadyAsync(CaProcess ca, RpcClient rpc)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -165,7 +165,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
         }
     }
 
-    private static string Csr()
+    internal static string Csr()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         return new CertificateRequest("CN=burst", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
