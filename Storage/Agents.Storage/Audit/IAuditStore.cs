@@ -1,6 +1,6 @@
 namespace Agents.Storage.Audit;
 
-/// <summary>The durable audit log of the event bus. SQLite by default; the interface lets PostgreSQL serve a multi-node install.</summary>
+/// <summary>The durable audit log of the event bus: the consumers append, the API reads (SQLite by default, or the shared MariaDB database).</summary>
 public interface IAuditStore
 {
     /// <summary>Appends a record; false when a record with the same <see cref="AuditRecord.EventId"/> is already there (nothing changes).</summary>
