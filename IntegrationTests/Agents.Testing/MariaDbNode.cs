@@ -113,7 +113,7 @@ public sealed class MariaDbNode : IAsyncDisposable
         if (_process is { HasExited: false })
         {
             // SIGTERM is mariadbd's clean shutdown
-            await ProcessRunner.RunAsync("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], timeout: TimeSpan.FromSeconds(10));
+            await ProcessRunner.RunAsync("/bin/sh", ["-c", $"kill -TERM {_process.Id.ToString(CultureInfo.InvariantCulture)}"], timeout: TimeSpan.FromSeconds(10));
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try { await _process.WaitForExitAsync(wait.Token); }
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }

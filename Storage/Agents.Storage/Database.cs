@@ -14,6 +14,7 @@ public sealed class Database
 {
     private readonly string _connectionString;
     private readonly string _prepare;
+    private volatile bool _folderMade;
 
     private Database(SqlDialect dialect, string connectionString, string name, string? sqlitePath, int busyTimeoutSeconds)
     {
@@ -68,8 +69,12 @@ public sealed class Database
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
-        if (SqlitePath is not null && Path.GetDirectoryName(Path.GetFullPath(SqlitePath)) is { Length: > 0 } directory)
-            Directory.CreateDirectory(directory);
+        if (!_folderMade && SqlitePath is not null)
+        {
+            // the file is created on first open; its folder must be there
+            if (Path.GetDirectoryName(Path.GetFullPath(SqlitePath)) is { Length: > 0 } directory) Directory.CreateDirectory(directory);
+            _folderMade = true;
+        }
         DbConnection connection = Provider == StorageProvider.Sqlite ? new SqliteConnection(_connectionString) : new MySqlConnection(_connectionString);
         try
         {
