@@ -107,7 +107,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
 
         var first = await NextAsync(channel, alerts, TimeSpan.FromSeconds(30));
         Assert.True(first is not null, $"no expiry alert within 30 s\n{ca.Output}");
-        Assert.Equal($"agents-framework.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.{issued.SerialNumber}", first.RoutingKey);
+        Assert.Equal($"management-server.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.{issued.SerialNumber}", first.RoutingKey);
         Assert.True(await ca.TerminateAsync(TimeSpan.FromSeconds(20)));
 
         var again = Start(port, settings);

@@ -211,9 +211,8 @@ public sealed class ExpiryScanTests(CaFixture ca)
         {
             while (await _channel.BasicGetAsync(_alerts, true) is { } d)
             {
-                var body = AgentJson.Deserialize<Dictionary<string, string?>>(d.Body.Span);
-                var e = new CloudStackEvent { Source = "", Category = EventCategory.AlertEvent, Type = body["event"]!, Description = body };
-                _seenAlerts.Add((body["resourceUuid"] ?? "", AlertRaised.FromEvent(e)));
+                var alert = AlertRaised.FromEvent(CloudStackEvent.Read(d.RoutingKey, d.Body.Span));
+                _seenAlerts.Add((alert.ResourceUuid ?? "", alert));
             }
             return _seenAlerts.Where(a => a.Serial == serial).Select(a => a.Alert).ToList();
         }

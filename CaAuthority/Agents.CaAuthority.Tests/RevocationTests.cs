@@ -51,13 +51,9 @@ public sealed class RevocationTests(CaFixture ca) : IDisposable
         // confirmed before the answer: it is already in the queue, no waiting
         var delivery = await channel.BasicGetAsync(queue, autoAck: true);
         Assert.NotNull(delivery);
-        Assert.Equal($"agents-framework.ActionEvent.CA-CERTIFICATE-REVOKE.Certificate.{issued.SerialNumber}", delivery.RoutingKey);
-        var body = AgentJson.Deserialize<Dictionary<string, string?>>(delivery.Body.Span);
+        Assert.Equal($"management-server.ActionEvent.CA-CERTIFICATE-REVOKE.Certificate.{issued.SerialNumber}", delivery.RoutingKey);
         // read exactly as the bridge's RevocationWatcher reads it
-        var revoked = CertificateChanged.FromEvent(new CloudStackEvent
-        {
-            Source = "", Category = EventCategory.ActionEvent, Type = EventTypes.CertificateRevoked, Description = body,
-        });
+        var revoked = CertificateChanged.FromEvent(CloudStackEvent.Read(delivery.RoutingKey, delivery.Body.Span));
         Assert.Equal(issued.SerialNumber, revoked.SerialNumber);
         Assert.Equal(EventTypes.CertificateRevoked, revoked.EventType);
     }

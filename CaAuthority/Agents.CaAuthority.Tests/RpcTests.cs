@@ -93,7 +93,7 @@ public sealed class RpcTests(CaFixture ca)
     public async Task an_unknown_request_type_and_unreadable_json_get_a_clear_ca_error()
     {
         var rpc = ca.Client();
-        var unknown = await rpc.CallAsync(Topology.CaRequestsQueue, "FormatHardDisk", new { }, TimeSpan.FromSeconds(30));
+        var unknown = await rpc.CallAsync(Topology.CaRequestsQueue, "FormatHardDisk", new GetCaCertificate(), TimeSpan.FromSeconds(30));
         Assert.Equal(nameof(CaError), unknown.Type);
         Assert.Contains("unknown request type", unknown.Read<CaError>().ErrorText, StringComparison.Ordinal);
 

@@ -5,6 +5,7 @@ using Agents.CaAuthority.Options;
 using Agents.CaAuthority.Providers;
 using Agents.CaAuthority.Provisioning;
 using Agents.CaAuthority.Revocation;
+using Agents.CaAuthority.Settings;
 using Agents.CaAuthority.Store;
 using Agents.Contracts;
 using Agents.Messaging;
@@ -52,6 +53,7 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddHostedService<CaStartup>();
         services.AddQueueConsumer<CaRequestHandler>(Topology.CaRequestsQueue,
             MessagingServiceCollectionExtensions.QuorumQueue(Topology.CaRequestsQueue, Topology.EventsExchange));
+        services.AddQueueConsumer<CaSettingsWatcher>(CaSettingsWatcher.Queue, CaSettingsWatcher.Declare);
         services.AddHostedService<CaSchedules>();
         return services;
     }

@@ -1,89 +1,69 @@
-using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Agents.Contracts.Events;
 using Agents.Storage.Audit;
 
 namespace Agents.Audit;
 
 /// <summary>
-/// Turns a delivery from <c>cloudstack-events</c> (routing key + raw JSON body) into an
-/// <see cref="AuditRecord"/>. It reads any CloudStack-shaped event, not only ours: fields it
-/// cannot find fall back to the routing key and the time of receipt.
+/// Turns a delivery from <c>cloudstack-events</c> into an <see cref="AuditRecord"/>. It reads any
+/// CloudStack event, not only ours, through the contract's one reader (<see cref="CloudStackEvent.Read"/>),
+/// which knows where each category keeps its type, resource and time.
 /// </summary>
 public static class AuditRecordFactory
 {
-    private static readonly string[] EventTimeFormats = ["yyyy-MM-dd HH:mm:ss zzz", "yyyy-MM-dd HH:mm:ss 'GMT'zzz", "yyyy-MM-dd HH:mm:ss"];
+    /// <exception cref="InvalidEventException">The routing key or the body is not a CloudStack event.</exception>
+    public static AuditRecord FromDelivery(string routingKey, ReadOnlySpan<byte> body, string? amqpMessageId, DateTimeOffset receivedAt) =>
+        From(CloudStackEvent.Read(routingKey, body), routingKey, body, amqpMessageId, receivedAt);
 
-    /// <exception cref="FormatException">The body is not a JSON object.</exception>
-    public static AuditRecord FromDelivery(string routingKey, ReadOnlySpan<byte> body, string? amqpMessageId, DateTimeOffset receivedAt)
+    public static AuditRecord From(CloudStackEvent e, string routingKey, ReadOnlySpan<byte> body, string? amqpMessageId, DateTimeOffset receivedAt)
     {
-        var fields = EventFields.Read(body);
-        var key = routingKey.Split('.');
-        string? Part(int i) => i < key.Length && key[i] is not ("*" or "") ? key[i] : null;
-
-        var category = Part(1) ?? "Unknown";
-        var type = Field(fields, "event") ?? Part(2)?.Replace('-', '.') ?? "UNKNOWN";
-        var resourceType = Field(fields, "resourceType") ?? Field(fields, "entity") ?? Field(fields, "resource") ?? Field(fields, "instanceType") ?? Part(3);
-        var resourceId = Field(fields, "resourceUuid") ?? Field(fields, "entityuuid") ?? Field(fields, "id") ?? Field(fields, "instanceUuid") ?? Part(4);
-        var eventId = Field(fields, "messageId") ?? amqpMessageId
+        ArgumentNullException.ThrowIfNull(e);
+        var eventId = e.MessageId ?? amqpMessageId
             // no id anywhere: the content itself identifies it, so a redelivery still collapses
-            ?? "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes(routingKey), .. body]));
-
+            ?? "sha256:" + Convert.ToHexString(SHA256.HashData([.. Encoding.UTF8.GetBytes(routingKey), .. body]));
         return new AuditRecord
         {
             EventId = eventId,
             RoutingKey = routingKey,
-            Source = Part(0) ?? "unknown",
-            Category = category,
-            Type = type,
-            Level = LevelOf(category, fields),
-            ResourceType = resourceType,
-            ResourceId = resourceId,
-            Description = DescriptionOf(category, type, resourceType, resourceId, fields),
-            OccurredAt = TimeOf(fields) ?? receivedAt,
+            Source = e.Source.Length == 0 ? "unknown" : e.Source,
+            Category = e.Category.Length == 0 ? "Unknown" : e.Category,
+            Type = e.ListedType.Length == 0 ? "UNKNOWN" : e.ListedType,
+            Level = LevelOf(e),
+            ResourceType = e.ResourceType,
+            ResourceId = e.ResourceUuid,
+            Description = DescriptionOf(e),
+            // CloudStack's eventDateTime (seconds); its AsyncJobEvents carry none
+            OccurredAt = e.EventDateTime ?? receivedAt,
             ReceivedAt = receivedAt,
-            Body = System.Text.Encoding.UTF8.GetString(body),
+            Body = Encoding.UTF8.GetString(body),
         };
     }
 
-    private static string? Field(Dictionary<string, string?> fields, string name) =>
-        fields.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
-
-    private static string LevelOf(string category, Dictionary<string, string?> f) => category switch
+    private static string LevelOf(CloudStackEvent e) => e.Category switch
     {
-        EventCategory.AlertEvent when Field(f, "state") == nameof(AlertState.Resolved) => AuditLevel.Info,
-        EventCategory.AlertEvent => Field(f, "severity") switch
+        EventCategory.AlertEvent when e["state"] == nameof(AlertState.Resolved) => AuditLevel.Info,
+        EventCategory.AlertEvent => e["severity"] switch
         {
             nameof(AlertSeverity.Critical) => AuditLevel.Error,
             nameof(AlertSeverity.Info) => AuditLevel.Info,
             _ => AuditLevel.Warn,
         },
-        EventCategory.ActionEvent when Field(f, "outcome") is { } o && o != "Success" => AuditLevel.Error,
-        EventCategory.AsyncJobEvent when Field(f, "status") == "2" => AuditLevel.Error,
-        EventCategory.ResourceStateEvent when Field(f, "new-state") is "Down" or "Unresponsive" or "Unhealthy" => AuditLevel.Warn,
-        _ => Field(f, "level")?.ToUpperInvariant() is AuditLevel.Warn or AuditLevel.Error or AuditLevel.Info
-            ? Field(f, "level")!.ToUpperInvariant()
+        EventCategory.ActionEvent when e["outcome"] is { } outcome && outcome != "Success" => AuditLevel.Error,
+        EventCategory.AsyncJobEvent when e["status"] == "2" => AuditLevel.Error,
+        EventCategory.ResourceStateEvent when e["new-state"] is AgentStates.Down or AgentStates.Unresponsive or "Unhealthy" => AuditLevel.Warn,
+        _ => e["level"]?.ToUpperInvariant() is AuditLevel.Warn or AuditLevel.Error or AuditLevel.Info
+            ? e["level"]!.ToUpperInvariant()
             : AuditLevel.Info,
     };
 
-    private static string DescriptionOf(string category, string type, string? resourceType, string? resourceId, Dictionary<string, string?> f) =>
-        Field(f, "description")
-        ?? Field(f, "subject")
-        ?? (category == EventCategory.ResourceStateEvent
-            ? $"{resourceType} {resourceId}: {Field(f, "old-state") ?? "?"} -> {Field(f, "new-state") ?? "?"}"
-            : category == EventCategory.AsyncJobEvent
-                ? $"{Field(f, "command")} job {Field(f, "jobId")}: {Field(f, "processStatus") ?? Field(f, "status")}"
-                : $"{type} on {resourceType} {resourceId}");
-
-    private static DateTimeOffset? TimeOf(Dictionary<string, string?> f)
+    /// <summary>A line for a person, from the field the category has for it.</summary>
+    private static string DescriptionOf(CloudStackEvent e) => e.Category switch
     {
-        // our ISO-8601 fields keep sub-second precision; eventDateTime (CloudStack's) has seconds only
-        foreach (var name in (string[])["raisedAt", "changedAt", "completedAt", "at"])
-            if (Field(f, name) is { } iso && DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var u))
-                return u.ToUniversalTime();
-        if (Field(f, "eventDateTime") is { } s
-            && DateTimeOffset.TryParseExact(s.Replace("+0000", "+00:00", StringComparison.Ordinal), EventTimeFormats,
-                CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-            return t.ToUniversalTime();
-        return null;
-    }
+        EventCategory.ActionEvent => e["description"] ?? $"{e.Type} on {e.ResourceType} {e.ResourceUuid}",
+        EventCategory.AlertEvent => e["subject"] ?? $"{e.Type} on {e.ResourceType} {e.ResourceUuid}",
+        EventCategory.ResourceStateEvent => $"{e.ResourceType} {e.ResourceUuid}: {e["old-state"] ?? "?"} -> {e["new-state"] ?? "?"}",
+        EventCategory.AsyncJobEvent => $"{e["command"]} job {e["jobId"]}: {e.Type} ({e["stage"] ?? "status " + e["status"]})",
+        _ => $"{e.Type} on {e.ResourceType} {e.ResourceUuid}",
+    };
 }

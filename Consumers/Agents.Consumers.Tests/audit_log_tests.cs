@@ -33,8 +33,8 @@ public sealed class audit_log_tests(BrokerFixture broker)
         }.ToEvent();
         var jobEvent = new AsyncJobChanged
         {
-            MessageId = Guid.NewGuid(), JobId = job, Command = "resetPasswordForVirtualMachine", Status = AsyncJobStatus.Failed,
-            ProcessStatus = "Failed", InstanceType = ResourceTypes.VirtualMachine, InstanceUuid = vm, ChangedAt = DateTimeOffset.UtcNow,
+            MessageId = Guid.NewGuid(), JobEvent = AsyncJobChanged.Complete, JobId = job, Command = "resetPasswordForVirtualMachine", Status = AsyncJobStatus.Failed,
+            ResultCode = 530, Stage = "Failed", InstanceType = ResourceTypes.VirtualMachine, InstanceUuid = vm, ChangedAt = DateTimeOffset.UtcNow,
         }.ToEvent();
         var revoked = new CertificateChanged
         {

@@ -39,7 +39,7 @@ public sealed class pika_subscriber_tests(BrokerFixture broker)
         await watcher.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(watcher.ExitCode == 0, await watcher.StandardError.ReadToEndAsync());
 
-        Assert.Equal("agents-framework.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.0A1B2C3D", lines[0].GetProperty("routingKey").GetString());
+        Assert.Equal("management-server.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.Certificate.0A1B2C3D", lines[0].GetProperty("routingKey").GetString());
         var body = lines[0].GetProperty("body");
         Assert.Equal(EventTypes.AlertCertificateExpiring, body.GetProperty("event").GetString());
         Assert.Equal(expiring.Subject, body.GetProperty("subject").GetString());

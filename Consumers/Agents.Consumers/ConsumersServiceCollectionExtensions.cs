@@ -82,7 +82,9 @@ public static class ConsumersServiceCollectionExtensions
         e.PrefetchCount = o.PrefetchCount;
         e.UseMessageRetry(r =>
         {
+            // an event that cannot be read now never will be: straight to the _error queue
             r.Ignore<FormatException>();
+            r.Ignore<Contracts.Events.InvalidEventException>();
             r.Exponential(o.RetryLimit, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
         });
     }

@@ -1,7 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Agents.Contracts;
 using Agents.Contracts.Ca;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
+using Agents.Contracts.Protocol;
 
 namespace Agents.Contracts.Tests;
 
@@ -54,16 +57,39 @@ internal static class Examples
             Subject = "Certificate 5F3A9C0E of vm 6b7c8d9e expires in 5 days",
             Body = "Automatic renewal is off. Renew it with provisionCertificate.", RaisedAt = At,
         }.ToEvent()));
-        yield return ("event.ResourceStateEvent.agent-up", Event(new ResourceStateChanged
+        yield return ("event.ResourceStateEvent.agent-up", Event(new AgentStateChanged
         {
-            MessageId = Message, EventType = EventTypes.AgentState, ResourceType = ResourceTypes.VirtualMachine, ResourceUuid = Vm,
-            OldState = "Down", NewState = "Up", ChangedAt = At,
-            Details = new Dictionary<string, string> { ["routerId"] = Router, ["agentVersion"] = "1.0.0", ["address"] = "10.1.1.23", ["certificateNotAfter"] = "2027-02-22T10:00:00.0000000+00:00" },
+            MessageId = Message, VmId = Vm, RouterId = Router, OldState = AgentStates.Down, NewState = AgentStates.Up,
+            AgentVersion = "1.0.0", Address = "10.1.1.23:51022", CertificateSerial = "5F3A9C0E1B2D4F6A8C0E1B2D4F6A8C0E",
+            CertificateNotAfter = At.AddDays(90), Capabilities = [CommandTypes.ResetVmPassword, CommandTypes.ResetVmSshKey], ChangedAt = At,
         }.ToEvent()));
-        yield return ("event.AsyncJobEvent.succeeded", Event(new AsyncJobChanged
+        yield return ("event.ResourceStateEvent.router-health-check", Event(new RouterHealthChecked
         {
-            MessageId = Message, JobId = Job, Command = "resetPasswordForVirtualMachine", Status = AsyncJobStatus.Succeeded,
-            ProcessStatus = "Succeeded", InstanceType = ResourceTypes.VirtualMachine, InstanceUuid = Vm, Account = "acme", ChangedAt = At,
+            MessageId = Message, RouterId = Router, PassedBefore = true,
+            Result = new HealthCheckResult("disk-space", HealthCheckType.Basic, false, "/var is 97% full", At),
+        }.ToEvent()));
+        yield return ("event.AsyncJobEvent.submit", Event(new AsyncJobChanged
+        {
+            MessageId = Message, JobEvent = AsyncJobChanged.Submit, JobId = Job, Command = "resetPasswordForVirtualMachine",
+            CommandEventType = EventTypes.VmResetPassword, Status = AsyncJobStatus.Pending, Stage = "Queued",
+            InstanceType = ResourceTypes.VirtualMachine, InstanceUuid = Vm, User = "acme", Account = "acme",
+            CmdInfo = JsonDocument.Parse("""{"cmdEventType":"VM.RESETPASSWORD","id":"6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e","username":"root"}""").RootElement, ChangedAt = At,
+        }.ToEvent()));
+        yield return ("event.AsyncJobEvent.complete", Event(new AsyncJobChanged
+        {
+            MessageId = Message, JobEvent = AsyncJobChanged.Complete, JobId = Job, Command = "resetPasswordForVirtualMachine",
+            CommandEventType = EventTypes.VmResetPassword, Status = AsyncJobStatus.Succeeded, Stage = "Succeeded",
+            InstanceType = ResourceTypes.VirtualMachine, InstanceUuid = Vm, User = "acme", Account = "acme",
+            JobResult = JsonDocument.Parse("""{"virtualmachine":{"id":"6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e","passwordenabled":true}}""").RootElement,
+            CmdInfo = JsonDocument.Parse("""{"cmdEventType":"VM.RESETPASSWORD","id":"6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e","username":"root"}""").RootElement, ChangedAt = At,
+        }.ToEvent()));
+        yield return ("event.AsyncJobEvent.complete-failed", Event(new AsyncJobChanged
+        {
+            MessageId = Message, JobEvent = AsyncJobChanged.Complete, JobId = Job, Command = "runAgentRecipe",
+            CommandEventType = EventTypes.AgentRecipeRun, Status = AsyncJobStatus.Failed, ResultCode = 530, Stage = "Failed",
+            User = "acme", Account = "acme",
+            JobResult = JsonDocument.Parse("""{"errorcode":530,"errortext":"2 of 3 targets failed, more than maxerrors 1: stopped, 0 target(s) not sent"}""").RootElement,
+            CmdInfo = JsonDocument.Parse("""{"cmdEventType":"AGENT.RECIPE.RUN","recipe":"install-monitoring"}""").RootElement, ChangedAt = At,
         }.ToEvent()));
         yield return ("event.ActionEvent.certificate-revoked", Event(new CertificateChanged
         {
@@ -82,13 +108,23 @@ internal static class Examples
             MessageId = Message, Command = "resetPasswordForVirtualMachine", Account = "alice", RemoteAddress = "192.0.2.10",
             ErrorCode = 531, ErrorText = "Account alice cannot act for account bob", At = At,
         }.ToEvent()));
+        yield return ("event.ActionEvent.configuration-value-edit", Event(new ConfigurationChanged
+        {
+            MessageId = Message, Name = "ca.plugin.root.auth.strictness", Value = "true", Account = "admin", At = At,
+        }.ToEvent()));
 
         yield return ("ca.IssueCertificate", new IssueCertificate { Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----", DomainNames = ["vm-6b7c8d9e.cloud.internal"], IpAddresses = ["10.1.1.23"], Holder = "urn:cloudstack:vm:" + Vm, RouterId = Router, ValidityDays = 90 });
         yield return ("ca.EnrollHolder", new EnrollHolder { Token = "etk_7QmS0c8WZ3e1...", Csr = "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----" });
         yield return ("ca.RevokeCertificate", new RevokeCertificate { SerialNumber = "5F3A9C0E1B2D4F6A8C0E1B2D4F6A8C0E", Reason = "keyCompromise" });
         yield return ("ca.CertificateIssued", new CertificateIssued { SerialNumber = "5F3A9C0E1B2D4F6A8C0E1B2D4F6A8C0E", Certificate = "-----BEGIN CERTIFICATE-----\n...", CaCertificate = "-----BEGIN CERTIFICATE-----\n...", Holder = "urn:cloudstack:vm:" + Vm, NotAfter = At.AddDays(90) });
+        yield return ("frame.command", new CommandFrame(Command, Job, CommandTypes.ResetVmSshKey,
+            AgentCommand.PayloadOf(new ResetVmSshKey { Username = "cloud", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9k admin@ops"] }), 60));
+        yield return ("frame.result", new ResultFrame(Command, CommandOutcome.Success, ExitCode: 0, Stdout: "installed\n", DurationMs: 1234));
+        yield return ("frame.hello", new HelloFrame(HelloFrame.CurrentProtocolVersion, "1.0.0", [CommandTypes.ResetVmPassword, CommandTypes.ResetVmSshKey], "Unix", "vm-7"));
+
         yield return ("ca.CaError", new CaError { ErrorCode = 431, ErrorText = "the CSR's signature does not verify" });
     }
 
-    private static object Event(CloudStackEvent e) => new { routingKey = e.RoutingKey, body = e.Description };
+    /// <summary>An event as a subscriber receives it: its routing key and its body.</summary>
+    private static JsonObject Event(CloudStackEvent e) => new() { ["routingKey"] = e.RoutingKey, ["body"] = JsonNode.Parse(e.ToUtf8()) };
 }

@@ -29,7 +29,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
             ["type"] = CommandTypes.ResetVmSshKey, ["routerId"] = routerId, ["vmId"] = Vm, ["createdAt"] = DateTimeOffset.UtcNow,
             ["payload"] = new Dictionary<string, object?> { ["username"] = "alice", ["publicKeys"] = new[] { "ssh-ed25519 AAAA x" } },
         };
-        foreach (var garbage in PoisonCases.Garbage(AgentJson.Serialize(valid))) yield return garbage;
+        foreach (var garbage in PoisonCases.Garbage(PoisonCases.Serialize(valid))) yield return garbage;
         yield return new("empty object", PoisonCases.Utf8("{}"));
         yield return PoisonCases.Violation("commandId not a GUID", valid, c => c["commandId"] = "not-a-guid");
         yield return PoisonCases.Violation("payload is a string", valid, c => c["payload"] = "rm -rf /");
@@ -97,7 +97,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
         await BrokerRestartTests.Until(() => rig.Bridge.Count($"agent of VM {Vm} up") > 0, "the agent to connect", 60);
         await using var connection = await broker.ConnectAsync(name: "poison-publisher");
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        const string key = "agents-framework.ActionEvent.CA-CERTIFICATE-REVOKE.Certificate.x";
+        const string key = "management-server.ActionEvent.CA-CERTIFICATE-REVOKE.Certificate.x";
 
         var cases = new (string Name, byte[] Body)[]
         {
@@ -128,7 +128,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
         };
         await rig.Publisher.PublishAsync(new Agents.Messaging.Publishing.OutgoingMessage
         {
-            Exchange = Topology.EventsExchange, RoutingKey = revoked.ToEvent().RoutingKey, Body = AgentJson.ToUtf8(revoked.ToEvent().Description),
+            Exchange = Topology.EventsExchange, RoutingKey = revoked.ToEvent().RoutingKey, Body = revoked.ToEvent().ToUtf8(),
             MessageId = revoked.MessageId.ToString(), Mandatory = false,
         });
         await BrokerRestartTests.Until(() => rig.Bridge.Count($"Certificate {certificate.SerialNumber}") > 0, "the real revocation to be applied", 60);

@@ -29,7 +29,7 @@ public sealed class RpcFreezeTests(ITestOutputHelper output)
         {
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: broker frozen");
             // the reply channel is opened now, into the freeze: 7.1.2 gives up on channel.open after 20 s
-            whileFrozen = await Record.ExceptionAsync(() => rpc.CallAsync(queue, "Ping", new { }, TimeSpan.FromSeconds(40)));
+            whileFrozen = await Record.ExceptionAsync(() => rpc.CallAsync(queue, "Ping", new Agents.Contracts.Ca.GetCaCertificate(), TimeSpan.FromSeconds(40)));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: the call ended {whileFrozen?.GetType().Name}: {whileFrozen?.Message}");
         }
         finally
@@ -39,7 +39,7 @@ public sealed class RpcFreezeTests(ITestOutputHelper output)
         Assert.IsType<RpcException>(whileFrozen);
 
         // thawed: the broker answers again, so a call is published (nobody serves the queue: no answer within 2 s)
-        var after = await Record.ExceptionAsync(() => rpc.CallAsync(queue, "Ping", new { }, TimeSpan.FromSeconds(2)));
+        var after = await Record.ExceptionAsync(() => rpc.CallAsync(queue, "Ping", new Agents.Contracts.Ca.GetCaCertificate(), TimeSpan.FromSeconds(2)));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: after the thaw: {after?.GetType().Name}: {after?.Message}");
         var timedOut = Assert.IsType<RpcException>(after);
         Assert.Contains("no answer from", timedOut.Message, StringComparison.Ordinal);

@@ -27,7 +27,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         var replies = (await bus.Channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
         var valid = new Dictionary<string, object?> { ["domainNames"] = new[] { "web.example.org" }, ["validityDays"] = 7 };
 
-        var answered = PoisonCases.Garbage(AgentJson.Serialize(valid)).Concat(
+        var answered = PoisonCases.Garbage(PoisonCases.Serialize(valid)).Concat(
         [
             PoisonCases.Violation("domainNames is a string", valid, c => c["domainNames"] = "web.example.org"),
             PoisonCases.Violation("validityDays negative", valid, c => c["validityDays"] = -5),
@@ -38,13 +38,13 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
             PoisonCases.Violation("CSR that is not a PEM", valid, c => c["csr"] = "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----"),
             PoisonCases.Violation("unknown provider", valid, c => c["provider"] = "'; DROP TABLE certificates; --"),
         ]).ToList();
-        var unknownType = new PoisonCase("unknown request type", PoisonCases.Utf8(AgentJson.Serialize(valid)));
-        var noReplyTo = PoisonCases.Garbage(AgentJson.Serialize(valid)).Take(3).Select(c => c with { Name = c.Name + ", no reply_to" }).ToList();
+        var unknownType = new PoisonCase("unknown request type", PoisonCases.Utf8(PoisonCases.Serialize(valid)));
+        var noReplyTo = PoisonCases.Garbage(PoisonCases.Serialize(valid)).Take(3).Select(c => c with { Name = c.Name + ", no reply_to" }).ToList();
 
         foreach (var c in answered) await bus.ToQueueAsync(Topology.CaRequestsQueue, c, CaRequestTypes.IssueCertificate, replies, userId: "admin");
         await bus.ToQueueAsync(Topology.CaRequestsQueue, unknownType, "FormatHardDisk", replies, userId: "admin");
         foreach (var c in noReplyTo) await bus.ToQueueAsync(Topology.CaRequestsQueue, c, CaRequestTypes.IssueCertificate, userId: "admin");
-        var good = new PoisonCase("valid IssueCertificate", PoisonCases.Utf8(AgentJson.Serialize(valid)));
+        var good = new PoisonCase("valid IssueCertificate", PoisonCases.Utf8(PoisonCases.Serialize(valid)));
         await bus.ToQueueAsync(Topology.CaRequestsQueue, good, CaRequestTypes.IssueCertificate, replies, userId: "admin");
 
         var asked = answered.Append(unknownType).Append(good).ToList();
@@ -90,31 +90,30 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
             MessageId = Guid.NewGuid(), CommandId = Guid.NewGuid(), JobId = Guid.NewGuid(), CommandType = CommandTypes.RunRecipe, RouterId = router,
             VmId = "vm-x", Outcome = CommandOutcome.Success, CompletedAt = DateTimeOffset.UtcNow,
         }.ToEvent().Description.ToDictionary(p => p.Key, p => (object?)p.Value);
-        // through the default exchange the routing key has no AGENT-STATE word: the handler reads a health-check result
         var health = new ResourceStateChanged
         {
             MessageId = Guid.NewGuid(), EventType = EventTypes.RouterHealthCheck, ResourceType = ResourceTypes.DomainRouter, ResourceUuid = router,
             NewState = "Passed", ChangedAt = DateTimeOffset.UtcNow,
             Details = new Dictionary<string, string> { ["checkName"] = "dns", ["checkType"] = "basic", ["success"] = "true" },
         }.ToEvent().Description.ToDictionary(p => p.Key, p => (object?)p.Value);
-        var command = AgentJson.Deserialize<Dictionary<string, object?>>(AgentJson.ToUtf8(new AgentCommand
+        var command = PoisonCases.Loose(AgentJson.ToUtf8(new AgentCommand
         {
             MessageId = Guid.NewGuid(), CommandId = Guid.NewGuid(), JobId = Guid.NewGuid(), Type = CommandTypes.RunRecipe, RouterId = router, VmId = "vm-x",
-            CreatedAt = DateTimeOffset.UtcNow, Payload = AgentCommand.PayloadOf(new { name = "x" }),
+            CreatedAt = DateTimeOffset.UtcNow, Payload = AgentCommand.PayloadOf(new RunRecipe { Name = "x" }),
         }));
 
         var queues = new Dictionary<string, List<PoisonCase>>
         {
-            ["producers.outcomes"] = [.. PoisonCases.Garbage(AgentJson.Serialize(outcome)),
+            ["producers.outcomes"] = [.. PoisonCases.Garbage(PoisonCases.Serialize(outcome)),
                 PoisonCases.Violation("outcome unknown", outcome, c => c["outcome"] = "Exploded"),
                 PoisonCases.Violation("commandId not a GUID", outcome, c => c["commandId"] = "1 OR 1=1"),
                 PoisonCases.Violation("jobId missing", outcome, c => c.Remove("jobId")),
                 PoisonCases.Violation("a field is an object", outcome, c => c["routerId"] = new Dictionary<string, object> { ["$ne"] = 1 })],
-            ["producers.agents"] = [.. PoisonCases.Garbage(AgentJson.Serialize(health)),
+            ["producers.agents"] = [.. PoisonCases.Garbage(PoisonCases.Serialize(health)),
                 PoisonCases.Violation("id missing", health, c => c.Remove("id")),
                 PoisonCases.Violation("checkName missing", health, c => c.Remove("checkName")),
                 PoisonCases.Violation("a field is an array", health, c => c["id"] = new[] { "vm-a", "vm-b" })],
-            [Topology.UnroutableQueue] = [.. PoisonCases.Garbage(AgentJson.Serialize(command)),
+            [Topology.UnroutableQueue] = [.. PoisonCases.Garbage(PoisonCases.Serialize(command)),
                 new("empty object", PoisonCases.Utf8("{}")),
                 PoisonCases.Violation("commandId not a GUID", command, c => c["commandId"] = "../../etc/passwd"),
                 PoisonCases.Violation("jobId missing", command, c => c.Remove("jobId"))],
@@ -169,8 +168,8 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
         var alert = Alert("poison-before").ToEvent().Description.ToDictionary(p => p.Key, p => (object?)p.Value);
         var queues = new Dictionary<string, List<PoisonCase>>
         {
-            [rig.AuditQueue] = [.. PoisonCases.Garbage(AgentJson.Serialize(alert))],
-            [rig.AlertQueue] = [.. PoisonCases.Garbage(AgentJson.Serialize(alert))],
+            [rig.AuditQueue] = [.. PoisonCases.Garbage(PoisonCases.Serialize(alert))],
+            [rig.AlertQueue] = [.. PoisonCases.Garbage(PoisonCases.Serialize(alert))],
         };
         // valid JSON objects that break the alert schema: the audit keeps any object; the alert consumer must not choke
         var odd = new List<PoisonCase>
@@ -185,7 +184,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
             foreach (var c in cases) await bus.ToQueueAsync(queue, c);
 
         var after = Alert("poison-after");
-        var afterId = after.MessageId.ToString();
+        var afterId = after.MessageId!.Value.ToString();
         await bus.EventAsync(after.ToEvent(), afterId);
         await Until(async () => (await rig.Admin.OkAsync("listEvents", ("id", afterId))).Value<int>("count") == 1, "the valid event in the audit log", 60);
         await Until(() => Task.FromResult(rig.Consumers.Output.Contains($"Alert {afterId}", StringComparison.Ordinal)), "the valid alert recorded", 60);

@@ -99,7 +99,8 @@ public sealed class ApiAccessTests(World world)
     public async Task an_unknown_command_and_a_missing_parameter_get_cloudstack_errors()
     {
         var (status, body) = await world.Admin.CallAsync("deployVirtualMachine", ("zoneid", "4"));
-        AssertCloudStackError(status, body, "deployVirtualMachine", 432);
+        Assert.Equal(432, (int)status);
+        Assert.Equal(432, body["errorresponse"]!.Value<int>("errorcode")); // CloudStack names no command it does not know
 
         (status, body) = await world.Admin.CallAsync("registerVirtualMachine", ("id", "vm-no-router"));
         AssertCloudStackError(status, body, "registerVirtualMachine", 431);
@@ -120,7 +121,7 @@ public sealed class ApiAccessTests(World world)
         (status, body) = await alice.CallAsync("runAgentRecipe", ("virtualmachineids", $"{World.VmId(0)},{bobsVm}"), ("name", World.Recipe));
         AssertCloudStackError(status, body, "runAgentRecipe", 531);
         (status, body) = await alice.CallAsync("registerUserKeys", ("account", "alice"), ("roletype", "admin"));
-        AssertCloudStackError(status, body, "registerUserKeys", 432);
+        AssertCloudStackError(status, body, "registerUserKeys", 531);
 
         Assert.Equal(jobsBefore, (await world.Admin.OkAsync("listAsyncJobs")).Value<int>("count"));
         var own = await alice.OkAsync("listVirtualMachines");

@@ -1,5 +1,6 @@
 using System.Text;
 using Agents.Contracts;
+using Agents.Contracts.Events;
 using Agents.Producers.Tests.Support;
 using Agents.VmAgent.Core.Crypto;
 using Newtonsoft.Json.Linq;
@@ -57,11 +58,13 @@ public sealed class ProvisioningTests(World world)
         await world.Admin.WaitForJobAsync(jobId);
 
         var events = (await world.Tap.AllAsync())
-            .Where(m => m.RoutingKey.Contains(".AsyncJobEvent.", StringComparison.Ordinal) && m.RoutingKey.EndsWith(jobId, StringComparison.Ordinal))
-            .Select(m => JObject.Parse(m.Body)).ToList();
-        Assert.Equal(["Queued", "InProgress", "Succeeded"], events.Select(e => e.Value<string>("processStatus")));
-        Assert.Equal("1", events[^1].Value<string>("status"));
-        Assert.All(events, e => Assert.Equal("runAgentRecipe", e.Value<string>("command")));
+            .Where(m => m.RoutingKey.Contains(".AsyncJobEvent.", StringComparison.Ordinal) && m.CorrelationId == jobId)
+            .Select(m => AsyncJobChanged.FromEvent(CloudStackEvent.Read(m.RoutingKey, Encoding.UTF8.GetBytes(m.Body)))).ToList();
+        Assert.Equal([AsyncJobChanged.Submit, AsyncJobChanged.Update, AsyncJobChanged.Complete], events.Select(e => e.JobEvent));
+        Assert.Equal(["Queued", "InProgress", "Succeeded"], events.Select(e => e.Stage));
+        Assert.Equal(AsyncJobStatus.Succeeded, events[^1].Status);
+        Assert.All(events, e => Assert.Equal(("runAgentRecipe", EventTypes.AgentRecipeRun, ResourceTypes.VirtualMachine, World.VmId(4)),
+            (e.Command, e.CommandEventType, e.InstanceType, e.InstanceUuid)));
     }
 
     [Fact]

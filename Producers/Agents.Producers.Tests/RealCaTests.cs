@@ -100,5 +100,13 @@ public sealed class RealCaTests : IAsyncLifetime
         var revoked = await admin.OkAsync("revokeCertificate", ("serial", serial));
         Assert.True(revoked.Value<bool>("success"));
         Assert.True((await admin.OkAsync("listCAProviders")).Value<int>("count") >= 1);
+
+        // ca.framework.cert.validity.period changed with updateConfiguration holds for the CA's next certificate, without a restart
+        await admin.OkAsync("updateConfiguration", ("name", "ca.framework.cert.validity.period"), ("value", "30"));
+        await Eventually.TrueAsync(() => _ca!.Output.Contains("Setting ca.framework.cert.validity.period is now 30", StringComparison.Ordinal),
+            "the CA to apply the new validity period", 10);
+        var shorter = (await admin.OkAsync("issueCertificate", ("domain", "short.example.org")))["certificates"]!;
+        var notAfter = shorter.Value<DateTime>("notafter").ToUniversalTime();
+        Assert.InRange(notAfter, DateTime.UtcNow.AddDays(29), DateTime.UtcNow.AddDays(31));
     }
 }

@@ -1,5 +1,5 @@
 using Agents.Producers.Api;
-using Agents.Producers.Commands;
+using Agents.Producers.Handlers.Recipes;
 using Agents.Testing;
 using Agents.Security.Signing;
 
@@ -61,7 +61,7 @@ public sealed class SigningTests
     [InlineData("2026-11-24T18:00:00Z", 2026, 11, 24, 18)]
     public void cloudstacks_expires_format_is_read(string value, int year, int month, int day, int hour)
     {
-        Assert.Equal(new DateTimeOffset(year, month, day, hour, 0, 0, TimeSpan.Zero), RequestAuthenticator.ParseExpires(value));
+        Assert.Equal(new DateTimeOffset(year, month, day, hour, 0, 0, TimeSpan.Zero), ApiCall.ParseDate(value));
     }
 
     [Theory]

@@ -1,8 +1,8 @@
+using Agents.Contracts.Protocol;
 using Agents.ReliabilityTests.Support;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
 

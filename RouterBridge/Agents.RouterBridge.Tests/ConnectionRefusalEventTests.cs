@@ -1,12 +1,12 @@
 using Agents.Contracts.Events;
+using Agents.Contracts.Protocol;
 using Agents.ReliabilityTests.Support;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
-using Xunit.Abstractions;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
+using Xunit.Abstractions;
 
 namespace Agents.RouterBridge.Tests;
 

@@ -76,5 +76,5 @@ public sealed class CrlRefreshTests(BrokerFixture broker) : IAsyncLifetime
         Assert.True(_crl.Requests >= 3);
     }
 
-    private static Agents.VmAgent.Core.Protocol.HelloFrame Hello() => new(1, "test-agent", []);
+    private static Agents.Contracts.Protocol.HelloFrame Hello() => new(1, "test-agent", []);
 }

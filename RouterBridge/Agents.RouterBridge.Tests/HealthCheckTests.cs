@@ -116,8 +116,8 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
 
         // kept by the bridge, on disk too (a failing check stays known across a restart)
         using var kept = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(bridge.DataDirectory, "health-checks.json")));
-        var check = kept.RootElement.EnumerateArray().Single(r => r.GetProperty("CheckName").GetString() == CheckName);
-        Assert.True(check.GetProperty("Success").GetBoolean());
+        var check = kept.RootElement.EnumerateArray().Single(r => r.GetProperty("checkName").GetString() == CheckName);
+        Assert.True(check.GetProperty("success").GetBoolean());
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
         await bridge.StartAsync();
         await using var commands = new RouterCommands(broker.AmqpUri());
 
-        var command = await commands.SendAsync(bridge.RouterId, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = "Basic" });
+        var command = await commands.SendAsync(bridge.RouterId, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = HealthCheckType.Basic });
         var outcome = await _tap!.WaitAsync(t => t.Outcome(command.CommandId), "the outcome of the basic checks", 60);
 
         using var results = JsonDocument.Parse(outcome.Stdout!);
@@ -141,7 +141,7 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
 
     private async Task<AgentCommandCompleted> FreshChecksAsync(RouterCommands commands, string routerId)
     {
-        var command = await commands.SendAsync(routerId, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = "Advanced" });
+        var command = await commands.SendAsync(routerId, CommandTypes.RunHealthChecks, new RunHealthChecks { CheckType = HealthCheckType.Advanced });
         return await _tap!.WaitAsync(t => t.Outcome(command.CommandId), $"the outcome of RunHealthChecks {command.CommandId}", 60);
     }
 

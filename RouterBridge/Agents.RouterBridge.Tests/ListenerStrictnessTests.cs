@@ -1,8 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.VmAgent.Core.Identity;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 using static Agents.RouterBridge.Tests.Support.ListenerProbe;
 
@@ -116,7 +117,7 @@ public sealed class ListenerStrictnessTests : IDisposable
             "hello" => Hello(),
             "heartbeat" => new HeartbeatFrame(DateTimeOffset.UtcNow),
             "renew" => new RenewFrame(csr),
-            _ => new ResultFrame(Guid.NewGuid(), AgentOutcome.Success),
+            _ => new ResultFrame(Guid.NewGuid(), CommandOutcome.Success),
         };
 
         var (outcome, detail) = await TryAsync(bridge.Port, null, first);

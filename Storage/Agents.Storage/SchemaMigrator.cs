@@ -16,7 +16,8 @@ public static class SchemaMigrator
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
 
-    public static async Task MigrateAsync(Database database, StoreSchema schema, ILoggerFactory? loggers = null, CancellationToken ct = default)
+    /// <param name="upTo">The newest version to apply; all of them when null (tests stop early to upgrade a database of an older version).</param>
+    public static async Task MigrateAsync(Database database, StoreSchema schema, ILoggerFactory? loggers = null, CancellationToken ct = default, long? upTo = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(schema);
@@ -44,6 +45,8 @@ public static class SchemaMigrator
             .BuildServiceProvider(validateScopes: false);
         using var scope = services.CreateScope();
         // FluentMigrator is synchronous; a start-up step, so the thread is ours to block
-        scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();
+        var runner = scope.ServiceProvider.GetRequiredService<IMigrationRunner>();
+        if (upTo is { } version) runner.MigrateUp(version);
+        else runner.MigrateUp();
     }
 }

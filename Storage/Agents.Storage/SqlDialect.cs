@@ -1,4 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
 
 namespace Agents.Storage;
 
@@ -85,4 +88,13 @@ public sealed class SqlDialect
     public string? TakeNamedLock => Provider == StorageProvider.MySql ? "SELECT GET_LOCK(@name, @seconds)" : null;
 
     public string? ReleaseNamedLock => Provider == StorageProvider.MySql ? "SELECT RELEASE_LOCK(@name)" : null;
+
+    /// <summary>Whether <paramref name="e"/> is a row refused for a key or unique index another row already has.</summary>
+    public static bool IsDuplicateKey(DbException e) => e switch
+    {
+        // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY (a foreign key or NOT NULL is not a duplicate)
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        MySqlException mysql => mysql.ErrorCode == MySqlErrorCode.DuplicateKeyEntry,
+        _ => false,
+    };
 }

@@ -44,7 +44,7 @@ public static class AgentFactory
         ArgumentNullException.ThrowIfNull(handlers);
         Directory.CreateDirectory(options.DataDirectory);
         var identity = new AgentIdentityStore(options.DataDirectory, trust);
-        var journal = new CommandJournal(Path.Combine(options.DataDirectory, "journal"));
+        var journal = new CommandJournal(Path.Combine(options.DataDirectory, "journal"), JournalOptions.FromEnvironment(), log);
         var work = Path.Combine(options.DataDirectory, "work");
         Directory.CreateDirectory(work);
         return new AgentClient(options, identity, log, renewer => new CommandExecutor(handlers(identity, renewer), journal, policy, log, work));

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Core.Agents;
 using Agents.VmAgent.Core.Os;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
@@ -23,7 +24,7 @@ public sealed class AgentProgramTests : IDisposable
 
     private static string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static AgentCommandRequest Command(string type, string json) => new(Guid.NewGuid(), Guid.NewGuid(), type, json, 60);
+    private static CommandFrame Command(string type, string json) => ExecutorFixture.Command(type, json);
 
     private static async Task ConnectedAsync(Bridge bridge, string vmId, AgentProcess agent)
     {
@@ -60,11 +61,11 @@ public sealed class AgentProgramTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "agent.key")));
         const string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIProcessKey carol@example";
         var keys = await bridge.Registry.SendCommandAsync("vm-p", Command("ResetVmSshKey", $$"""{"username":"carol","publicKeys":["{{key}}"]}"""), Delivery, Execution, default);
-        Assert.True(keys.Outcome == AgentOutcome.Success, keys.Message);
+        Assert.True(keys.Outcome == CommandOutcome.Success, keys.Message);
         Assert.Contains(key, await File.ReadAllTextAsync(new SandboxGuestOs(sandbox).AuthorizedKeysPath("carol")), StringComparison.Ordinal);
 
         var run = await bridge.Registry.SendCommandAsync("vm-p", Command("RunRecipe", """{"name":"greet","parameters":{"WHO":"it's $(me); `x`"}}"""), Delivery, Execution, default);
-        Assert.True(run.Outcome == AgentOutcome.Success, run.Message);
+        Assert.True(run.Outcome == CommandOutcome.Success, run.Message);
         Assert.Equal("hello it's $(me); `x`", await File.ReadAllTextAsync(Path.Combine(sandbox, "greeting")));
 
         agent.Terminate();
@@ -100,7 +101,7 @@ public sealed class AgentProgramTests : IDisposable
         Assert.Equal(IPAddress.IPv6Loopback, remote.Address);
         var result = await bridge.Registry.SendCommandAsync("vm-6",
             Command("ResetVmSshKey", """{"username":"root","publicKeys":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISix root@six"]}"""), Delivery, Execution, default);
-        Assert.True(result.Outcome == AgentOutcome.Success, result.Message);
+        Assert.True(result.Outcome == CommandOutcome.Success, result.Message);
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class AgentProgramTests : IDisposable
 
         var run = await bridge.Registry.SendCommandAsync("vm-d", Command("RunRecipe", """{"name":"package-upgrade"}"""), Delivery, Execution, default);
 
-        Assert.Equal(AgentOutcome.Rejected, run.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, run.Outcome);
     }
 
     [Theory]

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Text.Json;
+using Agents.Contracts;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Core.Agents;
 using Agents.Security.Sealing;
 using Agents.VmAgent.Core.Crypto;
+using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
@@ -22,7 +25,7 @@ public sealed class CommandRelayTests : IDisposable
         _temp.Dispose();
     }
 
-    private static AgentCommandRequest Command(string type, string json, Guid? id = null) => new(id ?? Guid.NewGuid(), Guid.NewGuid(), type, json, 60);
+    private static CommandFrame Command(string type, string json, Guid? id = null) => ExecutorFixture.Command(type, json, id);
 
     private async Task<TestAgent> ConnectedAgentAsync(Bridge bridge, string vmId, string dir, IReadOnlyList<string>? routers = null, AgentPolicy? policy = null)
     {
@@ -39,11 +42,11 @@ public sealed class CommandRelayTests : IDisposable
         using var certificate = agent.Client.CurrentCertificate!;
         const string password = "N3w-p@ss w0rd';$(id)";
         var sealedPassword = SecretSealer.Seal(password, certificate);
-        var payload = JsonSerializer.Serialize(new ResetPasswordPayload("root", sealedPassword), ProtocolJson.Default.ResetPasswordPayload);
+        var payload = AgentJson.Serialize(new ResetVmPassword { Username = "root", SealedPassword = sealedPassword });
 
         var result = await bridge.Registry.SendCommandAsync("vm-a", Command("ResetVmPassword", payload), Delivery, Execution, default);
 
-        Assert.True(result.Outcome == AgentOutcome.Success, result.Message);
+        Assert.True(result.Outcome == CommandOutcome.Success, result.Message);
         var hash = agent.Sandbox.ShadowHash("root");
         Assert.NotNull(hash);
         Assert.StartsWith("$6$", hash, StringComparison.Ordinal);
@@ -59,11 +62,11 @@ public sealed class CommandRelayTests : IDisposable
         await using var bridge = new Bridge(_pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
         using var other = _pki.IssueWithKey(Security.Identity.HolderIdentity.Vm("vm-a"));
-        var payload = JsonSerializer.Serialize(new ResetPasswordPayload("root", SecretSealer.Seal("pw", other)), ProtocolJson.Default.ResetPasswordPayload);
+        var payload = AgentJson.Serialize(new ResetVmPassword { Username = "root", SealedPassword = SecretSealer.Seal("pw", other) });
 
         var result = await bridge.Registry.SendCommandAsync("vm-a", Command("ResetVmPassword", payload), Delivery, Execution, default);
 
-        Assert.Equal(AgentOutcome.Rejected, result.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.Null(agent.Sandbox.ShadowHash("root"));
     }
 
@@ -76,7 +79,7 @@ public sealed class CommandRelayTests : IDisposable
 
         var result = await bridge.Registry.SendCommandAsync("vm-a", Command("ResetVmSshKey", $$"""{"username":"alice","publicKeys":["{{key}}"]}"""), Delivery, Execution, default);
 
-        Assert.True(result.Outcome == AgentOutcome.Success, result.Message);
+        Assert.True(result.Outcome == CommandOutcome.Success, result.Message);
         var path = agent.Sandbox.AuthorizedKeysPath("alice");
         Assert.Contains(key, await File.ReadAllLinesAsync(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
@@ -91,7 +94,7 @@ public sealed class CommandRelayTests : IDisposable
         var remote = (IPEndPoint)bridge.Registry.Snapshot().Single().RemoteEndPoint!;
         Assert.Equal(IPAddress.IPv6Loopback, remote.Address);
         var result = await bridge.Registry.SendCommandAsync("vm-6", Command("ResetVmSshKey", """{"username":"bob","publicKeys":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISix bob"]}"""), Delivery, Execution, default);
-        Assert.Equal(AgentOutcome.Success, result.Outcome);
+        Assert.Equal(CommandOutcome.Success, result.Outcome);
     }
 
     [Fact]
@@ -104,9 +107,10 @@ public sealed class CommandRelayTests : IDisposable
             Command("ResetVmSshKey", """{"username":"eve","publicKeys":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIForB eve"]}"""),
             TimeSpan.FromSeconds(1), Execution, default);
 
-        Assert.Equal(AgentOutcome.DeliveryTimedOut, forB.Outcome);
+        Assert.Equal(CommandOutcome.DeliveryTimedOut, forB.Outcome);
         Assert.False(File.Exists(agentA.Sandbox.AuthorizedKeysPath("eve")));
-        Assert.Empty(Directory.GetFiles(Path.Combine(agentA.DataDirectory, "journal")));
+        // the journal holds no record: vm-a's agent never started the command meant for vm-b
+        Assert.Equal(0, new FileInfo(Path.Combine(agentA.DataDirectory, "journal", CommandJournal.LogName)).Length);
     }
 
     [Fact]
@@ -119,7 +123,7 @@ public sealed class CommandRelayTests : IDisposable
         await Task.Delay(500);
         await using var agent = new TestAgent(_temp.Sub("late"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, token);
 
-        Assert.Equal(AgentOutcome.Success, (await pending).Outcome);
+        Assert.Equal(CommandOutcome.Success, (await pending).Outcome);
     }
 
     [Fact]
@@ -136,7 +140,7 @@ public sealed class CommandRelayTests : IDisposable
 
         var result = await bridge.Registry.SendCommandAsync("vm-s", Command("RunRecipe", """{"name":"slow","timeoutSeconds":30}"""), Delivery, TimeSpan.FromSeconds(1), default);
 
-        Assert.Equal(AgentOutcome.ExecutionTimedOut, result.Outcome);
+        Assert.Equal(CommandOutcome.ExecutionTimedOut, result.Outcome);
     }
 
     [Fact]
@@ -152,7 +156,7 @@ public sealed class CommandRelayTests : IDisposable
         var command = Command("RunRecipe", """{"name":"count"}""");
         var ca = _pki.WriteRootPem(_temp.Path);
 
-        AgentResult first;
+        ResultFrame first;
         await using (var agent = new TestAgent(dir, ca, ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-r"), policy))
         {
             await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-r"), "the agent to connect");
@@ -164,7 +168,7 @@ public sealed class CommandRelayTests : IDisposable
         await using var restarted = new TestAgent(dir, ca, ["127.0.0.1"], bridge.Port, token: null, policy);
         var redelivered = await bridge.Registry.SendCommandAsync("vm-r", command, Delivery, Execution, default);
 
-        Assert.Equal(AgentOutcome.Success, first.Outcome);
+        Assert.Equal(CommandOutcome.Success, first.Outcome);
         Assert.Equal(first, redelivered);
         Assert.Single(await File.ReadAllLinesAsync(counter));
         Assert.True(restarted.Log.Contains("already processed"));

@@ -1,3 +1,4 @@
+using Agents.Contracts.Commands;
 using Agents.Security.Identity;
 using Agents.VmAgent.Tests.Support;
 
@@ -78,14 +79,14 @@ public sealed class EnrollmentTests : IDisposable
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-a"), "the agent to connect");
         var before = bridge.Registry.Snapshot().Single().CertificateSerial;
 
-        var result = await bridge.Registry.SendCommandAsync("vm-a", new(Guid.NewGuid(), Guid.NewGuid(), "RekeyCertificate", """{"reconnect":true}"""),
+        var result = await bridge.Registry.SendCommandAsync("vm-a", ExecutorFixture.Command("RekeyCertificate", """{"reconnect":true}"""),
             TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
 
-        Assert.Equal(Core.Protocol.AgentOutcome.Success, result.Outcome);
+        Assert.Equal(CommandOutcome.Success, result.Outcome);
         await Eventually.TrueAsync(() => bridge.Registry.Snapshot() is [{ } p] && p.CertificateSerial != before, "the agent to reconnect with its new certificate");
-        var after = await bridge.Registry.SendCommandAsync("vm-a", new(Guid.NewGuid(), Guid.NewGuid(), "ResetVmSshKey", """{"username":"alice","publicKeys":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRekey alice"]}"""),
+        var after = await bridge.Registry.SendCommandAsync("vm-a", ExecutorFixture.Command("ResetVmSshKey", """{"username":"alice","publicKeys":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRekey alice"]}"""),
             TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
-        Assert.Equal(Core.Protocol.AgentOutcome.Success, after.Outcome);
+        Assert.Equal(CommandOutcome.Success, after.Outcome);
     }
 
     [Fact]

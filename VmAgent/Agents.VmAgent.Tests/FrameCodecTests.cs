@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Agents.Contracts;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.Security.Sealing;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Tests;
 
@@ -21,7 +23,7 @@ public sealed class FrameCodecTests
         new RenewedFrame("cert", "ca"),
         new RenewRefusedFrame("no"),
         new CommandFrame(Guid.NewGuid(), Guid.NewGuid(), "RunRecipe", JsonDocument.Parse("""{"name":"x","parameters":{"a":"b"}}""").RootElement, 60),
-        new ResultFrame(Guid.NewGuid(), AgentOutcome.Rejected, 3, "out", "err", "why", 12),
+        new ResultFrame(Guid.NewGuid(), CommandOutcome.Rejected, 3, "out", "err", "why", 12),
         new RekeyFrame(true),
         new ErrorFrame("bye"),
     ];
@@ -34,14 +36,14 @@ public sealed class FrameCodecTests
         await Codec.WriteAsync(stream, frame, default);
         stream.Position = 0;
         var read = await Codec.ReadAsync(stream, default);
-        Assert.Equal(JsonSerializer.Serialize(frame, ProtocolJson.Default.Frame), JsonSerializer.Serialize(read!, ProtocolJson.Default.Frame));
+        Assert.Equal(JsonSerializer.Serialize(frame, AgentJson.TypeInfo<Frame>()), JsonSerializer.Serialize(read!, AgentJson.TypeInfo<Frame>()));
         Assert.Null(await Codec.ReadAsync(stream, default));
     }
 
     [Fact]
     public void the_wire_form_is_a_big_endian_length_then_camel_case_json_with_a_type()
     {
-        var bytes = Codec.Encode(new ResultFrame(Guid.Empty, AgentOutcome.Success, DurationMs: 5));
+        var bytes = Codec.Encode(new ResultFrame(Guid.Empty, CommandOutcome.Success, DurationMs: 5));
         Assert.Equal(bytes.Length - 4, BinaryPrimitives.ReadInt32BigEndian(bytes));
         var json = Encoding.UTF8.GetString(bytes, 4, bytes.Length - 4);
         Assert.StartsWith("""{"type":"result","commandId":"00000000-0000-0000-0000-000000000000","outcome":"Success""", json, StringComparison.Ordinal);
@@ -81,11 +83,12 @@ public sealed class FrameCodecTests
     }
 
     [Fact]
-    public void a_sealed_password_payload_reads_with_the_bus_field_names()
+    public void a_sealed_password_payload_reads_with_the_documented_field_names()
     {
-        // the bus (Newtonsoft, camelCase) writes SealedSecret like this
+        // docs/protocol.md: the sealedPassword of a ResetVmPassword payload
         const string bus = """{"username":"root","sealedPassword":{"algorithm":"ECDH-P256+HKDF-SHA256+A256GCM","recipientSerial":"0A","ephemeralPublicKey":"AA==","nonce":"AA==","ciphertext":"AA==","tag":"AA=="}}""";
-        var payload = JsonSerializer.Deserialize(bus, ProtocolJson.Default.ResetPasswordPayload)!;
-        Assert.Equal(new SealedEnvelope(SecretSealer.Algorithm, "0A", "AA==", "AA==", "AA==", "AA=="), payload.SealedPassword);
+        var payload = AgentJson.Deserialize<ResetVmPassword>(bus);
+        Assert.Equal(new SealedSecret { Algorithm = SecretSealer.Algorithm, RecipientSerial = "0A", EphemeralPublicKey = "AA==", Nonce = "AA==", Ciphertext = "AA==", Tag = "AA==" },
+            payload.SealedPassword);
     }
 }

@@ -1,5 +1,6 @@
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
@@ -21,7 +22,7 @@ public sealed class JournalAndPolicyTests : IDisposable
         var first = await _fx.Executor(policy).ExecuteAsync(command, default);
         var afterRestart = await _fx.Executor(policy).ExecuteAsync(command, default);
 
-        Assert.Equal(AgentOutcome.Success, first.Outcome);
+        Assert.Equal(CommandOutcome.Success, first.Outcome);
         Assert.Equal(first, afterRestart);
         Assert.Single(await File.ReadAllLinesAsync(counter));
     }
@@ -47,7 +48,7 @@ public sealed class JournalAndPolicyTests : IDisposable
         var result = await _fx.Executor(policy).ExecuteAsync(
             ExecutorFixture.Command(CommandTypes.ResetVmSshKey, """{"username":"alice","publicKeys":["ssh-ed25519 AAAA x"]}"""), default);
 
-        Assert.Equal(AgentOutcome.Rejected, result.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.Equal("the local policy does not allow 'ResetVmSshKey'", result.Message);
         Assert.False(File.Exists(_fx.Sandbox.AuthorizedKeysPath("alice")));
     }
@@ -59,7 +60,7 @@ public sealed class JournalAndPolicyTests : IDisposable
         var result = await _fx.Executor(policy).ExecuteAsync(
             ExecutorFixture.Command(CommandTypes.ResetVmPassword, """{"username":"root","sealedPassword":{"algorithm":"x","recipientSerial":"01","ephemeralPublicKey":"","nonce":"","ciphertext":"","tag":""}}"""), default);
 
-        Assert.Equal(AgentOutcome.Rejected, result.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.Contains("privileged: false", result.Message, StringComparison.Ordinal);
     }
 
@@ -69,7 +70,7 @@ public sealed class JournalAndPolicyTests : IDisposable
         var result = await _fx.Executor(TestPolicies.Everything).ExecuteAsync(
             ExecutorFixture.Command(CommandTypes.ResetVmSshKey, """{"username":"../../etc","publicKeys":["ssh-ed25519 AAAA"]}"""), default);
 
-        Assert.Equal(AgentOutcome.Rejected, result.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.False(Directory.Exists(Path.Combine(_fx.Sandbox.Root, "home")));
     }
 

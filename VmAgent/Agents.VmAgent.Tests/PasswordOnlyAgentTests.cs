@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Agents.Contracts;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.Security.Sealing;
 using Agents.VmAgent.Core.Client;
 using Agents.VmAgent.Core.Crypto;
 using Agents.VmAgent.Core.Identity;
 using Agents.VmAgent.Core.Os;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 using PasswordOnlyAgent;
 
@@ -38,15 +40,15 @@ public sealed class PasswordOnlyAgentTests : IDisposable
         Assert.Equal(["ResetVmPassword"], bridge.Registry.Snapshot().Single().Capabilities);
 
         using var cert = agent.CurrentCertificate!;
-        var password = JsonSerializer.Serialize(new ResetPasswordPayload("admin", SecretSealer.Seal("only-this", cert)), ProtocolJson.Default.ResetPasswordPayload);
-        var reset = await bridge.Registry.SendCommandAsync("vm-p", new(Guid.NewGuid(), Guid.NewGuid(), "ResetVmPassword", password), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
-        var recipe = await bridge.Registry.SendCommandAsync("vm-p", new(Guid.NewGuid(), Guid.NewGuid(), "RunRecipe", """{"name":"package-upgrade"}"""), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
-        var keys = await bridge.Registry.SendCommandAsync("vm-p", new(Guid.NewGuid(), Guid.NewGuid(), "ResetVmSshKey", """{"username":"admin","publicKeys":["ssh-ed25519 AAAA x"]}"""), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
+        var password = AgentJson.Serialize(new ResetVmPassword { Username = "admin", SealedPassword = SecretSealer.Seal("only-this", cert) });
+        var reset = await bridge.Registry.SendCommandAsync("vm-p", ExecutorFixture.Command("ResetVmPassword", password), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
+        var recipe = await bridge.Registry.SendCommandAsync("vm-p", ExecutorFixture.Command("RunRecipe", """{"name":"package-upgrade"}"""), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
+        var keys = await bridge.Registry.SendCommandAsync("vm-p", ExecutorFixture.Command("ResetVmSshKey", """{"username":"admin","publicKeys":["ssh-ed25519 AAAA x"]}"""), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), default);
 
-        Assert.Equal(AgentOutcome.Success, reset.Outcome);
+        Assert.Equal(CommandOutcome.Success, reset.Outcome);
         Assert.True(Sha512Crypt.Verify("only-this", sandbox.ShadowHash("admin")!));
-        Assert.Equal(AgentOutcome.Rejected, recipe.Outcome);
-        Assert.Equal(AgentOutcome.Rejected, keys.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, recipe.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, keys.Outcome);
 
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));

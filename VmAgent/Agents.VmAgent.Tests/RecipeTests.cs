@@ -1,5 +1,6 @@
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Core.Recipes;
 using Agents.VmAgent.Tests.Support;
 
@@ -17,7 +18,7 @@ public sealed class RecipeTests : IDisposable
         _fx.AddRecipe("touch", $"touch '{_fx.Root}/ran'\n");
         var result = await _fx.Executor(TestPolicies.Everything).ExecuteAsync(ExecutorFixture.Recipe("touch"), default);
 
-        Assert.Equal(AgentOutcome.Rejected, result.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.Contains("not in the local policy", result.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_fx.Root, "ran")));
     }
@@ -31,7 +32,7 @@ public sealed class RecipeTests : IDisposable
 
         var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe("touch"), default);
 
-        Assert.Equal(AgentOutcome.Rejected, result.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.Contains("sha256", result.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_fx.Root, "ran")));
     }
@@ -45,7 +46,7 @@ public sealed class RecipeTests : IDisposable
 
         var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe("echo", new Dictionary<string, string> { ["message"] = nasty }), default);
 
-        Assert.True(result.Outcome == AgentOutcome.Success, result.Message + result.Stderr);
+        Assert.True(result.Outcome == CommandOutcome.Success, result.Message + result.Stderr);
         Assert.Equal(nasty, await File.ReadAllTextAsync(Path.Combine(_fx.Sandbox.Root, "message")));
         Assert.Equal(0, result.ExitCode);
     }
@@ -59,7 +60,7 @@ public sealed class RecipeTests : IDisposable
 
         var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe("hang", timeoutSeconds: 1), default);
 
-        Assert.Equal(AgentOutcome.Failed, result.Outcome);
+        Assert.Equal(CommandOutcome.Failed, result.Outcome);
         Assert.Contains("timeout", result.Message, StringComparison.Ordinal);
         Assert.True(result.DurationMs < 10_000, $"took {result.DurationMs} ms");
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -74,7 +75,7 @@ public sealed class RecipeTests : IDisposable
 
         var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe("noisy"), default);
 
-        Assert.Equal(AgentOutcome.Failed, result.Outcome);
+        Assert.Equal(CommandOutcome.Failed, result.Outcome);
         Assert.Equal(7, result.ExitCode);
         Assert.InRange(result.Stdout!.Length, RecipeRunner.StdoutLimitBytes, RecipeRunner.StdoutLimitBytes + 20);
         Assert.InRange(result.Stderr!.Length, RecipeRunner.StderrLimitBytes, RecipeRunner.StderrLimitBytes + 20);
@@ -90,7 +91,7 @@ public sealed class RecipeTests : IDisposable
 
         var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe("env"), default);
 
-        Assert.Equal(AgentOutcome.Success, result.Outcome);
+        Assert.Equal(CommandOutcome.Success, result.Outcome);
         Assert.DoesNotContain("do-not-leak", result.Stdout, StringComparison.Ordinal);
     }
 
@@ -102,7 +103,7 @@ public sealed class RecipeTests : IDisposable
 
         var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe("root-only"), default);
 
-        Assert.Equal(AgentOutcome.Rejected, result.Outcome);
+        Assert.Equal(CommandOutcome.Rejected, result.Outcome);
         Assert.Contains("privileged: false", result.Message, StringComparison.Ordinal);
     }
 
@@ -125,7 +126,7 @@ public sealed class RecipeTests : IDisposable
 
         var result = await _fx.Executor(policy).ExecuteAsync(ExecutorFixture.Recipe(name), default);
 
-        Assert.True(result.Outcome == AgentOutcome.Success, result.Message + result.Stderr);
+        Assert.True(result.Outcome == CommandOutcome.Success, result.Message + result.Stderr);
         Assert.StartsWith("sandbox: would ", result.Stdout, StringComparison.Ordinal);
         Assert.Contains(name, await File.ReadAllTextAsync(Path.Combine(_fx.Sandbox.Root, "var", "log", "agent-recipes.log")), StringComparison.Ordinal);
     }

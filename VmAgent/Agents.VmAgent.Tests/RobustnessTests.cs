@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.Security.Identity;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;

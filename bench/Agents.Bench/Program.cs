@@ -5,7 +5,7 @@ using Agents.VmAgent.Tests.Support;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");
-// --only pipeline,scale,ca,footprint,api,ansible: a subset (the broker baseline always runs: every ratio needs it)
+// --only pipeline,executor,scale,ca,footprint,api,ansible: a subset (the broker baseline always runs: every ratio needs it)
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
 var outDir = Path.Combine(RepositoryPaths.Root, "bench", "results");
 var results = new Results();
@@ -31,6 +31,9 @@ try
         new CommandPipeline(node, pki, work, baseline).RunAsync(results,
             agentCounts: quick ? [1, 100] : [1, 100, 1000], commands: quick ? 300 : 1000, samples: quick ? 50 : 200));
 
+    await SectionAsync("executor", "the agent's executor alone (journal, policy, handler; no broker, no network)", () =>
+        new AgentExecutor(work, baseline).RunAsync(results, commands: quick ? 300 : 1000));
+
     await SectionAsync("scale", "scale of one bridge (idle agents over mutual TLS, memory per connection, fan-out)", () =>
         new BridgeScale(node, pki, work, baseline).RunAsync(results, ScaleCounts(quick ? [100, 1000] : [1000, 10_000]),
             idleWindow: TimeSpan.FromSeconds(quick ? 5 : 15)));
@@ -38,7 +41,7 @@ try
     await SectionAsync("ca", "CA (certificates from P-256 CSRs; raw .NET signing in the same run)", () =>
         new CaIssuance(node.AmqpUri(), work).RunAsync(results, certificates: quick ? 600 : 3000, inFlight: 32));
 
-    await SectionAsync("footprint", "agent footprint (the published single-file agent, connected and idle)", () =>
+    await SectionAsync("footprint", "agent footprint (the published NativeAOT agent: size, start, connected and idle)", () =>
         new AgentFootprint(node, pki, work).RunAsync(results, idleWindow: TimeSpan.FromSeconds(quick ? 15 : 60)));
 
     await SectionAsync("api", "through the API (the demo's stack as processes: resetPasswordForVirtualMachine, revokeCertificate)", () =>

@@ -1,4 +1,5 @@
 using Agents.Consumers.Bus;
+using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 
 namespace Agents.Consumers.Alerts;
@@ -27,50 +28,56 @@ public sealed record AlertSignal
     { "Down", "Unresponsive", "Unhealthy", "Failed", "Error", "Disconnected", "Alert" };
 
     /// <summary>The signal of an event, or null when the event says nothing about a condition (a pending job).</summary>
-    public static AlertSignal? From(EventDelivery e)
+    /// <exception cref="InvalidEventException">An event of a category whose reader refuses it (an AlertEvent without a subject ...).</exception>
+    public static AlertSignal? From(EventDelivery delivery)
     {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var e = delivery.Event;
         var resourceType = e.ResourceType ?? "resource";
-        var resourceId = e.ResourceId ?? "?";
-        var at = e.AuditRecord.OccurredAt;
-        var description = e.AuditRecord.Description;
+        var resourceId = e.ResourceUuid ?? "?";
+        var at = delivery.AuditRecord.OccurredAt;
+        var description = delivery.AuditRecord.Description;
+        // the type the rules bind by: for a job the job event (submit, update, complete), as in the routing key
+        var type = e.Type;
         switch (e.Category)
         {
             case EventCategory.AlertEvent:
+                var alert = AlertRaised.FromEvent(e);
                 return new AlertSignal
                 {
-                    EventId = e.EventId, Category = e.Category, Type = e.Type,
-                    State = Enum.TryParse<AlertState>(e["state"], true, out var st) ? st : AlertState.Firing,
-                    Severity = Enum.TryParse<AlertSeverity>(e["severity"], true, out var sev) ? sev : null,
-                    GroupKey = e["groupKey"] ?? $"{e.Type}/{resourceId}",
+                    EventId = delivery.EventId, Category = e.Category, Type = type,
+                    State = alert.State, Severity = alert.Severity, GroupKey = alert.GroupKey,
                     ResourceType = resourceType, ResourceId = resourceId,
-                    Subject = e["subject"] ?? $"{e.Type} on {resourceType} {resourceId}",
-                    Body = e["body"] ?? description,
+                    Subject = alert.Subject, Body = alert.Body.Length == 0 ? description : alert.Body,
                     At = at,
                 };
             case EventCategory.ResourceStateEvent:
-                var newState = e["new-state"] ?? "";
-                var check = e["checkName"];
-                return Derived(e, BadStates.Contains(newState), check is null ? $"{e.Type}/{resourceId}" : $"{e.Type}/{resourceId}/{check}",
-                    $"{resourceType} {resourceId} is {(newState.Length == 0 ? "in an unknown state" : newState)}{(check is null ? "" : $" (check {check})")}",
-                    description + (e["details"] is { } d ? $": {d}" : "") + (e["reason"] is { } r ? $" ({r})" : ""));
+                var state = ResourceStateChanged.FromEvent(e);
+                var check = state.Details.GetValueOrDefault("checkName");
+                return Derived(BadStates.Contains(state.NewState), check is null ? $"{type}/{resourceId}" : $"{type}/{resourceId}/{check}",
+                    $"{resourceType} {resourceId} is {state.NewState}{(check is null ? "" : $" (check {check})")}",
+                    description + (state.Details.GetValueOrDefault("details") is { } d ? $": {d}" : "") + (state.Details.GetValueOrDefault("reason") is { } r ? $" ({r})" : ""));
             case EventCategory.ActionEvent:
-                var outcome = e["outcome"] ?? (e["status"] is "Failed" or "Error" ? "Failed" : "Success");
-                var failed = !string.Equals(outcome, "Success", StringComparison.OrdinalIgnoreCase);
-                return Derived(e, failed, $"{e.Type}/{resourceId}",
-                    $"{e.Type} on {resourceType} {resourceId}: {outcome}",
-                    description + (e["message"] is { } m && !description.Contains(m, StringComparison.Ordinal) ? $"\n{m}" : "") + (e["stderr"] is { } err ? $"\nstderr: {err}" : ""));
+                var outcome = AgentCommandCompleted.FromEvent(e);
+                var result = outcome?.Outcome.ToString() ?? (e["status"] is "Failed" or "Error" ? "Failed" : "Success");
+                var failed = result != nameof(CommandOutcome.Success);
+                return Derived(failed, $"{type}/{resourceId}",
+                    $"{type} on {resourceType} {resourceId}: {result}",
+                    description + (outcome?.Message is { } m && !description.Contains(m, StringComparison.Ordinal) ? $"\n{m}" : "") + (outcome?.Stderr is { } err ? $"\nstderr: {err}" : ""));
             case EventCategory.AsyncJobEvent:
-                if (e["status"] is not ("1" or "2")) return null;
-                return Derived(e, e["status"] == "2", $"{e.Type}/{e["command"]}/{e["instanceUuid"] ?? resourceId}",
-                    $"Job {e["command"]} {(e["status"] == "2" ? "failed" : "succeeded")} for {e["instanceType"] ?? resourceType} {e["instanceUuid"] ?? resourceId}",
-                    description + (e["jobResult"] is { } res ? $"\n{res}" : ""));
+                var job = AsyncJobChanged.FromEvent(e);
+                if (job.Status == AsyncJobStatus.Pending) return null;
+                var jobFailed = job.Status == AsyncJobStatus.Failed;
+                return Derived(jobFailed, $"{type}/{job.Command}/{job.InstanceUuid ?? resourceId}",
+                    $"Job {job.Command} {(jobFailed ? "failed" : "succeeded")} for {job.InstanceType ?? resourceType} {job.InstanceUuid ?? resourceId}",
+                    description + (job.JobResult is { } res ? $"\n{res.GetRawText()}" : ""));
             default:
                 return null;
         }
 
-        AlertSignal Derived(EventDelivery ev, bool firing, string groupKey, string subject, string body) => new()
+        AlertSignal Derived(bool firing, string groupKey, string subject, string body) => new()
         {
-            EventId = ev.EventId, Category = ev.Category, Type = ev.Type,
+            EventId = delivery.EventId, Category = e.Category, Type = type,
             State = firing ? AlertState.Firing : AlertState.Resolved,
             Severity = null,
             GroupKey = groupKey,

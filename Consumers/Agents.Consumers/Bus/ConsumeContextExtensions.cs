@@ -5,7 +5,7 @@ namespace Agents.Consumers.Bus;
 public static class ConsumeContextExtensions
 {
     /// <summary>The routing key, raw body and AMQP message-id of a delivery from cloudstack-events.</summary>
-    /// <exception cref="FormatException">The body is not a JSON object.</exception>
+    /// <exception cref="Contracts.Events.InvalidEventException">The routing key or the body is not a CloudStack event.</exception>
     public static EventDelivery ToEventDelivery(this ConsumeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

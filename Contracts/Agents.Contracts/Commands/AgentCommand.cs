@@ -1,4 +1,5 @@
-using Newtonsoft.Json.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Agents.Contracts.Commands;
 
@@ -11,7 +12,8 @@ public sealed record AgentCommand
 {
     public const int CurrentSchemaVersion = 1;
 
-    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    // set, not init: the source-generated reader hands every init-only property to the object initializer, so a field left out would lose this default
+    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
     /// <summary>Unique per publish (AMQP message_id).</summary>
     public required Guid MessageId { get; init; }
     /// <summary>Stable across retries: the agent executes a command id at most once.</summary>
@@ -23,33 +25,25 @@ public sealed record AgentCommand
     public required string RouterId { get; init; }
     /// <summary>The target VM; null when the command is for the router itself.</summary>
     public string? VmId { get; init; }
-    public int Attempt { get; init; } = 1;
+    public int Attempt { get; set; } = 1;
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>How long the bridge waits for the target agent to connect before answering DeliveryTimedOut.</summary>
-    public int DeliveryTimeoutSeconds { get; init; } = 60;
+    public int DeliveryTimeoutSeconds { get; set; } = 60;
     /// <summary>How long the bridge waits for the agent's result once delivered.</summary>
-    public int ExecutionTimeoutSeconds { get; init; } = 300;
-    /// <summary>The type-specific body, e.g. <see cref="ResetVmPassword"/>.</summary>
-    public required JObject Payload { get; init; }
+    public int ExecutionTimeoutSeconds { get; set; } = 300;
+    /// <summary>
+    /// The type-specific body, e.g. <see cref="ResetVmPassword"/>. Kept as JSON: the bridge reads the
+    /// command once and relays this element in the command frame as is; only the agent's handler
+    /// reads it as its record (<see cref="PayloadAs{T}"/>).
+    /// </summary>
+    public required JsonElement Payload { get; init; }
 
-    [Newtonsoft.Json.JsonIgnore]
+    [JsonIgnore]
     public string RoutingKey => Topology.CommandRoutingKey(RouterId, VmId);
 
-    public T PayloadAs<T>() => Payload.ToObject<T>(AgentJson.Serializer)
-        ?? throw new InvalidOperationException($"command {CommandId} has an empty {typeof(T).Name} payload");
+    /// <exception cref="InvalidMessageException">The payload is not a <typeparamref name="T"/>.</exception>
+    public T PayloadAs<T>() => AgentJson.Deserialize<T>(Payload);
 
-    public static JObject PayloadOf(object payload) => JObject.FromObject(payload, AgentJson.Serializer);
-}
-
-/// <summary>The values of <see cref="AgentCommand.Type"/>.</summary>
-public static class CommandTypes
-{
-    public const string ResetVmPassword = nameof(Commands.ResetVmPassword);
-    public const string ResetVmSshKey = nameof(Commands.ResetVmSshKey);
-    public const string RunRecipe = nameof(Commands.RunRecipe);
-    public const string RekeyCertificate = nameof(Commands.RekeyCertificate);
-    /// <summary>For the router itself: run its health checks now; the outcome's stdout holds the results as JSON.</summary>
-    public const string RunHealthChecks = nameof(Commands.RunHealthChecks);
-
-    public static IReadOnlyList<string> All { get; } = [ResetVmPassword, ResetVmSshKey, RunRecipe, RekeyCertificate, RunHealthChecks];
+    /// <summary>The payload element of a command body record (<see cref="ResetVmPassword"/> ...).</summary>
+    public static JsonElement PayloadOf(object payload) => AgentJson.ToElement(payload);
 }

@@ -32,13 +32,12 @@ public sealed record AgentConnectionRefused
         var times = Repeated > 1 ? $" ({Repeated} times)" : "";
         return new()
         {
-            Source = CloudStackEvent.DefaultSource,
             Category = EventCategory.ActionEvent,
             Type = EventTypes.AgentConnectionRefused,
             ResourceType = resourceType,
             ResourceUuid = resourceUuid,
             Description = new EventBody()
-                .Set("status", "Completed")
+                .Set("status", ActionEventStatus.Completed)
                 .Set("level", "WARN")
                 .Set("event", EventTypes.AgentConnectionRefused)
                 .Set("entity", resourceType)
@@ -46,7 +45,7 @@ public sealed record AgentConnectionRefused
                 .Set("description", $"router {RouterId} refused an agent connection from {RemoteAddress ?? "?"}{claimed}{times}: {Reason}")
                 .Set("eventDateTime", CloudStackEvent.FormatDateTime(At))
                 .Set("schemaVersion", 1)
-                .Set("messageId", MessageId.ToString())
+                .Set("messageId", MessageId)
                 .Set("routerId", RouterId)
                 .Set("remoteAddress", RemoteAddress)
                 .Set("reason", Reason)
@@ -56,6 +55,28 @@ public sealed record AgentConnectionRefused
                 .Set("claimedHolder", ClaimedHolder)
                 .Set("repeated", Repeated)
                 .Build(),
+        };
+    }
+
+    /// <summary>Reads an AGENT.CONNECTION.REFUSE event; null for any other event.</summary>
+    /// <exception cref="InvalidEventException">Such an event without messageId, routerId or reason.</exception>
+    public static AgentConnectionRefused? FromEvent(CloudStackEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Category != EventCategory.ActionEvent || e.Type != EventTypes.AgentConnectionRefused) return null;
+        return new AgentConnectionRefused
+        {
+            MessageId = e.RequiredGuid("messageId"),
+            RouterId = e.Required("routerId"),
+            RemoteAddress = e["remoteAddress"],
+            Reason = e.Required("reason"),
+            CertificateSerial = e["certificateSerial"],
+            CertificateSubject = e["certificateSubject"],
+            CertificateIssuer = e["certificateIssuer"],
+            ClaimedHolder = e["claimedHolder"],
+            ClaimedVmId = e.ResourceType == ResourceTypes.VirtualMachine ? e.ResourceUuid : null,
+            Repeated = (int)(e.OptionalLong("repeated") ?? 1),
+            At = e.EventDateTime ?? DateTimeOffset.UtcNow,
         };
     }
 }

@@ -23,13 +23,12 @@ public sealed record ApiRequestRefused
         var account = Account ?? "unauthenticated";
         return new()
         {
-            Source = CloudStackEvent.DefaultSource,
             Category = EventCategory.ActionEvent,
             Type = EventTypes.ApiRequestRefused,
             ResourceType = ResourceTypes.Account,
             ResourceUuid = account,
             Description = new EventBody()
-                .Set("status", "Completed")
+                .Set("status", ActionEventStatus.Completed)
                 .Set("level", "WARN")
                 .Set("event", EventTypes.ApiRequestRefused)
                 .Set("entity", ResourceTypes.Account)
@@ -38,12 +37,30 @@ public sealed record ApiRequestRefused
                 .Set("description", $"API {Command} by {account} from {RemoteAddress ?? "?"} refused: {ErrorCode} {ErrorText}")
                 .Set("eventDateTime", CloudStackEvent.FormatDateTime(At))
                 .Set("schemaVersion", 1)
-                .Set("messageId", MessageId.ToString())
+                .Set("messageId", MessageId)
                 .Set("command", Command)
                 .Set("remoteAddress", RemoteAddress)
                 .Set("errorCode", ErrorCode)
                 .Set("errorText", ErrorText)
                 .Build(),
+        };
+    }
+
+    /// <summary>Reads an API.REQUEST.REFUSE event; null for any other event.</summary>
+    /// <exception cref="InvalidEventException">Such an event without messageId, command or errorCode.</exception>
+    public static ApiRequestRefused? FromEvent(CloudStackEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Category != EventCategory.ActionEvent || e.Type != EventTypes.ApiRequestRefused) return null;
+        return new ApiRequestRefused
+        {
+            MessageId = e.RequiredGuid("messageId"),
+            Command = e.Required("command"),
+            Account = e["account"],
+            RemoteAddress = e["remoteAddress"],
+            ErrorCode = (int)(e.OptionalLong("errorCode") ?? throw new InvalidEventException("API.REQUEST.REFUSE lacks the field 'errorCode'")),
+            ErrorText = e["errorText"] ?? "",
+            At = e.EventDateTime ?? DateTimeOffset.UtcNow,
         };
     }
 }

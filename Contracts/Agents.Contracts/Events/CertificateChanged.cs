@@ -21,20 +21,19 @@ public sealed record CertificateChanged
 
     public CloudStackEvent ToEvent() => new()
     {
-        Source = CloudStackEvent.DefaultSource,
         Category = EventCategory.ActionEvent,
         Type = EventType,
         ResourceType = ResourceTypes.Certificate,
         ResourceUuid = SerialNumber,
         Description = new EventBody()
-            .Set("status", "Completed")
+            .Set("status", ActionEventStatus.Completed)
             .Set("event", EventType)
             .Set("entity", ResourceTypes.Certificate)
             .Set("entityuuid", SerialNumber)
             .Set("description", $"{EventType} serial {SerialNumber} ({Subject})")
             .Set("eventDateTime", CloudStackEvent.FormatDateTime(At))
             .Set("schemaVersion", 1)
-            .Set("messageId", MessageId.ToString())
+            .Set("messageId", MessageId)
             .Set("serialNumber", SerialNumber)
             .Set("subject", Subject)
             .Set("holder", Holder)
@@ -44,15 +43,23 @@ public sealed record CertificateChanged
             .Build(),
     };
 
-    public static CertificateChanged FromEvent(CloudStackEvent e) => new()
+    /// <summary>Reads a certificate ActionEvent (issued or revoked).</summary>
+    /// <exception cref="InvalidEventException">Another event, or one without messageId or serialNumber.</exception>
+    public static CertificateChanged FromEvent(CloudStackEvent e)
     {
-        MessageId = EventBody.RequiredGuid(e, "messageId"),
-        EventType = EventBody.Required(e, "event"),
-        SerialNumber = EventBody.Required(e, "serialNumber"),
-        Subject = e["subject"] ?? "",
-        Holder = e["holder"],
-        NotAfter = EventBody.OptionalTime(e, "notAfter"),
-        RevocationReason = e["revocationReason"],
-        At = EventBody.OptionalTime(e, "at") ?? DateTimeOffset.UtcNow,
-    };
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Category != EventCategory.ActionEvent || e.Type is not (EventTypes.CertificateIssued or EventTypes.CertificateRevoked))
+            throw new InvalidEventException($"{e.Category} {e.Type} is not a certificate event");
+        return new()
+        {
+            MessageId = e.RequiredGuid("messageId"),
+            EventType = e.Type,
+            SerialNumber = e.Required("serialNumber"),
+            Subject = e["subject"] ?? "",
+            Holder = e["holder"],
+            NotAfter = e.OptionalTime("notAfter"),
+            RevocationReason = e["revocationReason"],
+            At = e.OptionalTime("at") ?? e.EventDateTime ?? DateTimeOffset.UtcNow,
+        };
+    }
 }

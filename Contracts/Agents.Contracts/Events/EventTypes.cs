@@ -17,24 +17,20 @@ public static class EventTypes
     public const string AlertRouterHealth = "ALERT.ROUTER.HEALTH";
     public const string AlertAgentUnreachable = "ALERT.AGENT.UNREACHABLE";
 
+    /// <summary>A bridge saw an agent come up, go down or miss its heartbeats (ResourceStateEvent <see cref="AgentStateChanged"/>).</summary>
     public const string AgentState = "AGENT.STATE";
 
     /// <summary>A bridge refused an agent's certificate (ActionEvent <see cref="AgentConnectionRefused"/>).</summary>
     public const string AgentConnectionRefused = "AGENT.CONNECTION.REFUSE";
+    /// <summary>A RunHealthChecks outcome (ActionEvent), and each check's result (ResourceStateEvent <see cref="RouterHealthChecked"/>).</summary>
     public const string RouterHealthCheck = "ROUTER.HEALTHCHECK";
 
+    /// <summary>How listEvents and the audit log name every AsyncJobEvent (on the bus their type is the job event: submit, update, complete).</summary>
     public const string AsyncJob = "ASYNC.JOB";
+
+    /// <summary>updateConfiguration changed a global setting (ActionEvent <see cref="ConfigurationChanged"/>), CloudStack's EVENT_CONFIGURATION_VALUE_EDIT.</summary>
+    public const string ConfigurationValueEdit = "CONFIGURATION.VALUE.EDIT";
 
     /// <summary>The API refused a call (ActionEvent <see cref="ApiRequestRefused"/>).</summary>
     public const string ApiRequestRefused = "API.REQUEST.REFUSE";
-}
-
-/// <summary>Resource types as they appear in event routing keys and bodies.</summary>
-public static class ResourceTypes
-{
-    public const string VirtualMachine = "VirtualMachine";
-    public const string DomainRouter = "DomainRouter";
-    public const string Certificate = "Certificate";
-    public const string AsyncJob = "AsyncJob";
-    public const string Account = "Account";
 }

@@ -83,7 +83,7 @@ public static class ServiceCommands
         {
             ["AGENT_ENROLLMENT_TOKEN"] = enrollmentToken ?? "",
         };
-        return ServiceProcess.StartDotnet("agent-" + vm.Name, Dll("VmAgent/Agents.VmAgent", "agents-vm-agent"),
+        string[] arguments =
         [
             "--router", vm.RouterAddress,
             "--port", layout.BridgePort.ToString(CultureInfo.InvariantCulture),
@@ -91,7 +91,11 @@ public static class ServiceCommands
             "--sandbox-root", layout.SandboxRoot(vm.Id),
             "--ca-file", layout.CaCertificateFile,
             "--policy", Steps.DemoPolicy.Write(Path.Combine(layout.DataDirectory("agents"), vm.Id)),
-        ], layout.LogDirectory, environment);
+        ];
+        // AGENT_BINARY (as in the agent's tests): the published agent, e.g. the NativeAOT one from ./run publish-agent
+        return Environment.GetEnvironmentVariable("AGENT_BINARY") is { Length: > 0 } binary
+            ? ServiceProcess.Start("agent-" + vm.Name, binary, arguments, layout.LogDirectory, environment)
+            : ServiceProcess.StartDotnet("agent-" + vm.Name, Dll("VmAgent/Agents.VmAgent", "agents-vm-agent"), arguments, layout.LogDirectory, environment);
     }
 
     private static ServiceProcess Dotnet(string name, string project, DemoStack stack, Dictionary<string, string> environment)

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Agents.Contracts.Commands;
+using Agents.VmAgent.Core.Policy;
 using Agents.VmAgent.Core.Recipes;
 
 namespace Agents.Demo.Steps;
@@ -12,15 +14,14 @@ public static class DemoPolicy
     public static string Write(string directory)
     {
         var recipe = RecipeCatalog.BuiltIn(AllowedRecipe) ?? throw new InvalidOperationException($"built-in recipe {AllowedRecipe} missing");
-        var policy = new
-        {
-            allowedCommands = new[] { "ResetVmPassword", "ResetVmSshKey", "RunRecipe", "RekeyCertificate" },
-            recipes = new[] { new { name = AllowedRecipe, sha256 = recipe.Sha256, privileged = false } },
-            privileged = true,
-        };
+        var policy = new AgentPolicy(
+            [CommandTypes.ResetVmPassword, CommandTypes.ResetVmSshKey, CommandTypes.RunRecipe, CommandTypes.RekeyCertificate],
+            [new RecipePolicy(AllowedRecipe, recipe.Sha256)],
+            Privileged: true);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "policy.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(policy, new JsonSerializerOptions { WriteIndented = true }));
+        // the agent's own policy format, written as the agent reads it
+        File.WriteAllText(path, JsonSerializer.Serialize(policy, PolicyJson.Default.AgentPolicy));
         return path;
     }
 }

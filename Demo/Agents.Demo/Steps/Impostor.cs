@@ -2,7 +2,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 
 namespace Agents.Demo.Steps;
 

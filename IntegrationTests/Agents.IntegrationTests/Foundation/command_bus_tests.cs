@@ -67,7 +67,7 @@ public sealed class command_bus_tests(BrokerFixture broker)
         var messageId = Guid.NewGuid().ToString();
         await publisher.PublishAsync(new OutgoingMessage
         {
-            Exchange = "", RoutingKey = queue, MessageId = messageId, Body = AgentJson.ToUtf8(new { hello = "world" }),
+            Exchange = "", RoutingKey = queue, MessageId = messageId, Body = "{\"hello\":\"world\"}"u8.ToArray(),
         });
 
         var dead = new List<BasicGetResult>();

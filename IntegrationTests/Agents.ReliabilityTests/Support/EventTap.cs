@@ -42,14 +42,7 @@ public sealed class EventTap : IAsyncDisposable
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            // source.category.type.resourceType.resourceUuid
-            var key = delivery.RoutingKey.Split('.');
-            var body = AgentJson.Deserialize<Dictionary<string, string?>>(delivery.Body.Span);
-            var received = new CloudStackEvent
-            {
-                Source = key[0], Category = key.ElementAtOrDefault(1) ?? "", Type = body.GetValueOrDefault("event") ?? key.ElementAtOrDefault(2) ?? "",
-                ResourceType = key.ElementAtOrDefault(3), ResourceUuid = key.ElementAtOrDefault(4), Description = body,
-            };
+            var received = CloudStackEvent.Read(delivery.RoutingKey, delivery.Body.Span);
             tap.Events.Enqueue(received);
             if (AgentCommandCompleted.FromEvent(received) is { } outcome) tap.Outcomes.Enqueue(outcome);
             return Task.CompletedTask;
@@ -59,7 +52,7 @@ public sealed class EventTap : IAsyncDisposable
     }
 
     public IReadOnlyList<AlertRaised> Alerts(string groupKey) =>
-        Events.Where(e => e.Category == EventCategory.AlertEvent && e["groupKey"] == groupKey).Select(AlertRaised.FromEvent).ToList();
+        Events.Where(e => e.Category == EventCategory.AlertEvent).Select(AlertRaised.FromEvent).Where(a => a.GroupKey == groupKey).ToList();
 
     public AgentCommandCompleted? Outcome(Guid commandId) => Outcomes.FirstOrDefault(o => o.CommandId == commandId);
 

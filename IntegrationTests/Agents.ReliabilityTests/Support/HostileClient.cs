@@ -6,7 +6,8 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.ReliabilityTests.Support;

@@ -1,5 +1,6 @@
 using System.Text;
-using Agents.Contracts;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace Agents.ReliabilityTests.Support;
 
@@ -32,12 +33,23 @@ public static class PoisonCases
         yield return new("binary noise", RandomBytes(4096, seed: 7));
     }
 
+    /// <summary>
+    /// JSON of loose test data (dictionaries of anything): the contract's context knows only contract
+    /// types, and a poison case is by design not one, so tests write these with reflection.
+    /// </summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Serialize(object value) => JsonSerializer.Serialize(value, Json);
+
+    /// <summary>A message as loose data, to break one field of it.</summary>
+    public static Dictionary<string, object?> Loose(byte[] json) => JsonSerializer.Deserialize<Dictionary<string, object?>>(json, Json)!;
+
     /// <summary>A valid message of a queue with one change: a field removed, retyped or given a hostile value.</summary>
     public static PoisonCase Violation(string name, Dictionary<string, object?> valid, Action<Dictionary<string, object?>> change)
     {
         var copy = new Dictionary<string, object?>(valid);
         change(copy);
-        return new(name, Utf8(AgentJson.Serialize(copy)));
+        return new(name, Utf8(Serialize(copy)));
     }
 
     public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);

@@ -18,7 +18,7 @@ public sealed class RawBus(IChannel channel)
         channel.BasicPublishAsync("", queue, true, Properties(poison.Id, type, replyTo, userId), poison.Body);
 
     public ValueTask EventAsync(CloudStackEvent e, string messageId) =>
-        channel.BasicPublishAsync(Topology.EventsExchange, e.RoutingKey, false, Properties(messageId, null, null, null), AgentJson.ToUtf8(e.Description));
+        channel.BasicPublishAsync(Topology.EventsExchange, e.RoutingKey, false, Properties(messageId, null, null, null), e.ToUtf8());
 
     private static BasicProperties Properties(string id, string? type, string? replyTo, string? userId) => new()
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using Agents.Contracts;
+using Agents.Contracts.Events;
 
 namespace Agents.Messaging.Consuming;
 
@@ -21,7 +22,12 @@ public sealed record IncomingMessage
     public long DeliveryCount { get; init; }
     public IReadOnlyDictionary<string, object?> Headers { get; init; } = new Dictionary<string, object?>();
 
+    /// <exception cref="InvalidMessageException">The body is not a <typeparamref name="T"/>.</exception>
     public T Read<T>() => AgentJson.Deserialize<T>(Body.Span);
+
+    /// <summary>A delivery from cloudstack-events, read by the contract's one event reader.</summary>
+    /// <exception cref="InvalidEventException">The routing key or the body is not a CloudStack event.</exception>
+    public CloudStackEvent ReadEvent() => CloudStackEvent.Read(RoutingKey, Body.Span);
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value switch
     {

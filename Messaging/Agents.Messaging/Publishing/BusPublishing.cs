@@ -12,8 +12,8 @@ public static class BusPublishing
         {
             Exchange = Topology.EventsExchange,
             RoutingKey = e.RoutingKey,
-            Body = AgentJson.ToUtf8(e.Description),
-            MessageId = e["messageId"] ?? Guid.NewGuid().ToString(),
+            Body = e.ToUtf8(),
+            MessageId = e.MessageId ?? Guid.NewGuid().ToString(),
             CorrelationId = e["jobId"],
             Type = e.Category,
             // CloudStack's bus drops events nobody listens to; so do we (not mandatory).

@@ -2,6 +2,7 @@ using Agents.Producers.Accounts;
 using Agents.Producers.Inventory;
 using Agents.Producers.Jobs;
 using Agents.Producers.Presence;
+using Agents.Producers.Settings;
 using Agents.Producers.SshKeys;
 using Agents.Producers.Storage;
 using Agents.Storage;
@@ -10,7 +11,10 @@ using Microsoft.Extensions.Options;
 
 namespace Agents.Producers.Tests.Storage;
 
-/// <summary>An API database file of the previous release (its own migration: PRAGMA user_version 1) opens in place and keeps its rows.</summary>
+/// <summary>
+/// An API database file of the previous release (its own migration: PRAGMA user_version 1), or one made by the api
+/// branch's own second step (user_version 2: users, configuration), opens in place and keeps its rows.
+/// </summary>
 public sealed class PreviousReleaseFileTests(SqliteEngine engine) : IClassFixture<SqliteEngine>
 {
     /// <summary>The previous release's schema, verbatim (Producers/Agents.Producers/Storage/Migrations.cs, step 1), and some rows.</summary>
@@ -52,6 +56,9 @@ public sealed class PreviousReleaseFileTests(SqliteEngine engine) : IClassFixtur
             router_id TEXT NOT NULL, check_name TEXT NOT NULL, check_type TEXT, success INTEGER NOT NULL, details TEXT,
             last_updated TEXT NOT NULL, PRIMARY KEY (router_id, check_name));
         PRAGMA user_version = 1;
+        """;
+
+    private const string PreviousReleaseRows = """
         INSERT INTO accounts VALUES ('alice', 'User', '2026-11-01T10:00:00.0000000+00:00');
         INSERT INTO virtual_machines VALUES ('vm-old', 'r-old', 'alice', 'legacy', '2026-11-01T10:00:00.0000000+00:00');
         INSERT INTO ssh_keypairs VALUES ('alice', 'laptop', 'ssh-ed25519 AAAA alice', 'aa:bb', '2026-11-01T10:00:00.0000000+00:00');
@@ -62,15 +69,47 @@ public sealed class PreviousReleaseFileTests(SqliteEngine engine) : IClassFixtur
         INSERT INTO agents VALUES ('vm-old', 'r-old', 'Connected', '1.0', NULL, NULL, NULL, NULL, NULL, '2026-11-01T10:00:00.0000000+00:00');
         """;
 
+    /// <summary>The api branch's own second step, verbatim (its Storage/Migrations.cs, step 2: PRAGMA user_version 2).</summary>
+    private const string ApiBranchStep = """
+        ALTER TABLE accounts ADD COLUMN id TEXT;
+        UPDATE accounts SET id = lower(hex(randomblob(16))) WHERE id IS NULL;
+        CREATE UNIQUE INDEX accounts_id ON accounts(id);
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts(name), username TEXT NOT NULL UNIQUE,
+            password_hash TEXT, firstname TEXT, lastname TEXT, email TEXT, state TEXT NOT NULL, created TEXT NOT NULL);
+        CREATE INDEX users_account ON users(account);
+        INSERT INTO users(id, account, username, state, created) SELECT lower(hex(randomblob(16))), name, name, 'enabled', created FROM accounts;
+        ALTER TABLE api_keys ADD COLUMN user_id TEXT REFERENCES users(id);
+        ALTER TABLE api_keys ADD COLUMN api_key_sealed BLOB;
+        UPDATE api_keys SET user_id = (SELECT id FROM users WHERE users.account = api_keys.account);
+        CREATE TABLE configuration (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated TEXT NOT NULL, updated_by TEXT);
+        PRAGMA user_version = 2;
+        UPDATE users SET password_hash = 'pbkdf2-of-alice', email = 'alice@example.org' WHERE account = 'alice';
+        INSERT INTO configuration VALUES ('agents.provisioning.retries', '5', '2026-11-02T10:00:00.0000000+00:00', 'admin');
+        """;
+
+    private static readonly SecretBox Box = new(Options.Create(new ProducersOptions { MasterKey = "unit-test-master-key-0123456789" }));
+
+    /// <summary>An API key of the previous release: its columns only, no user.</summary>
+    private static async Task<ApiKeyPair> AddOldKeyAsync(Database db, string account)
+    {
+        var keys = new ApiKeyPair("old-key-" + account, "old-secret-" + account);
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(keys.ApiKey)));
+        await db.ExecuteAsync("INSERT INTO api_keys(api_key_hash, account, secret_sealed, created) VALUES (@h, @a, @s, '2026-11-01T10:00:00.0000000+00:00')",
+            ("@h", hash), ("@a", account), ("@s", Box.Seal(keys.SecretKey, "api-secret/" + hash)));
+        return keys;
+    }
+
     [Fact]
     public async Task a_file_of_the_previous_release_opens_in_place_keeps_its_rows_and_takes_new_ones()
     {
         var db = await engine.DatabaseAsync("previous");
-        await PreviousReleaseFile.CreateAsync(db.SqlitePath!, PreviousRelease);
+        await PreviousReleaseFile.CreateAsync(db.SqlitePath!, PreviousRelease + PreviousReleaseRows);
+        var oldKeys = await AddOldKeyAsync(db, "alice");
 
         await SchemaMigrator.MigrateAsync(db, ProducersSchema.Schema);
 
-        var box = new SecretBox(Options.Create(new ProducersOptions { MasterKey = "unit-test-master-key-0123456789" }));
+        var box = Box;
         var jobs = new SqlJobStore(db, box);
         var jobId = Guid.Parse("6f9d2b1e-0000-4000-8000-000000000001");
         Assert.Equal([jobId], await jobs.UnfinishedJobIdsAsync(default));
@@ -78,12 +117,39 @@ public sealed class PreviousReleaseFileTests(SqliteEngine engine) : IClassFixtur
         Assert.Equal("legacy", (await new SqlVmInventory(db).FindAsync("vm-old", default))!.Name);
         Assert.Single(await new SqlSshKeyPairStore(db).ListAsync("alice", "laptop", default));
         Assert.Equal("Connected", Assert.Single(await new SqlAgentDirectory(db).ListAsync("r-old", null, default)).State);
-        Assert.Contains(("alice", Role.User), await new SqlAccountStore(db, box).ListAccountsAsync(default));
+        var accounts = new SqlAccountStore(db, box, TimeProvider.System);
+        Assert.Contains(("alice", Role.User), (await accounts.ListAccountsAsync(default)).Select(a => (a.Name, a.Role)));
+
+        // the old account has a first user named as it, and its old key is that user's
+        var alice = Assert.Single(await accounts.ListUsersAsync(default));
+        Assert.Equal(("alice", "alice", "enabled"), (alice.Username, alice.Account, alice.State));
+        var found = (await accounts.FindAsync(oldKeys.ApiKey, default))!.Value;
+        Assert.Equal((alice.Id, oldKeys.SecretKey), (found.Caller.UserId, found.SecretKey));
 
         // new rows go in beside the old ones, and a second start changes nothing
-        var keys = await new SqlAccountStore(db, box).CreateKeysAsync("alice", Role.User, default);
+        var keys = await accounts.CreateKeysAsync("alice", Role.User, default);
         await SchemaMigrator.MigrateAsync(db, ProducersSchema.Schema);
-        Assert.Equal("alice", (await new SqlAccountStore(db, box).FindAsync(keys.ApiKey, default))!.Value.Caller.Account);
-        Assert.Equal([1L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable}", r => r.Long(0)));
+        Assert.Equal(alice.Id, (await accounts.FindAsync(keys.ApiKey, default))!.Value.Caller.UserId);
+        Assert.Equal([1L, 2L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
+    }
+
+    [Fact]
+    public async Task a_file_made_by_the_api_branch_s_own_second_step_opens_in_place_with_its_users_and_settings()
+    {
+        var db = await engine.DatabaseAsync("api-branch");
+        await PreviousReleaseFile.CreateAsync(db.SqlitePath!, PreviousRelease + PreviousReleaseRows);
+        var oldKeys = await AddOldKeyAsync(db, "alice");
+        await db.ExecuteAsync(ApiBranchStep);
+
+        await SchemaMigrator.MigrateAsync(db, ProducersSchema.Schema);
+
+        var accounts = new SqlAccountStore(db, Box, TimeProvider.System);
+        var login = (await accounts.FindLoginAsync("alice", default))!.Value;
+        Assert.Equal(("pbkdf2-of-alice", "alice@example.org"), (login.PasswordHash, login.User.Email));
+        Assert.Equal(login.User.Id, (await accounts.FindAsync(oldKeys.ApiKey, default))!.Value.Caller.UserId);
+        Assert.Equal("5", (await new SqlSettingsStore(db).AllAsync(default))["agents.provisioning.retries"]);
+        var bob = await accounts.CreateAccountAsync("bob", Role.User, new NewUser("bob", "h", null, null, null), default);
+        Assert.True(bob);
+        Assert.Equal([1L, 2L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
     }
 }

@@ -4,6 +4,7 @@ using Agents.Producers.Accounts;
 using Agents.Producers.Inventory;
 using Agents.Producers.Jobs;
 using Agents.Producers.Presence;
+using Agents.Producers.Settings;
 using Agents.Producers.SshKeys;
 using Agents.Producers.Storage;
 using Agents.Storage;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace Agents.Producers.Tests.Storage;
 
-/// <summary>The API's stores (jobs, accounts, VMs, SSH keys, agents) on every engine: one suite, a database per engine.</summary>
+/// <summary>The API's stores (jobs, accounts and users, configuration, VMs, SSH keys, agents) on every engine: one suite, a database per engine.</summary>
 public abstract class ProducersStoreTests(StoreEngine engine)
 {
     private static readonly SecretBox Box = new(Options.Create(new ProducersOptions { MasterKey = "unit-test-master-key-0123456789" }));
@@ -72,11 +73,11 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         var again = new SqlJobStore(db, Box);
         Assert.Equal(job.Id, (await again.GetAsync(job.Id, default))!.Id);
         Assert.Contains(job.Id, await again.UnfinishedJobIdsAsync(default));
-        Assert.Equal([job.Id], (await again.ListAsync(job.Account, null, 10, default)).Select(j => j.Id));
+        Assert.Equal([job.Id], (await again.ListAsync(job.Account, null, null, 0, 10, default)).Page.Select(j => j.Id));
         var found = await again.FindTargetAsync(target.CommandId, default);
         Assert.Equal((TargetStatus.Success, 0, "ok", 2), (found!.Status, found.ExitCode, found.Stdout, found.Attempt));
         Assert.Equal(2, (await again.TargetsAsync(job.Id, default)).Count);
-        Assert.Equal([1L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable}", r => r.Long(0)));
+        Assert.Equal([1L, 2L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
     }
 
     [Fact]
@@ -97,16 +98,104 @@ public abstract class ProducersStoreTests(StoreEngine engine)
     [Fact]
     public async Task api_keys_find_their_account_role_and_secret_and_ensuring_them_again_changes_the_role()
     {
-        var accounts = new SqlAccountStore(await OpenAsync(), Box);
+        var accounts = new SqlAccountStore(await OpenAsync(), Box, TimeProvider.System);
         var account = "carol-" + _run;
         var keys = await accounts.CreateKeysAsync(account, Role.User, default);
         var found = await accounts.FindAsync(keys.ApiKey, default);
-        Assert.Equal((new Caller(account, Role.User), keys.SecretKey), found);
+        Assert.Equal((account, Role.User, account, keys.SecretKey), (found!.Value.Caller.Account, found.Value.Caller.Role, found.Value.Caller.UserName, found.Value.SecretKey));
 
         await accounts.EnsureKeysAsync(account, Role.Admin, keys, default);
         Assert.Equal(Role.Admin, (await accounts.FindAsync(keys.ApiKey, default))!.Value.Caller.Role);
         Assert.Null(await accounts.FindAsync("no-such-key-" + _run, default));
-        Assert.Contains((account, Role.Admin), await accounts.ListAccountsAsync(default));
+        Assert.Contains((account, Role.Admin), (await accounts.ListAccountsAsync(default)).Select(a => (a.Name, a.Role)));
+    }
+
+    [Fact]
+    public async Task jobs_are_counted_and_paged_newest_first_and_found_by_a_word_of_their_command()
+    {
+        var store = new SqlJobStore(await OpenAsync(), Box);
+        var account = "erin-" + _run;
+        var t0 = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 5; i++)
+            await store.CreateAsync(NewJob() with { Account = account, Command = i % 2 == 0 ? "resetPasswordForVirtualMachine" : "resetSSHKeyForVirtualMachine", Created = t0.AddSeconds(i) },
+                [], null, null, default);
+
+        var (page, total) = await store.ListAsync(account, null, null, 1, 2, default);
+        Assert.Equal(5, total);
+        Assert.Equal([t0.AddSeconds(3).ToUnixTimeMilliseconds(), t0.AddSeconds(2).ToUnixTimeMilliseconds()], page.Select(j => j.Created.ToUnixTimeMilliseconds()));
+        var (ssh, sshTotal) = await store.ListAsync(account, null, "SSHKEY", 0, null, default);
+        Assert.Equal((2, 2), (sshTotal, ssh.Count));
+        Assert.Equal(5, (await store.ListAsync(account, null, null, 0, null, default)).Page.Count);
+    }
+
+    [Fact]
+    public async Task an_account_with_its_first_user_then_more_users_a_taken_name_refused_and_a_changed_password()
+    {
+        var accounts = new SqlAccountStore(await OpenAsync(), Box, TimeProvider.System);
+        var account = "fran-" + _run;
+        Assert.True(await accounts.CreateAccountAsync(account, Role.User, new NewUser(account + "-admin", "hash-1", "Fran", null, null), default));
+        Assert.False(await accounts.CreateAccountAsync(account, Role.Admin, new NewUser(account + "-other", "h", null, null, null), default));
+
+        var second = (await accounts.CreateUserAsync(account, new NewUser(account + "-ops", "hash-0", null, "Ops", "ops@example.org"), default))!;
+        Assert.Equal((account, Role.User, "Ops", "enabled"), (second.Account, second.Role, second.LastName, second.State));
+        Assert.Null(await accounts.CreateUserAsync("no-such-" + _run, new NewUser("x-" + _run, "h", null, null, null), default));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.CreateUserAsync(account, new NewUser(account + "-ops", "h", null, null, null), default));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => accounts.UpdateUserAsync(second.Id, new UserUpdate(account + "-admin", null, null, null, null), default));
+
+        var changed = await accounts.UpdateUserAsync(second.Id, new UserUpdate(null, "hash-2", null, null, null), default);
+        Assert.Equal("ops@example.org", changed!.Email);
+        var login = (await accounts.FindLoginAsync(account + "-ops", default))!.Value;
+        Assert.Equal((second.Id, "hash-2"), (login.User.Id, login.PasswordHash));
+        Assert.Equal(2, (await accounts.ListUsersAsync(default)).Count(u => u.Account == account));
+        Assert.Single(await accounts.ListAccountsAsync(default), a => a.Name == account && a.Id.Length > 0);
+    }
+
+    [Fact]
+    public async Task a_user_s_new_key_pair_replaces_the_old_one_and_is_shown_again()
+    {
+        var accounts = new SqlAccountStore(await OpenAsync(), Box, TimeProvider.System);
+        var account = "gus-" + _run;
+        var first = await accounts.CreateKeysAsync(account, Role.User, default);
+        var userId = (await accounts.FindAsync(first.ApiKey, default))!.Value.Caller.UserId!;
+
+        var second = await accounts.CreateKeysForUserAsync(userId, default);
+        Assert.Null(await accounts.FindAsync(first.ApiKey, default));
+        Assert.Equal(second.SecretKey, (await accounts.FindAsync(second.ApiKey, default))!.Value.SecretKey);
+        Assert.Equal(second, await accounts.GetKeysAsync(userId, default));
+        // the account's keys stay with its first user (no second user appears)
+        Assert.Equal(userId, (await accounts.FindAsync((await accounts.CreateKeysAsync(account, Role.User, default)).ApiKey, default))!.Value.Caller.UserId);
+        Assert.Single(await accounts.ListUsersAsync(default), u => u.Account == account);
+    }
+
+    [Fact]
+    public async Task accounts_and_keys_of_schema_version_1_get_ids_and_first_users_at_version_2()
+    {
+        var db = await engine.DatabaseAsync("upgrade" + _run);
+        await SchemaMigrator.MigrateAsync(db, ProducersSchema.Schema, upTo: 1);
+        const string hash = "ABCDEF0123";
+        await db.ExecuteAsync("INSERT INTO accounts(name, role, created) VALUES ('old', 'Admin', '2026-11-01T10:00:00.0000000+00:00')");
+        await db.ExecuteAsync("INSERT INTO api_keys(api_key_hash, account, secret_sealed, created) VALUES (@h, 'old', @s, '2026-11-01T10:00:00.0000000+00:00')",
+            ("@h", hash), ("@s", Box.Seal("old-secret", "api-secret/" + hash)));
+
+        await SchemaMigrator.MigrateAsync(db, ProducersSchema.Schema);
+
+        var accounts = new SqlAccountStore(db, Box, TimeProvider.System);
+        var user = Assert.Single(await accounts.ListUsersAsync(default));
+        Assert.Equal(("old", "old", Role.Admin), (user.Username, user.Account, user.Role));
+        Assert.Equal([user.Id], await db.QueryAsync("SELECT user_id FROM api_keys", r => r.GetString(0)));
+        Assert.Equal(36, Assert.Single(await accounts.ListAccountsAsync(default)).Id.Length);
+    }
+
+    [Fact]
+    public async Task a_configuration_value_is_stored_then_replaced_with_who_changed_it()
+    {
+        var db = await OpenAsync();
+        var settings = new SqlSettingsStore(db);
+        var name = "agents.test." + _run;
+        await settings.SetAsync(name, "3", "admin", DateTimeOffset.UtcNow, default);
+        await settings.SetAsync(name, "5", "root", DateTimeOffset.UtcNow, default);
+        Assert.Equal("5", (await settings.AllAsync(default))[name]);
+        Assert.Equal(["root"], await db.QueryAsync("SELECT updated_by FROM configuration WHERE name = @n", r => r.GetString(0), ("@n", name)));
     }
 
     [Fact]

@@ -14,6 +14,8 @@ public sealed class ApiClient(HttpClient http, string apiKey, string secretKey)
 {
     public string ApiKey => apiKey;
 
+    public string SecretKey => secretKey;
+
     public async Task<(HttpStatusCode Status, JObject Body)> CallAsync(string command, params (string Name, string Value)[] parameters)
     {
         var all = new List<(string Name, string Value)> { ("command", command), ("response", "json"), ("apiKey", apiKey) };

@@ -42,6 +42,8 @@ public sealed class World : IAsyncLifetime
     public string AdminApiKey { get; } = "admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     public string AdminSecretKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     public string ApiUrl { get; private set; } = "";
+    /// <summary>The bridge's TLS port for agents.</summary>
+    public int BridgePort { get; private set; }
     public string LogDirectory => Path.Combine(_dir, "logs");
     /// <summary>Where the consumers service would keep its audit log; tests append to it as that service does.</summary>
     public string AuditDatabasePath => Path.Combine(_dir, "audit", "audit.db");
@@ -82,7 +84,7 @@ public sealed class World : IAsyncLifetime
         _http = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(100) };
         Admin = Client(AdminApiKey, AdminSecretKey);
 
-        var bridgePort = FreePort.Next();
+        var bridgePort = BridgePort = FreePort.Next();
         Bridge = ServiceProcess.Start(ServiceProcess.DllOf("RouterBridge/Agents.RouterBridge", "Agents.RouterBridge"),
         [
             $"--RabbitMq:Uri={Broker.AmqpUri("bridge-" + RouterId)}",

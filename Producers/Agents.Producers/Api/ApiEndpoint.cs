@@ -1,17 +1,22 @@
 using System.Diagnostics;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using System.Text.Json.Nodes;
+using Agents.Producers.Accounts;
 
 namespace Agents.Producers.Api;
 
 /// <summary>
-/// <c>GET|POST /client/api?command=…&amp;response=json</c>: parameters from the query string and a
-/// form body, the signature checked, the command run, the answer in CloudStack's shape. Logs name
-/// the command, account and outcome, never parameter values (they may hold secrets).
+/// <c>GET|POST /client/api?command=…</c>, in CloudStack's order: parameters from the query string
+/// and a form body; an unknown command is refused (432, <c>errorresponse</c>) before anything
+/// else; the caller is authenticated (session or signature: 401) unless the handler is for
+/// anyone (login); a user may not call an admin handler (432); the parameters are checked against
+/// the handler's declaration; the answer is JSON with <c>response=json</c> and XML otherwise. An
+/// error answer carries the command's own response name and its errorcode as the HTTP status.
+/// Logs name the command, account and outcome, never parameter values (they may hold secrets).
 /// </summary>
 public static class ApiEndpoint
 {
     public const string Path = "/client/api";
+    public const string ErrorResponse = "errorresponse";
 
     public static IEndpointRouteBuilder MapCloudStackApi(this IEndpointRouteBuilder app)
     {
@@ -19,42 +24,65 @@ public static class ApiEndpoint
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext http, CommandCatalog catalog, RequestAuthenticator authenticator, RefusalAudit refusals, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext http, ApiRegistry registry, RequestAuthenticator authenticator, RefusalAudit refusals, ILoggerFactory loggers)
     {
-        Accounts.Caller? caller = null;
+        Caller? caller = null;
+        IApiHandler? handler = null;
         var logger = loggers.CreateLogger(typeof(ApiEndpoint).FullName!);
         var started = Stopwatch.StartNew();
         var name = http.Request.Query["command"].FirstOrDefault() ?? "";
+        var format = FormatOf(http.Request.Query["response"].FirstOrDefault());
         try
         {
             var parameters = await ReadParametersAsync(http.Request).ConfigureAwait(false);
             name = parameters.GetValueOrDefault("command", "");
-            if (parameters.TryGetValue("response", out var format) && !format.Equals("json", StringComparison.OrdinalIgnoreCase))
-                throw ApiException.Parameter("only response=json is supported");
-            caller = await authenticator.AuthenticateAsync(parameters, http.RequestAborted).ConfigureAwait(false);
-            var command = catalog.Find(name);
-            if (command is null || (command.AdminOnly && !caller.IsAdmin))
-                throw new ApiException(ApiErrorCode.UnsupportedAction, $"The given command '{name}' does not exist or it is not available for user");
-            name = command.Name;
-            var result = await command.ExecuteAsync(new ApiCall(caller, command.Name, parameters), http.RequestAborted).ConfigureAwait(false);
-            logger.LogInformation("API {Command} by {Account}: ok in {ElapsedMs} ms{JobSuffix}", command.Name, caller.Account,
+            format = FormatOf(parameters.GetValueOrDefault("response"));
+            handler = registry.Find(name);
+            if (handler is null)
+            {
+                if (name.Length == 0) throw ApiException.Unauthorized(RequestAuthenticator.Refused);
+                throw ApiException.Unsupported();
+            }
+            var definition = handler.Definition;
+            caller = definition.Access == ApiAccess.Anonymous
+                ? new Caller("", Role.User)
+                : await authenticator.AuthenticateAsync(parameters, http.Request.Cookies, http.RequestAborted).ConfigureAwait(false);
+            if (!ApiRegistry.Allows(caller, definition)) throw ApiException.Unsupported();
+            var call = new ApiCall(caller, definition, parameters);
+            call.Validate();
+            var result = await handler.HandleAsync(call, http.RequestAborted).ConfigureAwait(false);
+            logger.LogInformation("API {Command} by {Account}: ok in {ElapsedMs} ms{JobSuffix}", definition.Name, caller.Account,
                 started.ElapsedMilliseconds, result["jobid"] is { } job ? $" (job {job})" : "");
-            await WriteAsync(http, 200, new JObject { [ResponseName(name)] = result }).ConfigureAwait(false);
+            await WriteAsync(http, 200, format, definition.ResponseName, result).ConfigureAwait(false);
         }
         catch (ApiException e)
         {
-            logger.LogInformation("API {Command}: error {ErrorCode} {ErrorText}", name, e.ErrorCode, e.Message);
-            await WriteErrorAsync(http, name, e.ErrorCode, e.Message).ConfigureAwait(false);
-            await refusals.RecordAsync(name, caller?.Account, http.Connection.RemoteIpAddress?.ToString(), e).ConfigureAwait(false);
+            logger.LogInformation("API {Command}: error {ErrorCode} {ErrorText}", Safe(name), e.ErrorCode, e.Message);
+            await WriteErrorAsync(http, format, handler?.Definition.ResponseName ?? ErrorResponse, e).ConfigureAwait(false);
+            await refusals.RecordAsync(name, caller?.Account is { Length: > 0 } account ? account : null, http.Connection.RemoteIpAddress?.ToString(), e).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "API {Command} failed", name);
-            await WriteErrorAsync(http, name, ApiErrorCode.InternalError, "Internal error executing command, please contact your system administrator").ConfigureAwait(false);
+            logger.LogError(e, "API {Command} failed", Safe(name));
+            await WriteErrorAsync(http, format, handler?.Definition.ResponseName ?? ErrorResponse,
+                new ApiException(ApiErrorCode.InternalError, "Internal error executing command, please contact your system administrator")).ConfigureAwait(false);
         }
     }
 
-    public static string ResponseName(string command) => string.IsNullOrEmpty(command) ? "errorresponse" : command.ToLowerInvariant() + "response";
+    /// <summary>CloudStack's ExceptionResponse: uuidList, errorcode, cserrorcode (when it has one), errortext.</summary>
+    public static JsonObject ErrorBody(ApiException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var body = new JsonObject { ["uuidList"] = new JsonArray(), ["errorcode"] = e.ErrorCode };
+        if (e.CsErrorCode is { } cs) body["cserrorcode"] = cs;
+        body["errortext"] = e.Message;
+        return body;
+    }
+
+    public static ApiResponseFormat FormatOf(string? response) =>
+        string.Equals(response, "json", StringComparison.OrdinalIgnoreCase) ? ApiResponseFormat.Json : ApiResponseFormat.Xml;
+
+    private static string Safe(string command) => new([.. command.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '?')]);
 
     private static async Task<Dictionary<string, string>> ReadParametersAsync(HttpRequest request)
     {
@@ -73,23 +101,15 @@ public static class ApiEndpoint
         return parameters;
     }
 
-    private static Task WriteErrorAsync(HttpContext http, string command, int code, string text) =>
-        WriteAsync(http, code, new JObject
-        {
-            [ResponseName(command)] = new JObject
-            {
-                ["uuidList"] = new JArray(),
-                ["errorcode"] = code,
-                ["cserrorcode"] = 9999,
-                ["errortext"] = text,
-            },
-        });
+    private static Task WriteErrorAsync(HttpContext http, ApiResponseFormat format, string responseName, ApiException e) =>
+        WriteAsync(http, e.ErrorCode, format, responseName, ErrorBody(e));
 
-    private static async Task WriteAsync(HttpContext http, int status, JObject body)
+    private static async Task WriteAsync(HttpContext http, int status, ApiResponseFormat format, string responseName, JsonObject body)
     {
         if (http.Response.HasStarted) return;
         http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json; charset=utf-8";
-        await http.Response.WriteAsync(body.ToString(Formatting.None)).ConfigureAwait(false);
+        http.Response.ContentType = ApiResponseSerializer.ContentType(format);
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        await http.Response.WriteAsync(ApiResponseSerializer.Serialize(format, responseName, body)).ConfigureAwait(false);
     }
 }

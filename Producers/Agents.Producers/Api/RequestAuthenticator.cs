@@ -1,47 +1,61 @@
-using System.Globalization;
 using Agents.Producers.Accounts;
+using Agents.Producers.Sessions;
 using Agents.Security.Signing;
 
 namespace Agents.Producers.Api;
 
 /// <summary>
-/// Checks a request as CloudStack's ApiServer.verifyRequest does: a known apiKey, the HMAC-SHA1
-/// signature over every other parameter, and with <c>signatureversion=3</c> an <c>expires</c>
-/// that has not passed. Every refusal is the same 401, so a caller learns nothing about which
-/// part was wrong; the log says which.
+/// Who is calling, as CloudStack's ApiServlet decides it. A request whose JSESSIONID cookie names a
+/// live session must carry that session's key both as the <c>sessionkey</c> cookie and the
+/// <c>sessionkey</c> parameter (CloudStack's default CookieAndParameter check, which a forged
+/// cross-site request cannot pass); a mismatch ends the session. Any other request is checked as
+/// ApiServer.verifyRequest does: a known apiKey, the HMAC-SHA1 signature over every other
+/// parameter, and with <c>signatureversion=3</c> an <c>expires</c> that has not passed. Refusals
+/// say little (401); the log says which part was wrong.
 /// </summary>
-public sealed class RequestAuthenticator(IAccountStore accounts, TimeProvider time, ILogger<RequestAuthenticator> logger)
+public sealed class RequestAuthenticator(IAccountStore accounts, SessionStore sessions, TimeProvider time, ILogger<RequestAuthenticator> logger)
 {
     public const string Refused = "unable to verify user credentials and/or request signature";
+    public const string SessionRefused = "unable to verify user credentials";
+    public const string SessionCookie = "JSESSIONID";
+    public const string SessionKey = "sessionkey";
 
-    public async Task<Caller> AuthenticateAsync(IReadOnlyDictionary<string, string> parameters, CancellationToken ct)
+    public async Task<Caller> AuthenticateAsync(IReadOnlyDictionary<string, string> parameters, IRequestCookieCollection cookies, CancellationToken ct)
     {
-        if (!parameters.TryGetValue("apiKey", out var apiKey) || string.IsNullOrEmpty(apiKey)) throw Deny("no apiKey");
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(cookies);
+        if (sessions.Find(cookies[SessionCookie]) is { } session)
+        {
+            var fromCookie = cookies[SessionKey];
+            var fromParameter = parameters.GetValueOrDefault(SessionKey);
+            if (Same(session.Key, fromCookie) && Same(session.Key, fromParameter)) return session.Caller;
+            sessions.End(session);
+            logger.LogWarning("Session of {Account} ended: the sessionkey {Where} did not match", session.Caller.Account,
+                fromCookie is null ? "cookie was missing" : fromParameter is null ? "parameter was missing" : "cookie or parameter");
+            throw ApiException.Unauthorized(SessionRefused);
+        }
+        if (!parameters.TryGetValue("apiKey", out var apiKey) || string.IsNullOrEmpty(apiKey)) throw Deny("no apiKey and no session");
         if (!parameters.TryGetValue("signature", out var signature) || string.IsNullOrEmpty(signature)) throw Deny("no signature");
         var found = await accounts.FindAsync(apiKey, ct).ConfigureAwait(false) ?? throw Deny("unknown apiKey");
         var expected = CloudStackSignature.Sign(parameters, found.SecretKey);
         if (!CloudStackSignature.Matches(expected, signature)) throw Deny($"bad signature for account {found.Caller.Account}");
         if (parameters.TryGetValue("signatureVersion", out var version) && version == "3")
         {
-            if (!parameters.TryGetValue("expires", out var expires) || ParseExpires(expires) is not { } at)
+            if (!parameters.TryGetValue("expires", out var expires) || ApiCall.ParseDate(expires) is not { } at)
                 throw Deny($"signatureversion=3 without a valid expires (account {found.Caller.Account})");
             if (at < time.GetUtcNow())
-                throw new ApiException(ApiErrorCode.Unauthorized, $"{Refused}: the request expired at {at:yyyy-MM-dd'T'HH:mm:ssK}");
+                throw ApiException.Unauthorized($"{Refused}: the request expired at {at:yyyy-MM-dd'T'HH:mm:ssK}");
         }
         return found.Caller;
     }
 
-    /// <summary>CloudStack's expires: <c>yyyy-MM-dd'T'HH:mm:ssZ</c> (e.g. 2026-11-24T18:00:00+0000); ISO-8601 with 'Z' or '+00:00' too.</summary>
-    public static DateTimeOffset? ParseExpires(string value)
-    {
-        var v = value.Trim();
-        if (v.Length > 5 && (v[^5] == '+' || v[^5] == '-') && v[^4..].All(char.IsAsciiDigit)) v = v[..^2] + ":" + v[^2..];
-        return DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
-    }
+    private static bool Same(string expected, string? given) =>
+        given is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(given));
 
     private ApiException Deny(string why)
     {
         logger.LogWarning("Request refused: {Reason}", why);
-        return new ApiException(ApiErrorCode.Unauthorized, Refused);
+        return ApiException.Unauthorized(Refused);
     }
 }

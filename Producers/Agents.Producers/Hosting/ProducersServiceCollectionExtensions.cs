@@ -1,10 +1,22 @@
 using Agents.Messaging;
 using Agents.Producers.Accounts;
 using Agents.Producers.Api;
-using Agents.Producers.Commands;
+using Agents.Producers.Handlers.Accounts;
+using Agents.Producers.Handlers.Certificates;
+using Agents.Producers.Handlers.Configuration;
+using Agents.Producers.Handlers.Discovery;
+using Agents.Producers.Handlers.Events;
+using Agents.Producers.Handlers.Jobs;
+using Agents.Producers.Handlers.Recipes;
+using Agents.Producers.Handlers.Routers;
+using Agents.Producers.Handlers.Sessions;
+using Agents.Producers.Handlers.SshKeys;
+using Agents.Producers.Handlers.VirtualMachines;
 using Agents.Producers.Inventory;
 using Agents.Producers.Jobs;
 using Agents.Producers.Presence;
+using Agents.Producers.Sessions;
+using Agents.Producers.Settings;
 using Agents.Producers.SshKeys;
 using Agents.Producers.Storage;
 using Agents.Storage;
@@ -41,16 +53,23 @@ public static class ProducersServiceCollectionExtensions
 
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<RefusalAudit>();
-        services.AddSingleton<CommandCatalog>();
+        services.AddSingleton<ApiRegistry>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ISettingsStore, SqlSettingsStore>();
+        services.AddSingleton<ProvisioningSettings>();
+        services.AddSingleton<CurrentSettings>();
         services.AddSingleton<VmAccess>();
         services.AddSingleton<JobAccess>();
         services.AddSingleton<CaClient>();
         services.AddSingleton<AuditLog>();
-        AddCommands(services);
+        AddHandlers(services);
 
         // start order: schema, admin keys, schedules (and recovery of unfinished jobs), then the consumers
         services.AddSchemaMigration(ProducersSchema.Schema, sp => sp.GetRequiredService<Database>());
         services.AddHostedService<AdminBootstrap>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProvisioningSettings>());
         services.AddHostedService(sp => sp.GetRequiredService<QuartzSchedules>());
         services.AddQueueConsumer<OutcomeHandler>(OutcomeHandler.Queue, OutcomeHandler.Declare);
         services.AddQueueConsumer<UnroutableHandler>(Contracts.Topology.UnroutableQueue);
@@ -58,21 +77,24 @@ public static class ProducersServiceCollectionExtensions
         return services;
     }
 
-    private static void AddCommands(IServiceCollection services)
+    /// <summary>Every API handler: the registry dispatches to them and listApis lists them.</summary>
+    private static void AddHandlers(IServiceCollection services)
     {
-        Type[] commands =
+        Type[] handlers =
         [
-            typeof(RegisterUserKeys), typeof(ListAccounts),
-            typeof(RegisterVirtualMachine), typeof(ListVirtualMachines),
-            typeof(ResetPasswordForVirtualMachine),
-            typeof(RegisterSshKeyPair), typeof(ListSshKeyPairs), typeof(DeleteSshKeyPair), typeof(ResetSshKeyForVirtualMachine),
-            typeof(RunAgentRecipe), typeof(PatchSystemVm),
-            typeof(CreateAgentEnrollmentToken), typeof(IssueCertificateCommand), typeof(RevokeCertificateCommand),
-            typeof(ProvisionCertificateCommand), typeof(ListCaCertificate), typeof(ListCaProvidersCommand),
-            typeof(GetRouterHealthCheckResults), typeof(ListAgents),
-            typeof(QueryAsyncJobResult), typeof(ListAsyncJobs), typeof(CancelAsyncJob),
-            typeof(ListEvents),
+            typeof(LoginHandler), typeof(LogoutHandler), typeof(ListApisHandler),
+            typeof(CreateAccountHandler), typeof(ListAccountsHandler), typeof(CreateUserHandler), typeof(ListUsersHandler), typeof(UpdateUserHandler),
+            typeof(RegisterUserKeysHandler), typeof(GetUserKeysHandler),
+            typeof(RegisterVirtualMachineHandler), typeof(ListVirtualMachinesHandler), typeof(ResetPasswordForVirtualMachineHandler),
+            typeof(RegisterSshKeyPairHandler), typeof(ListSshKeyPairsHandler), typeof(DeleteSshKeyPairHandler), typeof(ResetSshKeyForVirtualMachineHandler),
+            typeof(RunAgentRecipeHandler), typeof(PatchSystemVmHandler),
+            typeof(CreateAgentEnrollmentTokenHandler), typeof(IssueCertificateHandler), typeof(RevokeCertificateHandler),
+            typeof(ProvisionCertificateHandler), typeof(ListCaCertificateHandler), typeof(ListCaProvidersHandler),
+            typeof(GetRouterHealthCheckResultsHandler), typeof(ListAgentsHandler),
+            typeof(QueryAsyncJobResultHandler), typeof(ListAsyncJobsHandler), typeof(CancelAsyncJobHandler),
+            typeof(ListEventsHandler),
+            typeof(ListConfigurationsHandler), typeof(UpdateConfigurationHandler),
         ];
-        foreach (var type in commands) services.AddSingleton(typeof(IApiCommand), type);
+        foreach (var type in handlers) services.AddSingleton(typeof(IApiHandler), type);
     }
 }

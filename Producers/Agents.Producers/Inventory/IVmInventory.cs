@@ -1,8 +1,6 @@
 namespace Agents.Producers.Inventory;
 
 /// <summary>This system's small inventory: which router serves a VM and which account owns it.</summary>
-public sealed record VirtualMachine(string Id, string RouterId, string Account, string? Name, DateTimeOffset Created);
-
 public interface IVmInventory
 {
     /// <summary>Adds the VM or updates its router/name; false when it exists under another account (nothing changed).</summary>

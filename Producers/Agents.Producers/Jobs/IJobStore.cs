@@ -7,7 +7,8 @@ public interface IJobStore
 
     Task<Job?> GetAsync(Guid id, CancellationToken ct);
 
-    Task<IReadOnlyList<Job>> ListAsync(string? account, DateTimeOffset? startDate, int limit, CancellationToken ct);
+    /// <summary>A page of the jobs that match (newest first, then by id) and how many match in all.</summary>
+    Task<(IReadOnlyList<Job> Page, int Total)> ListAsync(string? account, DateTimeOffset? startDate, string? keyword, int skip, int? take, CancellationToken ct);
 
     Task<IReadOnlyList<JobTarget>> TargetsAsync(Guid jobId, CancellationToken ct);
 

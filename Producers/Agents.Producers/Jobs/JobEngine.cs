@@ -1,8 +1,8 @@
+using System.Text.Json;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Messaging.Publishing;
 using Microsoft.Extensions.Options;
-using Newtonsoft.Json.Linq;
 
 namespace Agents.Producers.Jobs;
 
@@ -31,7 +31,7 @@ public sealed class JobEngine(
         var expires = secret is null ? (DateTimeOffset?)null : time.GetUtcNow().AddMinutes(Settings.PasswordTtlMinutes);
         await store.CreateAsync(job, targets, secret, expires, ct).ConfigureAwait(false);
         logger.LogInformation("Job {JobId} ({Command}) for {Account} created with {Targets} target(s)", job.Id, job.Command, job.Account, targets.Count);
-        await events.JobChangedAsync(job).ConfigureAwait(false);
+        await events.JobChangedAsync(job, targets[0].CommandType).ConfigureAwait(false);
         await PumpAsync(job.Id).ConfigureAwait(false);
         return await store.GetAsync(job.Id, CancellationToken.None).ConfigureAwait(false) ?? job;
     }
@@ -65,11 +65,11 @@ public sealed class JobEngine(
                 await store.UpdateTargetAsync(target with { Status = TargetStatus.Retrying, NextAttemptAt = at, Message = outcome.Message, Updated = now }, CancellationToken.None).ConfigureAwait(false);
                 logger.LogWarning("Job {JobId}: {Target} not reached (attempt {Attempt} of {Max}); retrying at {At:O}",
                     jobId, Describe(target), target.Attempt, Settings.Retries + 1, at);
-                await events.JobChangedAsync(job with { ProcessStatus = "Retrying" }).ConfigureAwait(false);
+                await events.JobChangedAsync(job with { ProcessStatus = "Retrying" }, target.CommandType).ConfigureAwait(false);
                 await retries.ScheduleAsync(jobId, target.Seq, target.Attempt, at).ConfigureAwait(false);
                 return;
             }
-            var status = Enum.Parse<TargetStatus>(outcome.Outcome.ToString());
+            var status = TargetStatusOf(outcome.Outcome);
             var message = outcome.Message;
             if (outcome.Outcome == CommandOutcome.DeliveryTimedOut)
             {
@@ -108,7 +108,7 @@ public sealed class JobEngine(
             else
             {
                 await SendAsync(job, target with { Attempt = target.Attempt + 1 }).ConfigureAwait(false);
-                await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }).ConfigureAwait(false);
+                await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, target.CommandType).ConfigureAwait(false);
             }
         }
         finally
@@ -174,7 +174,7 @@ public sealed class JobEngine(
                 foreach (var target in pending.Take(Math.Max(0, slots)))
                     await SendAsync(job, target with { Attempt = 1 }).ConfigureAwait(false);
                 if (first && pending.Count > 0)
-                    await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }).ConfigureAwait(false);
+                    await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, targets[0].CommandType).ConfigureAwait(false);
             }
             targets = await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false);
             if (targets.All(t => t.IsTerminal)) await FinishAsync(job, targets).ConfigureAwait(false);
@@ -201,7 +201,7 @@ public sealed class JobEngine(
             CreatedAt = time.GetUtcNow(),
             DeliveryTimeoutSeconds = Settings.DeliveryTimeoutSeconds,
             ExecutionTimeoutSeconds = Settings.ExecutionTimeoutSeconds,
-            Payload = JObject.Parse(target.Payload),
+            Payload = ParsePayload(target.Payload),
         };
         try
         {
@@ -235,7 +235,24 @@ public sealed class JobEngine(
         await store.UpdateJobAsync(done, CancellationToken.None).ConfigureAwait(false);
         logger.LogInformation("Job {JobId} ({Command}) {ProcessStatus}: {Succeeded} succeeded, {Failed} failed, {NotSent} not sent",
             job.Id, job.Command, done.ProcessStatus, targets.Count(t => t.Status == TargetStatus.Success), failures.Count, notSent);
-        await events.JobChangedAsync(done).ConfigureAwait(false);
+        await events.JobChangedAsync(done, targets[0].CommandType).ConfigureAwait(false);
+    }
+
+    private static TargetStatus TargetStatusOf(CommandOutcome outcome) => outcome switch
+    {
+        CommandOutcome.Success => TargetStatus.Success,
+        CommandOutcome.Failed => TargetStatus.Failed,
+        CommandOutcome.Rejected => TargetStatus.Rejected,
+        CommandOutcome.DeliveryTimedOut => TargetStatus.DeliveryTimedOut,
+        CommandOutcome.ExecutionTimedOut => TargetStatus.ExecutionTimedOut,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "not a command outcome"),
+    };
+
+    /// <summary>The payload as the launcher stored it (the contract's JSON of the payload record): read once per send.</summary>
+    private static JsonElement ParsePayload(string stored)
+    {
+        using var document = JsonDocument.Parse(stored);
+        return document.RootElement.Clone();
     }
 
     private string NoAgentMessage(JobTarget target, string? last) => target.VmId is null

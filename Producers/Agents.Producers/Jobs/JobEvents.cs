@@ -1,27 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agents.Contracts;
 using Agents.Contracts.Events;
 using Agents.Messaging.Publishing;
 
 namespace Agents.Producers.Jobs;
 
-/// <summary>What the job engine tells the event bus: AsyncJobEvents on every state change, and the no-agent alert. Never a secret.</summary>
+/// <summary>
+/// What the job engine tells the event bus: an AsyncJobEvent on every state change of a job, as
+/// CloudStack's API server publishes them (submit, update, complete), and the no-agent alert.
+/// Never a secret: cmdInfo holds the job's details (names, never values of secrets) and jobResult
+/// only the error of a failed job; a reset password reaches only queryAsyncJobResult.
+/// </summary>
 public sealed class JobEvents(ConfirmingPublisher publisher, TimeProvider time, ILogger<JobEvents> logger)
 {
-    public async Task JobChangedAsync(Job job)
+    /// <param name="commandType">The command type of the job's targets: its outcomes' event type is the job's commandEventType.</param>
+    public async Task JobChangedAsync(Job job, string commandType)
     {
         ArgumentNullException.ThrowIfNull(job);
+        var commandEventType = AgentCommandCompleted.EventTypeOf(commandType);
         try
         {
             await publisher.PublishEventAsync(new AsyncJobChanged
             {
                 MessageId = Guid.NewGuid(),
+                JobEvent = job.IsDone ? AsyncJobChanged.Complete : job.ProcessStatus == "Queued" ? AsyncJobChanged.Submit : AsyncJobChanged.Update,
                 JobId = job.Id,
                 Command = job.Command,
+                CommandEventType = commandEventType,
                 Status = job.Status,
-                ProcessStatus = job.ProcessStatus,
+                ResultCode = job.Status == AsyncJobStatus.Failed ? 530 : 0,
                 InstanceType = job.InstanceType,
                 InstanceUuid = job.InstanceId,
+                User = job.Account,
                 Account = job.Account,
-                Summary = job.ErrorText,
+                JobResult = ResultOf(job),
+                CmdInfo = CmdInfoOf(job, commandEventType),
+                Stage = job.ProcessStatus,
                 ChangedAt = time.GetUtcNow(),
             }.ToEvent(), CancellationToken.None).ConfigureAwait(false);
         }
@@ -31,6 +46,24 @@ public sealed class JobEvents(ConfirmingPublisher publisher, TimeProvider time, 
             logger.LogWarning("AsyncJobEvent of job {JobId} ({ProcessStatus}) not published: {Error}", job.Id, job.ProcessStatus, e.Message);
         }
     }
+
+    /// <summary>CloudStack's jobResult of a finished job: its error response, or its success response. Never the password of a reset.</summary>
+    private static JsonElement? ResultOf(Job job) => job.Status switch
+    {
+        AsyncJobStatus.Failed => Element(new JsonObject { ["errorcode"] = 530, ["errortext"] = job.ErrorText ?? "failed" }),
+        AsyncJobStatus.Succeeded => Element(new JsonObject { ["success"] = true }),
+        _ => null,
+    };
+
+    private static JsonElement CmdInfoOf(Job job, string commandEventType)
+    {
+        var info = job.Details is null ? [] : JsonNode.Parse(job.Details) as JsonObject ?? [];
+        info["cmdEventType"] = commandEventType;
+        if (job.InstanceId is not null) info["id"] = job.InstanceId;
+        return Element(info);
+    }
+
+    private static JsonElement Element(JsonObject value) => JsonSerializer.SerializeToElement(value, AgentJson.TypeInfo<JsonObject>());
 
     public Task NoAgentAlertAsync(JobTarget target, string message)
     {

@@ -1,27 +1,27 @@
-using Agents.Contracts.Commands;
+using System.Text.Json.Nodes;
+using Agents.Contracts;
 using Agents.Contracts.Events;
 using Agents.Producers.Api;
-using Newtonsoft.Json.Linq;
 
 namespace Agents.Producers.Jobs;
 
-/// <summary>One target of a new job: a command type and payload for a VM's agent or (VmId null) a router.</summary>
-public sealed record TargetSpec(string RouterId, string? VmId, string CommandType, object Payload);
-
-/// <summary>Creates the job of an API call and hands it to the engine; the call returns its job id at once.</summary>
+/// <summary>
+/// Creates the job of an API call and hands it to the engine; the call returns its job id at once.
+/// <c>details</c> are string fields shown in the job's result and, as cmdInfo, on the event bus: never a secret.
+/// </summary>
 public sealed class JobLauncher(JobEngine engine, TimeProvider time)
 {
     public async Task<Job> LaunchAsync(ApiCall call, string? instanceType, string? instanceId, IReadOnlyList<TargetSpec> targets,
-        int maxConcurrency = 1, int maxErrors = 0, JObject? details = null, string? secret = null, CancellationToken ct = default)
+        int maxConcurrency = 1, int maxErrors = 0, JsonObject? details = null, string? secret = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(targets);
         if (targets.Count == 0) throw ApiException.Parameter("no target: the call names no virtual machine or router that exists");
         var id = Guid.NewGuid();
         var job = new Job(id, call.Command, call.Caller.Account, AsyncJobStatus.Pending, "Queued", instanceType, instanceId,
-            Math.Max(1, maxConcurrency), Math.Max(0, maxErrors), false, details?.ToString(Newtonsoft.Json.Formatting.None), null, time.GetUtcNow(), null);
+            Math.Max(1, maxConcurrency), Math.Max(0, maxErrors), false, details?.ToJsonString(AgentJson.Options), null, time.GetUtcNow(), null);
         var rows = targets.Select((t, i) => JobTarget.New(id, i, t.CommandType, t.RouterId, t.VmId,
-            AgentCommand.PayloadOf(t.Payload).ToString(Newtonsoft.Json.Formatting.None))).ToList();
+            AgentJson.Serialize(t.Payload))).ToList();
         return await engine.StartAsync(job, rows, secret, ct).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,6 @@
+using System.Text.Json.Nodes;
 using Agents.Contracts.Events;
-using Agents.Producers.Commands;
-using Newtonsoft.Json.Linq;
+using Agents.Producers.Api;
 
 namespace Agents.Producers.Jobs;
 
@@ -12,11 +12,11 @@ public static class JobView
 {
     public static readonly HashSet<string> FanOutCommands = new(StringComparer.OrdinalIgnoreCase) { "runAgentRecipe", "patchSystemVm" };
 
-    public static JObject Render(Job job, IReadOnlyList<JobTarget> targets, string? secret)
+    public static JsonObject Render(Job job, IReadOnlyList<JobTarget> targets, string? secret)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(targets);
-        var view = new JObject
+        var view = new JsonObject
         {
             ["jobid"] = job.Id.ToString(),
             ["account"] = job.Account,
@@ -31,11 +31,11 @@ public static class JobView
         if (job.InstanceType is not null) view["jobinstancetype"] = job.InstanceType;
         if (job.InstanceId is not null) view["jobinstanceid"] = job.InstanceId;
         var fanOut = FanOutCommands.Contains(job.Command);
-        JObject? result = job.Status switch
+        JsonObject? result = job.Status switch
         {
-            AsyncJobStatus.Failed => new JObject { ["errorcode"] = 530, ["errortext"] = job.ErrorText ?? "failed" },
+            AsyncJobStatus.Failed => new JsonObject { ["errorcode"] = 530, ["errortext"] = job.ErrorText ?? "failed" },
             AsyncJobStatus.Succeeded => Success(job, targets, secret),
-            _ => fanOut ? new JObject() : null,
+            _ => fanOut ? new JsonObject() : null,
         };
         if (result is not null)
         {
@@ -45,33 +45,33 @@ public static class JobView
         return view;
     }
 
-    private static JObject Success(Job job, IReadOnlyList<JobTarget> targets, string? secret)
+    private static JsonObject Success(Job job, IReadOnlyList<JobTarget> targets, string? secret)
     {
         var first = targets[0];
         switch (job.Command.ToLowerInvariant())
         {
             case "resetpasswordforvirtualmachine":
             {
-                var vm = new JObject { ["id"] = first.VmId, ["passwordenabled"] = true };
+                var vm = new JsonObject { ["id"] = first.VmId, ["passwordenabled"] = true };
                 if (secret is not null) vm["password"] = secret;
-                return new JObject { ["virtualmachine"] = vm };
+                return new JsonObject { ["virtualmachine"] = vm };
             }
             case "resetsshkeyforvirtualmachine":
             {
-                var vm = new JObject { ["id"] = first.VmId };
-                if (job.Details is not null) vm.Merge(JObject.Parse(job.Details));
-                return new JObject { ["virtualmachine"] = vm };
+                var vm = new JsonObject { ["id"] = first.VmId };
+                Merge(vm, job.Details);
+                return new JsonObject { ["virtualmachine"] = vm };
             }
             case "getrouterhealthcheckresults":
-                return new JObject { ["routerid"] = first.RouterId, ["stdout"] = first.Stdout };
+                return new JsonObject { ["routerid"] = first.RouterId, ["stdout"] = first.Stdout };
             default:
-                return new JObject { ["success"] = true };
+                return new JsonObject { ["success"] = true };
         }
     }
 
-    private static JObject FanOut(Job job, IReadOnlyList<JobTarget> targets)
+    private static JsonObject FanOut(Job job, IReadOnlyList<JobTarget> targets)
     {
-        var summary = new JObject
+        var summary = new JsonObject
         {
             ["total"] = targets.Count,
             ["maxconcurrency"] = job.MaxConcurrency,
@@ -79,10 +79,10 @@ public static class JobView
         };
         foreach (var group in targets.GroupBy(t => Shown(t.Status)))
             summary[group.Key.ToString().ToLowerInvariant()] = group.Count();
-        if (job.Details is not null) summary.Merge(JObject.Parse(job.Details));
-        summary["targets"] = new JArray(targets.Select(t =>
+        Merge(summary, job.Details);
+        summary["targets"] = new JsonArray([.. targets.Select(t =>
         {
-            var row = new JObject
+            var row = new JsonObject
             {
                 ["routerid"] = t.RouterId,
                 ["status"] = Shown(t.Status).ToString(),
@@ -94,8 +94,15 @@ public static class JobView
             if (t.Stderr is not null) row["stderr"] = t.Stderr;
             if (t.Message is not null) row["message"] = t.Message;
             return row;
-        }));
+        })]);
         return summary;
+    }
+
+    /// <summary>The job's details (string fields, never a secret) shown beside the result's own fields.</summary>
+    private static void Merge(JsonObject into, string? details)
+    {
+        if (details is null || JsonNode.Parse(details) is not JsonObject fields) return;
+        foreach (var (name, value) in fields) into[name] = value?.DeepClone();
     }
 
     private static TargetStatus Shown(TargetStatus status) => status == TargetStatus.Retrying ? TargetStatus.InProgress : status;

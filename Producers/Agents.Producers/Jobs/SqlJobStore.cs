@@ -58,10 +58,16 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
     public Task<Job?> GetAsync(Guid id, CancellationToken ct) =>
         db.SingleAsync($"SELECT {JobColumns} FROM jobs WHERE id = @id", MapJob, ("@id", id.ToString()));
 
-    public async Task<IReadOnlyList<Job>> ListAsync(string? account, DateTimeOffset? startDate, int limit, CancellationToken ct) =>
-        await db.QueryAsync(
-            $"SELECT {JobColumns} FROM jobs WHERE (@a IS NULL OR account = @a) AND (@s IS NULL OR created >= @s) ORDER BY created DESC LIMIT @l",
-            MapJob, ("@a", account), ("@s", startDate?.Iso()), ("@l", limit)).ConfigureAwait(false);
+    public async Task<(IReadOnlyList<Job> Page, int Total)> ListAsync(string? account, DateTimeOffset? startDate, string? keyword, int skip, int? take, CancellationToken ct)
+    {
+        const string where = "WHERE (@a IS NULL OR account = @a) AND (@s IS NULL OR created >= @s) AND (@k IS NULL OR instr(lower(command), lower(@k)) > 0 OR instr(id, lower(@k)) > 0)";
+        (string, object?)[] args = [("@a", account), ("@s", startDate?.Iso()), ("@k", keyword)];
+        var total = (await db.QueryAsync($"SELECT count(*) FROM jobs {where}", r => r.Int(0), args).ConfigureAwait(false))[0];
+        // no take is every row: LIMIT with the largest count both engines accept (SQLite's -1 is not MariaDB's)
+        var page = await db.QueryAsync($"SELECT {JobColumns} FROM jobs {where} ORDER BY created DESC, id LIMIT @l OFFSET @o",
+            MapJob, [.. args, ("@l", take ?? int.MaxValue), ("@o", skip)]).ConfigureAwait(false);
+        return (page, total);
+    }
 
     public async Task<IReadOnlyList<JobTarget>> TargetsAsync(Guid jobId, CancellationToken ct) =>
         await db.QueryAsync($"SELECT {TargetColumns} FROM job_targets WHERE job_id = @j ORDER BY seq", MapTarget, ("@j", jobId.ToString())).ConfigureAwait(false);

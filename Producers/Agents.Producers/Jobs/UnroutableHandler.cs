@@ -1,6 +1,7 @@
 using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
+using Agents.Contracts.Protocol;
 using Agents.Messaging.Consuming;
 
 namespace Agents.Producers.Jobs;
@@ -10,7 +11,7 @@ namespace Agents.Producers.Jobs;
 /// a DeliveryTimedOut for its job, so it is retried like one and, when retries are spent, fails
 /// with the no-agent alert instead of waiting forever.
 /// </summary>
-public sealed class UnroutableHandler(JobEngine engine, ILogger<UnroutableHandler> logger) : IMessageHandler
+public sealed class UnroutableHandler(JobEngine engine, TimeProvider time, ILogger<UnroutableHandler> logger) : IMessageHandler
 {
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
@@ -20,19 +21,9 @@ public sealed class UnroutableHandler(JobEngine engine, ILogger<UnroutableHandle
             throw new InvalidMessageException($"unroutable command {message.MessageId}: commandId, jobId and routerId are required");
         logger.LogWarning("Command {CommandId} (job {JobId}, attempt {Attempt}) reached no bridge: router {RouterId} is not served",
             command.CommandId, command.JobId, command.Attempt, command.RouterId);
-        await engine.OnOutcomeAsync(new AgentCommandCompleted
-        {
-            MessageId = Guid.NewGuid(),
-            CommandId = command.CommandId,
-            JobId = command.JobId,
-            CommandType = command.Type,
-            RouterId = command.RouterId,
-            VmId = command.VmId,
-            Outcome = CommandOutcome.DeliveryTimedOut,
-            Attempt = command.Attempt,
-            Message = $"no bridge serves router {command.RouterId} (the command landed in {Topology.UnroutableQueue})",
-            CompletedAt = DateTimeOffset.UtcNow,
-        }).ConfigureAwait(false);
+        var noBridge = new ResultFrame(command.CommandId, CommandOutcome.DeliveryTimedOut,
+            Message: $"no bridge serves router {command.RouterId} (the command landed in {Topology.UnroutableQueue})");
+        await engine.OnOutcomeAsync(AgentCommandCompleted.Of(command, noBridge, 0, time.GetUtcNow())).ConfigureAwait(false);
         return Disposition.Ack;
     }
 }

@@ -5,32 +5,30 @@ using RabbitMQ.Client;
 
 namespace Agents.Producers.Presence;
 
-/// <summary>Keeps <see cref="IAgentDirectory"/> current from the bridges' presence and health ResourceStateEvents.</summary>
+/// <summary>Keeps <see cref="IAgentDirectory"/> current from the bridges' AGENT.STATE and ROUTER.HEALTHCHECK ResourceStateEvents.</summary>
 public sealed class AgentStateHandler(IAgentDirectory directory) : IMessageHandler
 {
     public const string Queue = "producers.agents";
 
     public static Func<IChannel, CancellationToken, Task> Declare =>
         global::Agents.Messaging.MessagingServiceCollectionExtensions.QuorumQueue(Queue, Topology.EventsExchange,
-            $"*.{EventCategory.ResourceStateEvent}.{EventTypes.AgentState.Replace('.', '-')}.#",
-            $"*.{EventCategory.ResourceStateEvent}.{EventTypes.RouterHealthCheck.Replace('.', '-')}.#");
+            EventRoutingKey.Build("*", EventCategory.ResourceStateEvent, EventTypes.AgentState, "*", "*"),
+            EventRoutingKey.Build("*", EventCategory.ResourceStateEvent, EventTypes.RouterHealthCheck, "*", "*"));
 
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var body = message.Read<Dictionary<string, string?>>();
-        var e = new CloudStackEvent { Source = "", Category = EventCategory.ResourceStateEvent, Type = "", Description = body };
-        var id = EventBody.Required(e, "id");
-        var at = EventBody.OptionalTime(e, "changedAt") ?? DateTimeOffset.UtcNow;
-        if (message.RoutingKey.Contains(".AGENT-STATE.", StringComparison.Ordinal))
+        var e = message.ReadEvent();
+        if (AgentStateChanged.FromEvent(e) is { } agent)
         {
-            await directory.RecordAsync(new AgentInfo(id, e["routerId"], EventBody.Required(e, "new-state"), e["agentVersion"], e["address"],
-                e["certificateSerial"], e["certificateNotAfter"], e["capabilities"], e["reason"], at), ct).ConfigureAwait(false);
+            await directory.RecordAsync(new AgentInfo(agent.VmId, agent.RouterId, agent.NewState, agent.AgentVersion, agent.Address,
+                agent.CertificateSerial, agent.CertificateNotAfter?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                string.Join(',', agent.Capabilities), agent.Reason, agent.ChangedAt), ct).ConfigureAwait(false);
         }
-        else
+        else if (RouterHealthChecked.FromEvent(e) is { } check)
         {
-            await directory.RecordAsync(new HealthCheckInfo(id, EventBody.Required(e, "checkName"), e["checkType"],
-                e["success"] == "true", e["details"], at), ct).ConfigureAwait(false);
+            await directory.RecordAsync(new HealthCheckInfo(check.RouterId, check.Result.CheckName, check.Result.CheckType.ToString(),
+                check.Result.Success, check.Result.Details, check.Result.LastUpdated), ct).ConfigureAwait(false);
         }
         return Disposition.Ack;
     }

@@ -3,36 +3,54 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Agents.Contracts.Protocol;
 using Agents.Security.Identity;
 using Agents.Security.Tls;
-using Agents.VmAgent.Core.Logging;
-using Agents.VmAgent.Core.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.RouterBridge.Core.Agents;
 
 /// <summary>
-/// The TLS endpoint agents connect to: dual-stack, async all the way (no thread per connection).
-/// The TLS options (certificate, client-certificate policy, chain and revocation checks) come from
-/// the mutual-TLS kit; this class adds the protocol rules: a session's identity is its
-/// certificate's holder, and a connection without a certificate may only enroll.
+/// The TLS endpoint agents connect to: the accept loop and the handshake, dual-stack, async all the
+/// way (no thread per connection). The TLS options (certificate, client-certificate policy, chain
+/// and revocation checks) come from the mutual-TLS kit; after the handshake a connection without a
+/// certificate goes to <see cref="EnrollmentEndpoint"/>, one with a certificate to
+/// <see cref="SessionEndpoint"/>. Silent sessions are closed by <see cref="SessionReaper"/>.
 /// </summary>
-public sealed class AgentListener(
-    AgentListenerOptions options,
-    SslServerAuthenticationOptions tls,
-    AgentAuthorizer authorize,
-    IEnrollmentRelay enrollment,
-    AgentRegistry registry,
-    IAgentLog log) : IAsyncDisposable
+public sealed class AgentListener : IAsyncDisposable
 {
-    private readonly FrameCodec _codec = new(options.MaxFrameBytes);
+    private readonly AgentListenerOptions _options;
+    private readonly SslServerAuthenticationOptions _tls;
+    private readonly AgentRegistry _registry;
+    private readonly ILogger<AgentListener> _logger;
+    private readonly FrameCodec _codec;
+    private readonly EnrollmentEndpoint _enrollment;
+    private readonly SessionEndpoint _sessions;
+    private readonly SessionReaper _reaper;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _acceptLoop;
-    private Task? _reaper;
+    private int _disposed;
+
+    public AgentListener(AgentListenerOptions options, SslServerAuthenticationOptions tls, AgentAuthorizer authorize,
+        IEnrollmentRelay enrollment, AgentRegistry registry, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _options = options;
+        _tls = tls;
+        _registry = registry;
+        _logger = loggers.CreateLogger<AgentListener>();
+        _codec = new FrameCodec(options.MaxFrameBytes);
+        _enrollment = new EnrollmentEndpoint(options, enrollment, loggers.CreateLogger<EnrollmentEndpoint>());
+        _sessions = new SessionEndpoint(options, authorize, registry, new RenewalRelay(options, enrollment, loggers.CreateLogger<RenewalRelay>()),
+            Refuse, loggers.CreateLogger<SessionEndpoint>());
+        _reaper = new SessionReaper(registry, options.HeartbeatTimeout);
+    }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
 
-    public AgentRegistry Registry => registry;
+    public AgentRegistry Registry => _registry;
 
     /// <summary>
     /// A connection was refused for its certificate: untrusted (an impostor), revoked, expired,
@@ -44,12 +62,12 @@ public sealed class AgentListener(
     public void Start()
     {
         if (_socket is not null) throw new InvalidOperationException("already started");
-        var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(_options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            if (options.Address.AddressFamily == AddressFamily.InterNetworkV6 && options.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-            socket.Bind(new IPEndPoint(options.Address, options.Port));
-            socket.Listen(options.Backlog);
+            if (_options.Address.AddressFamily == AddressFamily.InterNetworkV6 && _options.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
+            socket.Bind(new IPEndPoint(_options.Address, _options.Port));
+            socket.Listen(_options.Backlog);
         }
         catch
         {
@@ -58,8 +76,8 @@ public sealed class AgentListener(
         }
         _socket = socket;
         _acceptLoop = AcceptLoopAsync(socket, _stopping.Token);
-        _reaper = ReapLoopAsync(_stopping.Token);
-        log.Info($"agent listener on {socket.LocalEndPoint}");
+        _reaper.Start(_stopping.Token);
+        _logger.LogInformation("Agent listener on {Endpoint}", socket.LocalEndPoint);
     }
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
@@ -76,7 +94,7 @@ public sealed class AgentListener(
             catch (SocketException e)
             {
                 // e.g. too many open files: log, breathe, keep accepting
-                log.Warn("accept failed", e);
+                _logger.LogWarning(e, "Accept failed");
                 await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
@@ -94,24 +112,25 @@ public sealed class AgentListener(
         {
             using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                handshake.CancelAfter(options.HandshakeTimeout);
-                await ssl.AuthenticateAsServerAsync(tls, handshake.Token).ConfigureAwait(false);
+                handshake.CancelAfter(_options.HandshakeTimeout);
+                await ssl.AuthenticateAsServerAsync(_tls, handshake.Token).ConfigureAwait(false);
             }
             if (ssl.RemoteCertificate is null)
             {
-                await AnonymousAsync(connection, remote, ct).ConfigureAwait(false);
+                await _enrollment.ServeAsync(connection, remote, ct).ConfigureAwait(false);
                 return;
             }
             var certificate = ssl.RemoteCertificate as X509Certificate2 ?? throw new AuthenticationException("unexpected certificate type");
-            await AuthenticatedAsync(connection, certificate, remote, ct).ConfigureAwait(false);
+            await _sessions.ServeAsync(connection, certificate, remote, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            log.Warn($"connection from {remote} closed: TLS handshake or first frame took longer than {options.HandshakeTimeout.TotalSeconds:0} s");
+            _logger.LogWarning("Connection from {Remote} closed: TLS handshake or first frame took longer than {Seconds:0} s",
+                remote, _options.HandshakeTimeout.TotalSeconds);
         }
         catch (FrameException e)
         {
-            log.Warn($"connection from {remote} closed: {e.Message}");
+            _logger.LogWarning("Connection from {Remote} closed: {Reason}", remote, e.Message);
             await connection.CloseAsync(e.Message).ConfigureAwait(false);
         }
         catch (AuthenticationException) when (ssl.Refusal is { } refusal)
@@ -120,12 +139,12 @@ public sealed class AgentListener(
         }
         catch (Exception e) when (e is IOException or AuthenticationException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            log.Warn($"connection from {remote} closed: {e.Message}");
+            _logger.LogWarning("Connection from {Remote} closed: {Reason}", remote, e.Message);
         }
         catch (Exception e)
         {
             // one connection's bug must never take the listener down
-            log.Error($"connection from {remote} failed unexpectedly", e);
+            _logger.LogError(e, "Connection from {Remote} failed unexpectedly", remote);
         }
         finally
         {
@@ -133,78 +152,8 @@ public sealed class AgentListener(
         }
     }
 
-    /// <summary>No client certificate: one enroll frame, one answer, close.</summary>
-    private async Task AnonymousAsync(FrameConnection connection, EndPoint? remote, CancellationToken ct)
-    {
-        var frame = await ReadFirstFrameAsync(connection, ct).ConfigureAwait(false);
-        if (frame is not EnrollFrame enroll)
-        {
-            log.Warn($"connection from {remote} without a certificate sent '{frame?.GetType().Name ?? "nothing"}': only enroll is allowed");
-            await connection.CloseAsync("without a client certificate only enroll is allowed").ConfigureAwait(false);
-            return;
-        }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.EnrollmentTimeout);
-        EnrollmentAnswer answer;
-        try
-        {
-            answer = await enrollment.EnrollAsync(enroll.Token, enroll.CsrPem, remote, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            log.Warn($"enrollment from {remote} could not be relayed", e);
-            answer = EnrollmentAnswer.Refused("the certificate authority could not be reached; try again");
-        }
-        // the token is never logged
-        log.Info(answer.IsIssued ? $"enrollment from {remote} issued" : $"enrollment from {remote} refused: {answer.RefusalReason}");
-        Frame reply = answer.IsIssued
-            ? new EnrolledFrame(answer.CertificatePem!, answer.CaCertificatePem ?? "")
-            : new EnrollRefusedFrame(answer.RefusalReason ?? "refused");
-        await connection.WriteAsync(reply, ct).ConfigureAwait(false);
-    }
-
-    private async Task AuthenticatedAsync(FrameConnection connection, X509Certificate2 certificate, EndPoint? remote, CancellationToken ct)
-    {
-        var holder = HolderIdentity.FromCertificate(certificate);
-        if (holder is not { Kind: HolderKind.Vm })
-        {
-            await RefuseAsync(connection, certificate, $"the certificate names no VM (certificate {certificate.SerialNumber}: {holder?.Uri ?? "no holder"})", remote).ConfigureAwait(false);
-            return;
-        }
-        if (authorize(certificate, holder) is { } refusal)
-        {
-            await RefuseAsync(connection, certificate, refusal, remote).ConfigureAwait(false);
-            return;
-        }
-        var first = await ReadFirstFrameAsync(connection, ct).ConfigureAwait(false);
-        if (first is not HelloFrame hello)
-            throw new FrameException($"expected hello, got '{first?.GetType().Name ?? "end of stream"}'");
-
-        var session = new BridgeSession(connection, certificate, holder, hello, remote);
-        registry.Register(session);
-        var reason = "connection closed by the agent";
-        try
-        {
-            reason = await SessionLoopAsync(session, certificate).ConfigureAwait(false);
-        }
-        catch (FrameException e)
-        {
-            reason = e.Message;
-            log.Warn($"agent of VM {holder.Id} sent a bad frame: {e.Message}");
-            await connection.CloseAsync(e.Message).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            reason = session.CloseReason ?? e.Message;
-        }
-        finally
-        {
-            registry.Unregister(session, session.CloseReason ?? reason);
-        }
-    }
-
     /// <summary>A certificate the handshake accepted but the protocol does not: said to the peer, then closed.</summary>
-    private async Task RefuseAsync(FrameConnection connection, X509Certificate2 certificate, string reason, EndPoint? remote)
+    private async Task Refuse(FrameConnection connection, X509Certificate2 certificate, string reason, EndPoint? remote)
     {
         Refused(PeerRefusal.Of(reason, certificate), remote);
         await connection.CloseAsync(reason).ConfigureAwait(false);
@@ -213,7 +162,7 @@ public sealed class AgentListener(
     private void Refused(PeerRefusal refusal, EndPoint? remote)
     {
         var claimed = refusal.ClaimedHolder is { } holder ? $" claiming {holder}" : "";
-        log.Warn($"connection from {remote}{claimed} refused: {refusal.Reason}");
+        _logger.LogWarning("Connection from {Remote}{Claimed} refused: {Reason}", remote, claimed, refusal.Reason);
         try
         {
             ConnectionRefused?.Invoke(refusal, remote);
@@ -221,83 +170,8 @@ public sealed class AgentListener(
         catch (Exception e)
         {
             // a subscriber's bug must not turn a refusal into an unexpected connection failure
-            log.Error($"reporting the refusal of {remote} failed", e);
+            _logger.LogError(e, "Reporting the refusal of {Remote} failed", remote);
         }
-    }
-
-    private async Task<Frame?> ReadFirstFrameAsync(FrameConnection connection, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.HandshakeTimeout);
-        return await connection.ReadAsync(timeout.Token).ConfigureAwait(false);
-    }
-
-    private async ValueTask<string> SessionLoopAsync(BridgeSession session, X509Certificate2 certificate)
-    {
-        while (true)
-        {
-            var frame = await session.Connection.ReadAsync(session.Token).ConfigureAwait(false);
-            session.LastSeen = DateTimeOffset.UtcNow;
-            switch (frame)
-            {
-                case null:
-                    return "connection closed by the agent";
-                case HeartbeatFrame:
-                    await session.SendAsync(new HeartbeatFrame(DateTimeOffset.UtcNow), session.Token).ConfigureAwait(false);
-                    break;
-                case ResultFrame result:
-                    if (!session.Complete(result))
-                        log.Info($"late result for command {result.CommandId} from VM {session.Holder.Id} dropped (nobody waits for it)");
-                    break;
-                case RenewFrame renew:
-                    _ = RenewAsync(session, certificate, renew.CsrPem);
-                    break;
-                case ErrorFrame error:
-                    return $"agent closed the connection: {error.Reason}";
-                case HelloFrame:
-                    break;
-                default:
-                    throw new FrameException($"a '{frame.GetType().Name}' frame is not valid from an agent");
-            }
-        }
-    }
-
-    private async Task RenewAsync(BridgeSession session, X509Certificate2 current, string csrPem)
-    {
-        Frame reply;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(session.Token);
-            timeout.CancelAfter(options.EnrollmentTimeout);
-            var answer = await enrollment.RenewAsync(current, csrPem, timeout.Token).ConfigureAwait(false);
-            reply = answer.IsIssued ? new RenewedFrame(answer.CertificatePem!, answer.CaCertificatePem ?? "") : new RenewRefusedFrame(answer.RefusalReason ?? "refused");
-            log.Info(answer.IsIssued ? $"renewal for VM {session.Holder.Id} issued" : $"renewal for VM {session.Holder.Id} refused: {answer.RefusalReason}");
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            log.Warn($"renewal for VM {session.Holder.Id} could not be relayed", e);
-            reply = new RenewRefusedFrame("the certificate authority could not be reached; try again");
-        }
-        try
-        {
-            await session.SendAsync(reply, session.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // the session ended meanwhile; the agent asks again after reconnecting
-        }
-    }
-
-    private int _disposed;
-
-    private async Task ReapLoopAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(options.HeartbeatTimeout / 3);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false)) registry.ReapSilent(options.HeartbeatTimeout);
-        }
-        catch (OperationCanceledException) { }
     }
 
     public async ValueTask DisposeAsync()
@@ -307,9 +181,9 @@ public sealed class AgentListener(
         await _stopping.CancelAsync().ConfigureAwait(false);
         _socket?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
-        if (_reaper is not null) await _reaper.ConfigureAwait(false);
-        foreach (var presence in registry.Snapshot())
-            registry.Disconnect(HolderIdentity.Vm(presence.VmId), "bridge stopping");
+        await _reaper.StopAsync().ConfigureAwait(false);
+        foreach (var presence in _registry.Snapshot())
+            _registry.Disconnect(HolderIdentity.Vm(presence.VmId), "bridge stopping");
         _stopping.Dispose();
     }
 }

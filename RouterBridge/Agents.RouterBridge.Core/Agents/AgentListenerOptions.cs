@@ -1,5 +1,5 @@
 using System.Net;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts.Protocol;
 
 namespace Agents.RouterBridge.Core.Agents;
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
+using Agents.Contracts.Protocol;
 using Agents.Security.Identity;
-using Agents.VmAgent.Core.Logging;
-using Agents.VmAgent.Core.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.RouterBridge.Core.Agents;
 
@@ -11,7 +10,7 @@ namespace Agents.RouterBridge.Core.Agents;
 /// session's certificate, so a command for VM X can only ever be written to a session whose
 /// certificate names X.
 /// </summary>
-public sealed class AgentRegistry(IAgentLog log)
+public sealed class AgentRegistry(ILogger<AgentRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, BridgeSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<BridgeSession>> _arrivals = new(StringComparer.Ordinal);
@@ -32,14 +31,10 @@ public sealed class AgentRegistry(IAgentLog log)
     /// (ExecutionTimedOut). If the agent reconnects meanwhile the command is sent again; the agent's
     /// journal answers a repeat with the first result, so it never runs twice.
     /// </summary>
-    public async Task<AgentResult> SendCommandAsync(string vmId, AgentCommandRequest command, TimeSpan deliveryTimeout, TimeSpan executionTimeout, CancellationToken ct)
+    public async Task<ResultFrame> SendCommandAsync(string vmId, CommandFrame command, TimeSpan deliveryTimeout, TimeSpan executionTimeout, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (!HolderIdentity.IsSafeId(vmId)) throw new ArgumentException($"'{vmId}' is not a valid VM id", nameof(vmId));
-        JsonElement payload;
-        try { payload = JsonDocument.Parse(command.PayloadJson).RootElement.Clone(); }
-        catch (JsonException e) { throw new ArgumentException($"command {command.CommandId}: payload is not JSON ({e.Message})", nameof(command)); }
-        var frame = new CommandFrame(command.CommandId, command.JobId, command.Type, payload, command.TimeoutSeconds);
 
         var deliveryDeadline = DateTimeOffset.UtcNow + deliveryTimeout;
         DateTimeOffset? executionDeadline = null;
@@ -47,7 +42,7 @@ public sealed class AgentRegistry(IAgentLog log)
         {
             var deadline = executionDeadline ?? deliveryDeadline;
             var session = await WaitForSessionAsync(vmId, deadline - DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
-            if (session is null) return TimedOut(command, executionDeadline is null);
+            if (session is null) return executionDeadline is null ? ResultFrame.DeliveryTimedOut(command.CommandId) : ResultFrame.ExecutionTimedOut(command.CommandId);
             // belt and braces: the registry key came from this certificate, check it again before writing
             if (session.Holder.Kind != HolderKind.Vm || session.Holder.Id != vmId)
                 throw new InvalidOperationException($"session for {session.Holder} registered under {vmId}");
@@ -55,25 +50,25 @@ public sealed class AgentRegistry(IAgentLog log)
             var result = session.Expect(command.CommandId);
             try
             {
-                await session.SendAsync(frame, ct).ConfigureAwait(false);
+                await session.SendAsync(command, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException)
             {
                 session.Forget(command.CommandId);
-                log.Warn($"command {command.CommandId} (job {command.JobId}) could not be written to VM {vmId}: {e.Message}");
+                logger.LogWarning("Command {CommandId} (job {JobId}) could not be written to VM {VmId}: {Error}", command.CommandId, command.JobId, vmId, e.Message);
                 await session.CloseAsync("write failed").ConfigureAwait(false);
                 continue;
             }
             executionDeadline ??= DateTimeOffset.UtcNow + executionTimeout;
-            log.Info($"command {command.CommandId} (job {command.JobId}, {command.Type}) delivered to VM {vmId}");
+            logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) delivered to VM {VmId}", command.CommandId, command.JobId, command.Type, vmId);
 
             var remaining = executionDeadline.Value - DateTimeOffset.UtcNow;
             var finished = await Task.WhenAny(result, session.Closed, Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, ct)).ConfigureAwait(false);
-            if (finished == result) return AgentResult.From(await result.ConfigureAwait(false));
+            if (finished == result) return await result.ConfigureAwait(false);
             session.Forget(command.CommandId);
             ct.ThrowIfCancellationRequested();
-            if (finished != session.Closed) return TimedOut(command, delivery: false);
-            log.Warn($"VM {vmId} disconnected while command {command.CommandId} ran; waiting for it to come back");
+            if (finished != session.Closed) return ResultFrame.ExecutionTimedOut(command.CommandId);
+            logger.LogWarning("VM {VmId} disconnected while command {CommandId} ran; waiting for it to come back", vmId, command.CommandId);
         }
     }
 
@@ -128,7 +123,8 @@ public sealed class AgentRegistry(IAgentLog log)
         if (previous is not null && !ReferenceEquals(previous, session))
             _ = previous.CloseAsync("replaced by a newer connection of the same VM");
         if (_arrivals.TryRemove(vmId, out var waiting)) waiting.TrySetResult(session);
-        log.Info($"agent of VM {vmId} up from {session.RemoteEndPoint} (version {session.Hello.AgentVersion}, certificate {session.Certificate.SerialNumber})");
+        logger.LogInformation("agent of VM {VmId} up from {Remote} (version {AgentVersion}, certificate {Serial})",
+            vmId, session.RemoteEndPoint, session.Hello.AgentVersion, session.Certificate.SerialNumber);
         AgentConnected?.Invoke(session.Presence);
     }
 
@@ -136,7 +132,7 @@ public sealed class AgentRegistry(IAgentLog log)
     {
         session.MarkClosed(reason);
         if (!((ICollection<KeyValuePair<string, BridgeSession>>)_sessions).Remove(new KeyValuePair<string, BridgeSession>(session.Holder.Id, session))) return;
-        log.Info($"agent of VM {session.Holder.Id} down: {reason}");
+        logger.LogInformation("agent of VM {VmId} down: {Reason}", session.Holder.Id, reason);
         AgentDisconnected?.Invoke(session.Presence, reason);
     }
 
@@ -146,14 +142,10 @@ public sealed class AgentRegistry(IAgentLog log)
         var now = DateTimeOffset.UtcNow;
         foreach (var session in _sessions.Values.Where(s => now - s.LastSeen > timeout).ToList())
         {
-            log.Warn($"agent of VM {session.Holder.Id} missed its heartbeats (silent since {session.LastSeen:O})");
+            logger.LogWarning("agent of VM {VmId} missed its heartbeats (silent since {LastSeen:O})", session.Holder.Id, session.LastSeen);
             HeartbeatMissed?.Invoke(session.Presence);
             Unregister(session, "heartbeats missed");
             _ = session.CloseAsync("heartbeats missed");
         }
     }
-
-    private static AgentResult TimedOut(AgentCommandRequest command, bool delivery) => delivery
-        ? new AgentResult(command.CommandId, AgentOutcome.DeliveryTimedOut, Message: "the VM's agent did not connect within the delivery timeout")
-        : new AgentResult(command.CommandId, AgentOutcome.ExecutionTimedOut, Message: "the agent did not answer within the execution timeout");
 }

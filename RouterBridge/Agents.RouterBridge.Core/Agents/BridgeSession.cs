@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Agents.Contracts.Protocol;
 using Agents.Security.Identity;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.RouterBridge.Core.Agents;
 

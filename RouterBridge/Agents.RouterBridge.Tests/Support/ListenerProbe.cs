@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Tests.Support;
 
 namespace Agents.RouterBridge.Tests.Support;

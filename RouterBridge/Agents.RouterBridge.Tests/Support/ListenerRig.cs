@@ -9,6 +9,7 @@ using Agents.RouterBridge.Identity;
 using Agents.Security.Identity;
 using Agents.Security.Tls;
 using Agents.VmAgent.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +34,7 @@ public sealed class ListenerRig : IAsyncDisposable
         Tls = new AgentTls(Options.Create(options), identity);
         Relay = new FakeEnrollmentRelay(pki);
         Log = new TestLog("bridge");
-        Registry = new AgentRegistry(Log);
+        Registry = new AgentRegistry(new Logger<AgentRegistry>(Log));
         var listenerOptions = BridgeService.ListenerOptions(options);
         Listener = new AgentListener(
             new AgentListenerOptions { Address = listenerOptions.Address, Port = 0, HandshakeTimeout = TimeSpan.FromSeconds(5) },

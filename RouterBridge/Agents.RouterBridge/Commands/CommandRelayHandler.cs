@@ -2,13 +2,13 @@ using System.Diagnostics;
 using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
+using Agents.Contracts.Protocol;
 using Agents.Messaging.Consuming;
 using Agents.Messaging.Publishing;
 using Agents.RouterBridge.Core.Agents;
 using Agents.Security.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Newtonsoft.Json;
 
 namespace Agents.RouterBridge.Commands;
 
@@ -22,6 +22,7 @@ public sealed class CommandRelayHandler(
     AgentRegistry agents,
     RouterCommandRunner router,
     ConfirmingPublisher publisher,
+    TimeProvider time,
     ILogger<CommandRelayHandler> logger) : IMessageHandler
 {
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
@@ -34,23 +35,7 @@ public sealed class CommandRelayHandler(
 
         var started = Stopwatch.StartNew();
         var result = await RunAsync(command, ct).ConfigureAwait(false);
-        var completed = new AgentCommandCompleted
-        {
-            MessageId = Guid.NewGuid(),
-            CommandId = command.CommandId,
-            JobId = command.JobId,
-            CommandType = command.Type,
-            RouterId = command.RouterId,
-            VmId = command.VmId,
-            Outcome = Enum.Parse<CommandOutcome>(result.Outcome.ToString()),
-            Attempt = command.Attempt,
-            ExitCode = result.ExitCode,
-            Stdout = result.Stdout,
-            Stderr = result.Stderr,
-            Message = result.Message,
-            DurationMs = result.DurationMs > 0 ? result.DurationMs : started.ElapsedMilliseconds,
-            CompletedAt = DateTimeOffset.UtcNow,
-        };
+        var completed = AgentCommandCompleted.Of(command, result, started.ElapsedMilliseconds, time.GetUtcNow());
         await publisher.PublishEventAsync(completed.ToEvent(), CancellationToken.None).ConfigureAwait(false);
         logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) on {Target}: {Outcome} in {DurationMs} ms",
             command.CommandId, command.JobId, command.Type, command.VmId ?? "router", completed.Outcome, completed.DurationMs);
@@ -63,17 +48,16 @@ public sealed class CommandRelayHandler(
         if (command.CommandId == Guid.Empty || command.JobId == Guid.Empty) return "commandId and jobId are required";
         if (string.IsNullOrEmpty(command.Type) || command.Type.Length > 64 || !command.Type.All(char.IsAsciiLetterOrDigit))
             return $"type '{command.Type}' is not a command type name";
-        if (command.Payload is null) return "payload is required";
+        if (command.Payload.ValueKind != System.Text.Json.JsonValueKind.Object) return "payload is not a JSON object";
         if (command.VmId is not null && !HolderIdentity.IsSafeId(command.VmId)) return "vmId is not a valid VM id";
         return null;
     }
 
-    private Task<AgentResult> RunAsync(AgentCommand command, CancellationToken ct)
+    /// <summary>The payload goes on as the element read from the bus: no second reading, no text in between.</summary>
+    private Task<ResultFrame> RunAsync(AgentCommand command, CancellationToken ct)
     {
-        var payload = command.Payload.ToString(Formatting.None);
-        if (command.VmId is null) return router.RunAsync(command, payload, ct);
-        var request = new AgentCommandRequest(command.CommandId, command.JobId, command.Type, payload, command.ExecutionTimeoutSeconds);
-        return agents.SendCommandAsync(command.VmId, request,
+        if (command.VmId is null) return router.RunAsync(command, ct);
+        return agents.SendCommandAsync(command.VmId, CommandFrame.For(command),
             TimeSpan.FromSeconds(Math.Max(1, command.DeliveryTimeoutSeconds)),
             TimeSpan.FromSeconds(Math.Max(1, command.ExecutionTimeoutSeconds)), ct);
     }

@@ -1,6 +1,5 @@
-using System.Text.Json;
 using Agents.Contracts.Commands;
-using Agents.RouterBridge.Core.Agents;
+using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Health;
 using Agents.RouterBridge.Identity;
 using Agents.VmAgent.Core;
@@ -8,8 +7,6 @@ using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
-using CommandTypes = Agents.Contracts.Commands.CommandTypes;
 using Agents.VmAgent.Core.Recipes;
 using Microsoft.Extensions.Options;
 
@@ -48,19 +45,18 @@ public sealed class RouterCommandRunner
         return new AgentPolicy([CommandTypes.RunRecipe, CommandTypes.RunHealthChecks, CommandTypes.RekeyCertificate], [new RecipePolicy(upgrade.Name, upgrade.Sha256, Privileged: true)], Privileged: true);
     }
 
-    public async Task<AgentResult> RunAsync(AgentCommand command, string payloadJson, CancellationToken ct)
+    public async Task<ResultFrame> RunAsync(AgentCommand command, CancellationToken ct)
     {
-        using var payload = JsonDocument.Parse(payloadJson);
-        var frame = new CommandFrame(command.CommandId, command.JobId, command.Type, payload.RootElement.Clone(), command.ExecutionTimeoutSeconds);
+        ArgumentNullException.ThrowIfNull(command);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, command.ExecutionTimeoutSeconds)));
         try
         {
-            return AgentResult.From(await _executor.ExecuteAsync(frame, timeout.Token).ConfigureAwait(false));
+            return await _executor.ExecuteAsync(CommandFrame.For(command), timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new AgentResult(command.CommandId, AgentOutcome.ExecutionTimedOut, Message: $"did not finish within {command.ExecutionTimeoutSeconds} s on the router");
+            return ResultFrame.ExecutionTimedOut(command.CommandId, $"did not finish within {command.ExecutionTimeoutSeconds} s on the router");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Agents.Contracts.Commands;
 using Agents.Messaging;
 using Agents.RouterBridge.Core.Agents;
 using Agents.RouterBridge.Identity;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
+using Agents.Contracts;
+using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Messaging.Publishing;
 using Agents.VmAgent.Core.Journal;
@@ -64,23 +65,12 @@ public sealed class HealthCheckRunner(
 
     private async Task PublishAsync(HealthCheckResult result, HealthCheckResult? previous)
     {
-        var state = result.Success ? "Passed" : "Failed";
-        await publisher.PublishEventAsync(new ResourceStateChanged
+        await publisher.PublishEventAsync(new RouterHealthChecked
         {
             MessageId = Guid.NewGuid(),
-            EventType = EventTypes.RouterHealthCheck,
-            ResourceType = ResourceTypes.DomainRouter,
-            ResourceUuid = RouterId,
-            OldState = previous is null ? null : previous.Success ? "Passed" : "Failed",
-            NewState = state,
-            ChangedAt = result.LastUpdated,
-            Details = new Dictionary<string, string>
-            {
-                ["checkName"] = result.CheckName,
-                ["checkType"] = result.CheckType.ToString(),
-                ["success"] = result.Success ? "true" : "false",
-                ["details"] = result.Details,
-            },
+            RouterId = RouterId,
+            Result = result,
+            PassedBefore = previous?.Success,
         }.ToEvent(), CancellationToken.None).ConfigureAwait(false);
 
         var startedFailing = !result.Success && previous?.Success != false;
@@ -115,10 +105,10 @@ public sealed class HealthCheckRunner(
         if (!File.Exists(StatePath)) return;
         try
         {
-            foreach (var result in JsonSerializer.Deserialize<List<HealthCheckResult>>(File.ReadAllText(StatePath)) ?? [])
+            foreach (var result in AgentJson.Deserialize<List<HealthCheckResult>>(File.ReadAllBytes(StatePath)))
                 _last[result.CheckName] = result;
         }
-        catch (JsonException e)
+        catch (InvalidMessageException e)
         {
             logger.LogWarning("Ignoring unreadable {Path}: {Error}", StatePath, e.Message);
         }
@@ -126,6 +116,6 @@ public sealed class HealthCheckRunner(
 
     private void Save()
     {
-        DurableFile.Write(StatePath, JsonSerializer.SerializeToUtf8Bytes(LastResults()));
+        DurableFile.Write(StatePath, AgentJson.ToUtf8(LastResults().ToList()));
     }
 }

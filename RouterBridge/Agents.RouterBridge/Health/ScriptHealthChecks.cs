@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Agents.Contracts.Commands;
 using Microsoft.Extensions.Options;
 
 namespace Agents.RouterBridge.Health;

@@ -17,6 +17,14 @@ namespace Agents.RouterBridge.Hosting;
 public sealed class AgentTls(IOptions<BridgeOptions> options, RouterIdentity identity)
 {
     private readonly RevocationSet _revoked = new();
+    private MutualTlsPolicy _policy = new(options.Value.AuthStrictness, options.Value.AllowExpiredCertificates);
+
+    /// <summary>Strictness and allow-expired as in force now: read at every handshake, changed by updateConfiguration through the bus.</summary>
+    public MutualTlsPolicy Policy
+    {
+        get => Volatile.Read(ref _policy);
+        set => Volatile.Write(ref _policy, value ?? throw new ArgumentNullException(nameof(value)));
+    }
 
     public RevocationSet Revoked => _revoked;
 
@@ -28,7 +36,7 @@ public sealed class AgentTls(IOptions<BridgeOptions> options, RouterIdentity ide
 
     public SslServerAuthenticationOptions ServerOptions() => MutualTls.ServerOptions(
         () => identity.Certificate, () => identity.CaCertificate,
-        new MutualTlsPolicy(options.Value.AuthStrictness, options.Value.AllowExpiredCertificates), _revoked);
+        () => Policy, _revoked);
 
     /// <summary>After the handshake: may this certificate hold a session? Null means yes.</summary>
     public string? Authorize(X509Certificate2 certificate, HolderIdentity holder) =>

@@ -1,3 +1,4 @@
+using Agents.Contracts.Commands;
 using Agents.Messaging.Scheduling;
 using Agents.RouterBridge.Health;
 using Agents.RouterBridge.Identity;
@@ -18,17 +19,35 @@ public sealed class BridgeSchedules(IOptions<BridgeOptions> options, IServicePro
     {
         _scheduler = await QuartzScheduler.CreateAsync($"bridge-{options.Value.RouterId}", 2, services, cancellationToken).ConfigureAwait(false);
         var health = options.Value.HealthChecks;
-        if (health.Enabled)
-        {
-            await _scheduler.EveryAsync<BasicHealthJob>(TimeSpan.FromMinutes(health.BasicIntervalMinutes), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-            await _scheduler.EveryAsync<AdvancedHealthJob>(TimeSpan.FromMinutes(health.AdvancedIntervalMinutes), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-        }
+        await ScheduleHealthChecksAsync(_scheduler, cancellationToken).ConfigureAwait(false);
         if (options.Value.CrlUrl is not null)
             await _scheduler.EveryAsync<Revocation.CrlRefreshJob>(TimeSpan.FromSeconds(options.Value.CrlRefreshSeconds), TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         await _scheduler.EveryAsync<RenewalJob>(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
         await _scheduler.Start(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Health checks every {Basic} / {Advanced} min (basic / advanced), enabled: {Enabled}",
             health.BasicIntervalMinutes, health.AdvancedIntervalMinutes, health.Enabled);
+    }
+
+    /// <summary>After router.health.checks.* changed: the health jobs again, with the options' current intervals (none when disabled or 0).</summary>
+    public async Task RescheduleHealthChecksAsync(CancellationToken ct)
+    {
+        if (_scheduler is null) return;
+        await _scheduler.DeleteJob(new JobKey(nameof(BasicHealthJob)), ct).ConfigureAwait(false);
+        await _scheduler.DeleteJob(new JobKey(nameof(AdvancedHealthJob)), ct).ConfigureAwait(false);
+        await ScheduleHealthChecksAsync(_scheduler, ct).ConfigureAwait(false);
+        var health = options.Value.HealthChecks;
+        logger.LogInformation("Health checks now every {Basic} / {Advanced} min (basic / advanced), enabled: {Enabled}",
+            health.BasicIntervalMinutes, health.AdvancedIntervalMinutes, health.Enabled);
+    }
+
+    private async Task ScheduleHealthChecksAsync(IScheduler scheduler, CancellationToken ct)
+    {
+        var health = options.Value.HealthChecks;
+        if (!health.Enabled) return;
+        if (health.BasicIntervalMinutes > 0)
+            await scheduler.EveryAsync<BasicHealthJob>(TimeSpan.FromMinutes(health.BasicIntervalMinutes), TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        if (health.AdvancedIntervalMinutes > 0)
+            await scheduler.EveryAsync<AdvancedHealthJob>(TimeSpan.FromMinutes(health.AdvancedIntervalMinutes), TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Agents.Contracts.Events;
 using Agents.Messaging.Publishing;
@@ -20,14 +19,14 @@ public sealed class PresencePublisher(
     ConfirmingPublisher publisher,
     ILogger<PresencePublisher> logger) : BackgroundService
 {
-    private readonly Channel<ResourceStateChanged> _pending = Channel.CreateBounded<ResourceStateChanged>(
+    private readonly Channel<AgentStateChanged> _pending = Channel.CreateBounded<AgentStateChanged>(
         new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        agents.AgentConnected += presence => Enqueue(presence, "Down", "Up", null);
-        agents.AgentDisconnected += (presence, reason) => Enqueue(presence, "Up", "Down", reason);
-        agents.HeartbeatMissed += presence => Enqueue(presence, "Up", "Unresponsive", "missed heartbeats");
+        agents.AgentConnected += presence => Enqueue(presence, AgentStates.Down, AgentStates.Up, null);
+        agents.AgentDisconnected += (presence, reason) => Enqueue(presence, AgentStates.Up, AgentStates.Down, reason);
+        agents.HeartbeatMissed += presence => Enqueue(presence, AgentStates.Up, AgentStates.Unresponsive, "missed heartbeats");
         return base.StartAsync(cancellationToken);
     }
 
@@ -43,7 +42,7 @@ public sealed class PresencePublisher(
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogWarning("Presence of VM {VmId} ({State}) not published: {Error}", change.ResourceUuid, change.NewState, e.Message);
+                    logger.LogWarning("Presence of VM {VmId} ({State}) not published: {Error}", change.VmId, change.NewState, e.Message);
                 }
             }
         }
@@ -53,28 +52,20 @@ public sealed class PresencePublisher(
         }
     }
 
-    private void Enqueue(AgentPresence presence, string oldState, string newState, string? reason)
-    {
-        var details = new Dictionary<string, string>
-        {
-            ["routerId"] = options.Value.RouterId,
-            ["agentVersion"] = presence.AgentVersion,
-            ["address"] = presence.RemoteEndPoint?.ToString() ?? "",
-            ["certificateSerial"] = presence.CertificateSerial,
-            ["certificateNotAfter"] = presence.CertificateNotAfter.ToString("O", CultureInfo.InvariantCulture),
-            ["capabilities"] = string.Join(',', presence.Capabilities),
-        };
-        if (reason is not null) details["reason"] = reason;
-        _pending.Writer.TryWrite(new ResourceStateChanged
+    private void Enqueue(AgentPresence presence, string oldState, string newState, string? reason) =>
+        _pending.Writer.TryWrite(new AgentStateChanged
         {
             MessageId = Guid.NewGuid(),
-            EventType = EventTypes.AgentState,
-            ResourceType = ResourceTypes.VirtualMachine,
-            ResourceUuid = presence.VmId,
+            VmId = presence.VmId,
+            RouterId = options.Value.RouterId,
             OldState = oldState,
             NewState = newState,
+            AgentVersion = presence.AgentVersion,
+            Address = presence.RemoteEndPoint?.ToString() ?? "",
+            CertificateSerial = presence.CertificateSerial,
+            CertificateNotAfter = presence.CertificateNotAfter,
+            Capabilities = presence.Capabilities,
+            Reason = reason,
             ChangedAt = DateTimeOffset.UtcNow,
-            Details = details,
         });
-    }
 }

@@ -29,20 +29,8 @@ public sealed class RevocationWatcher(AgentTls tls, AgentRegistry agents, ILogge
 
     public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
-        var body = message.Read<Dictionary<string, string?>>();
-        CertificateChanged revoked;
-        try
-        {
-            revoked = CertificateChanged.FromEvent(new CloudStackEvent
-            {
-                Source = "", Category = EventCategory.ActionEvent, Type = EventTypes.CertificateRevoked, Description = body,
-            });
-        }
-        catch (InvalidEventException e)
-        {
-            // unreadable now means unreadable forever: dead-letter it instead of redelivering it without end
-            throw new InvalidMessageException($"revocation event: {e.Message}");
-        }
+        // unreadable now means unreadable forever: InvalidEventException dead-letters it instead of redelivering it without end
+        var revoked = CertificateChanged.FromEvent(message.ReadEvent());
         tls.Revoke(revoked.SerialNumber);
         var closed = agents.Disconnect(revoked.SerialNumber, "certificate revoked");
         logger.LogWarning("Certificate {Serial} ({Holder}) revoked: {Closed} session(s) closed", revoked.SerialNumber, revoked.Holder, closed);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Agents.Contracts.Commands;
 
 namespace Agents.Security.Sealing;
 
@@ -11,7 +12,7 @@ namespace Agents.Security.Sealing;
 /// </summary>
 public static class SecretSealer
 {
-    public const string Algorithm = "ECDH-P256+HKDF-SHA256+A256GCM";
+    public const string Algorithm = SealedSecret.CurrentAlgorithm;
 
     /// <summary>HKDF info: names the purpose and version so a key derived here is useless anywhere else.</summary>
     public const string HkdfInfo = "cloudstack-agents/sealed-secret/v1";
@@ -23,13 +24,13 @@ public static class SecretSealer
     /// <summary>The largest secret accepted: passwords and keys, not files.</summary>
     public const int MaxSecretBytes = 64 * 1024;
 
-    public static SealedEnvelope Seal(string secret, X509Certificate2 recipient)
+    public static SealedSecret Seal(string secret, X509Certificate2 recipient)
     {
         ArgumentNullException.ThrowIfNull(secret);
         return Seal(Encoding.UTF8.GetBytes(secret), recipient);
     }
 
-    public static SealedEnvelope Seal(ReadOnlySpan<byte> secret, X509Certificate2 recipient)
+    public static SealedSecret Seal(ReadOnlySpan<byte> secret, X509Certificate2 recipient)
     {
         ArgumentNullException.ThrowIfNull(recipient);
         if (secret.Length > MaxSecretBytes) throw new ArgumentException($"a sealed secret holds at most {MaxSecretBytes} bytes", nameof(secret));
@@ -55,17 +56,19 @@ public static class SecretSealer
         }
         CryptographicOperations.ZeroMemory(key);
 
-        return new SealedEnvelope(
-            Algorithm,
-            serial,
-            Convert.ToBase64String(ephemeral.PublicKey.ExportSubjectPublicKeyInfo()),
-            Convert.ToBase64String(nonce),
-            Convert.ToBase64String(ciphertext),
-            Convert.ToBase64String(tag));
+        return new SealedSecret
+        {
+            Algorithm = Algorithm,
+            RecipientSerial = serial,
+            EphemeralPublicKey = Convert.ToBase64String(ephemeral.PublicKey.ExportSubjectPublicKeyInfo()),
+            Nonce = Convert.ToBase64String(nonce),
+            Ciphertext = Convert.ToBase64String(ciphertext),
+            Tag = Convert.ToBase64String(tag),
+        };
     }
 
     /// <summary>Opens the envelope with the certificate's private key; checks it was sealed to this certificate.</summary>
-    public static byte[] Open(SealedEnvelope envelope, X509Certificate2 recipientWithKey)
+    public static byte[] Open(SealedSecret envelope, X509Certificate2 recipientWithKey)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(recipientWithKey);
@@ -77,7 +80,7 @@ public static class SecretSealer
     }
 
     /// <summary>Opens the envelope with a P-256 private key (the agent keeps an ECDSA key; ECDH uses the same scalar).</summary>
-    public static byte[] Open(SealedEnvelope envelope, ECDsa privateKey)
+    public static byte[] Open(SealedSecret envelope, ECDsa privateKey)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(privateKey);
@@ -124,7 +127,7 @@ public static class SecretSealer
         }
     }
 
-    public static string OpenString(SealedEnvelope envelope, ECDsa privateKey) => Encoding.UTF8.GetString(Open(envelope, privateKey));
+    public static string OpenString(SealedSecret envelope, ECDsa privateKey) => Encoding.UTF8.GetString(Open(envelope, privateKey));
 
     private static byte[] DeriveKey(byte[] sharedSecret) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, sharedSecret, KeySize, salt: [], info: Encoding.ASCII.GetBytes(HkdfInfo));

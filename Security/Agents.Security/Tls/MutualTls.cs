@@ -18,14 +18,18 @@ public static class MutualTls
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
 
     public static SslServerAuthenticationOptions ServerOptions(Func<X509Certificate2> serverCertificate, Func<X509Certificate2> root,
-        MutualTlsPolicy policy, RevocationSet revoked) => new()
+        MutualTlsPolicy policy, RevocationSet revoked) => ServerOptions(serverCertificate, root, () => policy, revoked);
+
+    /// <summary>The policy is read at every handshake: a service that changes it at run time (updateConfiguration) needs no restart.</summary>
+    public static SslServerAuthenticationOptions ServerOptions(Func<X509Certificate2> serverCertificate, Func<X509Certificate2> root,
+        Func<MutualTlsPolicy> policy, RevocationSet revoked) => new()
     {
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         ServerCertificateSelectionCallback = (_, _) => serverCertificate(),
         // asked for always; whether its absence is fatal is the policy's call
         ClientCertificateRequired = true,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        RemoteCertificateValidationCallback = (sender, certificate, _, _) => Admit(sender, certificate, Check(certificate, root(), policy, revoked, ClientAuth)),
+        RemoteCertificateValidationCallback = (sender, certificate, _, _) => Admit(sender, certificate, Check(certificate, root(), policy(), revoked, ClientAuth)),
     };
 
     public static SslClientAuthenticationOptions ClientOptions(string targetHost, Func<X509Certificate2?> clientCertificate, Func<X509Certificate2> root,

@@ -1,15 +1,12 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Agents.Contracts;
 
 namespace Agents.Storage.Audit;
 
 /// <summary>The export format: one JSON object a line, the original body embedded as an object.</summary>
 public static class AuditJsonLines
 {
-    // a data file, not HTML: keep '+', '<' and non-ASCII text readable
-    private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Format(AuditRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -31,6 +28,7 @@ public static class AuditJsonLines
             ["receivedAt"] = r.ReceivedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["body"] = body,
         };
-        return line.ToJsonString(Options);
+        // the contract's options: the same relaxed encoder as the bus ('+', '<' and non-ASCII text stay readable)
+        return line.ToJsonString(AgentJson.Options);
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Identity;
 using Agents.VmAgent.Core.Logging;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Client;
 

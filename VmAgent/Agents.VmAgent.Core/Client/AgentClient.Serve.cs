@@ -1,6 +1,6 @@
 using System.Net;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Logging;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Client;
 

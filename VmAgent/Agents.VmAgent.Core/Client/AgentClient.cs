@@ -3,10 +3,10 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Identity;
 using Agents.VmAgent.Core.Logging;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Client;
 

@@ -1,4 +1,4 @@
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts.Protocol;
 
 namespace Agents.VmAgent.Core.Client;
 

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Handlers;
 
@@ -51,20 +52,20 @@ public sealed class CommandExecutor
                 return stored;
             }
             if (_journal.WasStarted(command.CommandId))
-                return Record(new ResultFrame(command.CommandId, AgentOutcome.Failed,
-                    Message: "the agent stopped while this command ran; it is not run a second time"));
+                return await RecordAsync(new ResultFrame(command.CommandId, CommandOutcome.Failed,
+                    Message: "the agent stopped while this command ran; it is not run a second time")).ConfigureAwait(false);
 
             var refusal = Refusal(command);
             if (refusal is not null)
             {
                 _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {refusal}");
-                return Record(new ResultFrame(command.CommandId, AgentOutcome.Rejected, Message: refusal));
+                return await RecordAsync(new ResultFrame(command.CommandId, CommandOutcome.Rejected, Message: refusal)).ConfigureAwait(false);
             }
 
-            _journal.MarkStarted(command.CommandId);
+            await _journal.MarkStartedAsync(command.CommandId).ConfigureAwait(false);
             var stopwatch = Stopwatch.StartNew();
             var result = await RunHandlerAsync(command, ct).ConfigureAwait(false);
-            return Record(new ResultFrame(command.CommandId, result.Outcome, result.ExitCode, result.Stdout, result.Stderr, result.Message, stopwatch.ElapsedMilliseconds));
+            return await RecordAsync(new ResultFrame(command.CommandId, result.Outcome, result.ExitCode, result.Stdout, result.Stderr, result.Message, stopwatch.ElapsedMilliseconds)).ConfigureAwait(false);
         }
         finally
         {
@@ -86,7 +87,7 @@ public sealed class CommandExecutor
         try
         {
             var result = await handler.HandleAsync(context, ct).ConfigureAwait(false);
-            if (result.Outcome == AgentOutcome.Rejected)
+            if (result.Outcome == CommandOutcome.Rejected)
                 _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {result.Message}");
             return result;
         }
@@ -103,9 +104,9 @@ public sealed class CommandExecutor
         }
     }
 
-    private ResultFrame Record(ResultFrame result)
+    private async Task<ResultFrame> RecordAsync(ResultFrame result)
     {
-        _journal.Record(result);
+        await _journal.RecordAsync(result).ConfigureAwait(false);
         return result;
     }
 }

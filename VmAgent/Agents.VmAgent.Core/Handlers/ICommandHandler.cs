@@ -1,6 +1,7 @@
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Handlers;
 
@@ -14,11 +15,11 @@ public interface ICommandHandler
 
 public sealed record CommandContext(CommandFrame Command, AgentPolicy Policy, IAgentLog Log, string WorkDirectory);
 
-public sealed record HandlerResult(AgentOutcome Outcome, int? ExitCode = null, string? Stdout = null, string? Stderr = null, string? Message = null)
+public sealed record HandlerResult(CommandOutcome Outcome, int? ExitCode = null, string? Stdout = null, string? Stderr = null, string? Message = null)
 {
-    public static HandlerResult Success(string message) => new(AgentOutcome.Success, Message: message);
-    public static HandlerResult Rejected(string reason) => new(AgentOutcome.Rejected, Message: reason);
-    public static HandlerResult Failed(string message) => new(AgentOutcome.Failed, Message: message);
+    public static HandlerResult Success(string message) => new(CommandOutcome.Success, Message: message);
+    public static HandlerResult Rejected(string reason) => new(CommandOutcome.Rejected, Message: reason);
+    public static HandlerResult Failed(string message) => new(CommandOutcome.Failed, Message: message);
 }
 
 /// <summary>Thrown by a handler when the input is refused before anything changed; the executor answers Rejected.</summary>

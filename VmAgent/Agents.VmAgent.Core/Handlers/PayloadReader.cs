@@ -1,19 +1,20 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using Agents.Contracts;
+using Agents.Contracts.Protocol;
 
 namespace Agents.VmAgent.Core.Handlers;
 
 internal static class PayloadReader
 {
-    public static T Read<T>(JsonElement payload, JsonTypeInfo<T> type)
+    /// <summary>The command's payload as its contract record; a payload that is not one is refused before anything changes.</summary>
+    public static T Read<T>(CommandFrame command)
     {
         try
         {
-            return payload.Deserialize(type) ?? throw new CommandRejectedException($"empty {typeof(T).Name}");
+            return command.PayloadAs<T>();
         }
-        catch (JsonException e)
+        catch (InvalidMessageException e)
         {
-            throw new CommandRejectedException($"invalid {typeof(T).Name}: {e.Message}", e);
+            throw new CommandRejectedException($"invalid {typeof(T).Name} payload: {e.Message}", e);
         }
     }
 }

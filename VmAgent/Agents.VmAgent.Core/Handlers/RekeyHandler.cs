@@ -1,4 +1,5 @@
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 
 namespace Agents.VmAgent.Core.Handlers;
 
@@ -10,7 +11,7 @@ public sealed class RekeyHandler(ICertificateRenewer renewer) : ICommandHandler
     public async Task<HandlerResult> HandleAsync(CommandContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var payload = PayloadReader.Read(context.Command.Payload, ProtocolJson.Default.RekeyPayload);
+        var payload = PayloadReader.Read<RekeyCertificate>(context.Command);
         await renewer.RenewAsync(payload.Reconnect, ct).ConfigureAwait(false);
         return HandlerResult.Success("new key and certificate installed");
     }

@@ -1,7 +1,8 @@
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.Security.Sealing;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Os;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Handlers;
 
@@ -14,7 +15,7 @@ public sealed class ResetPasswordHandler(IGuestOs os, IAgentKeys keys) : IComman
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!context.Policy.Privileged) return HandlerResult.Rejected("setting a password needs root and the policy says privileged: false");
-        var payload = PayloadReader.Read(context.Command.Payload, ProtocolJson.Default.ResetPasswordPayload);
+        var payload = PayloadReader.Read<ResetVmPassword>(context.Command);
         if (payload.SealedPassword is null) throw new CommandRejectedException("sealedPassword is missing");
 
         using var key = keys.KeyFor(payload.SealedPassword.RecipientSerial)

@@ -1,6 +1,7 @@
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Os;
-using Agents.VmAgent.Core.Protocol;
 
 namespace Agents.VmAgent.Core.Handlers;
 
@@ -12,7 +13,7 @@ public sealed class ResetSshKeyHandler(IGuestOs os) : ICommandHandler
     public async Task<HandlerResult> HandleAsync(CommandContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var payload = PayloadReader.Read(context.Command.Payload, ProtocolJson.Default.ResetSshKeyPayload);
+        var payload = PayloadReader.Read<ResetVmSshKey>(context.Command);
         try
         {
             GuestInput.Username(payload.Username);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Logging;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Core.Recipes;
 
 namespace Agents.VmAgent.Core.Handlers;
@@ -18,7 +19,7 @@ public sealed class RunRecipeHandler(RecipeCatalog catalog, RecipeRunner runner,
     public async Task<HandlerResult> HandleAsync(CommandContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var payload = PayloadReader.Read(context.Command.Payload, ProtocolJson.Default.RunRecipePayload);
+        var payload = PayloadReader.Read<RunRecipe>(context.Command);
         if (!RecipeCatalog.IsValidName(payload.Name)) return HandlerResult.Rejected($"'{payload.Name}' is not a valid recipe name");
 
         var source = payload.Script is null ? catalog.Find(payload.Name) : Delivered(payload);
@@ -34,7 +35,7 @@ public sealed class RunRecipeHandler(RecipeCatalog catalog, RecipeRunner runner,
             return HandlerResult.Rejected($"recipe '{payload.Name}' needs root and the policy says privileged: false");
 
         var environment = new Dictionary<string, string>(extraEnvironment);
-        foreach (var (name, value) in payload.Parameters ?? new Dictionary<string, string>())
+        foreach (var (name, value) in payload.Parameters)
         {
             if (!IsParameterName(name)) return HandlerResult.Rejected($"parameter name '{name}' is not [A-Za-z_][A-Za-z0-9_]*");
             if (value.Contains('\0', StringComparison.Ordinal)) return HandlerResult.Rejected($"parameter '{name}' contains NUL");
@@ -53,8 +54,8 @@ public sealed class RunRecipeHandler(RecipeCatalog catalog, RecipeRunner runner,
         {
             var run = await runner.RunAsync(scriptPath, source.Extension, environment, timeout, workDirectory, ct).ConfigureAwait(false);
             if (run.TimedOut)
-                return new HandlerResult(AgentOutcome.Failed, null, run.Stdout, run.Stderr, $"recipe '{payload.Name}' overran its {timeout.TotalSeconds:0} s timeout; its process tree was killed");
-            return new HandlerResult(run.ExitCode == 0 ? AgentOutcome.Success : AgentOutcome.Failed, run.ExitCode, run.Stdout, run.Stderr,
+                return new HandlerResult(CommandOutcome.Failed, null, run.Stdout, run.Stderr, $"recipe '{payload.Name}' overran its {timeout.TotalSeconds:0} s timeout; its process tree was killed");
+            return new HandlerResult(run.ExitCode == 0 ? CommandOutcome.Success : CommandOutcome.Failed, run.ExitCode, run.Stdout, run.Stderr,
                 run.ExitCode == 0 ? $"recipe '{payload.Name}' succeeded" : $"recipe '{payload.Name}' exited with {run.ExitCode}");
         }
         finally
@@ -63,7 +64,7 @@ public sealed class RunRecipeHandler(RecipeCatalog catalog, RecipeRunner runner,
         }
     }
 
-    private static RecipeSource Delivered(RunRecipePayload payload)
+    private static RecipeSource Delivered(RunRecipe payload)
     {
         byte[] content;
         try { content = Convert.FromBase64String(payload.Script!); }

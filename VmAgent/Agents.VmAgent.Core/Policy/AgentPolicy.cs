@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Agents.VmAgent.Core.Protocol;
+using Agents.Contracts.Commands;
 
 namespace Agents.VmAgent.Core.Policy;
 
@@ -29,7 +29,7 @@ public sealed record AgentPolicy(
         try
         {
             using var stream = File.OpenRead(path);
-            var policy = JsonSerializer.Deserialize(stream, ProtocolJson.Default.AgentPolicy)
+            var policy = JsonSerializer.Deserialize(stream, PolicyJson.Default.AgentPolicy)
                 ?? throw new InvalidDataException($"policy file {path} is empty");
             if (policy.AllowedCommands is null) throw new InvalidDataException($"policy file {path}: 'allowedCommands' is required");
             foreach (var recipe in policy.Recipes ?? [])

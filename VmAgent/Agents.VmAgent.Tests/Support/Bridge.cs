@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Agents.RouterBridge.Core.Agents;
 using Agents.Security.Identity;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.VmAgent.Tests.Support;
 
@@ -15,7 +16,7 @@ public sealed class Bridge : IAsyncDisposable
         Pki = pki;
         Relay = new FakeEnrollmentRelay(pki);
         Log = new TestLog("bridge");
-        Registry = new AgentRegistry(Log);
+        Registry = new AgentRegistry(new Logger<AgentRegistry>(Log));
         RouterCertificate = pki.IssueWithKey(HolderIdentity.Router("r-1"));
         var tls = new SslServerAuthenticationOptions
         {

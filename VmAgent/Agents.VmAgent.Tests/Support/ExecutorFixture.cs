@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Agents.Contracts;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Os;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 using Agents.VmAgent.Core.Recipes;
 
 namespace Agents.VmAgent.Tests.Support;
@@ -46,7 +48,7 @@ public sealed class ExecutorFixture : IDisposable
         new(id ?? Guid.NewGuid(), Guid.NewGuid(), type, JsonDocument.Parse(payloadJson).RootElement.Clone(), 60);
 
     public static CommandFrame Recipe(string name, IReadOnlyDictionary<string, string>? parameters = null, int timeoutSeconds = 30, Guid? id = null, string? sha256 = null) =>
-        Command(CommandTypes.RunRecipe, JsonSerializer.Serialize(new RunRecipePayload(name, sha256, null, parameters, timeoutSeconds), ProtocolJson.Default.RunRecipePayload), id);
+        Command(CommandTypes.RunRecipe, AgentJson.Serialize(new RunRecipe { Name = name, Sha256 = sha256, Parameters = parameters ?? new Dictionary<string, string>(), TimeoutSeconds = timeoutSeconds }), id);
 
     public void Dispose() => _temp.Dispose();
 

@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
 using Agents.VmAgent.Core.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.VmAgent.Tests.Support;
 
-/// <summary>Keeps log lines so tests can assert reasons were logged and secrets were not.</summary>
-public sealed class TestLog(string name) : IAgentLog
+/// <summary>
+/// Keeps log lines so tests can assert reasons were logged and secrets were not: the agent
+/// library's lines (IAgentLog) and the bridge's (ILogger, rendered from its message templates).
+/// </summary>
+public sealed class TestLog(string name) : IAgentLog, ILoggerFactory, ILogger
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
@@ -14,4 +18,20 @@ public sealed class TestLog(string name) : IAgentLog
     public bool Contains(string text) => Lines.Any(l => l.Contains(text, StringComparison.Ordinal));
 
     public string All => string.Join('\n', Lines);
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        ArgumentNullException.ThrowIfNull(formatter);
+        Lines.Enqueue($"[{name}] {logLevel}: {formatter(state, exception)}{(exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")}");
+    }
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public void AddProvider(ILoggerProvider provider) { }
+
+    public void Dispose() { }
 }

@@ -2,6 +2,7 @@
 # Installs agents-vm-agent as a systemd service. Run as root from the unpacked tarball or the ISO:
 #   sudo ./install.sh [--router ADDRESS]... [--port N] [--token TOKEN] [--ca FILE] [--no-start]
 #   sudo ./install.sh --uninstall
+# The binary for this machine (uname -m) is taken from x64/ or arm64/ beside this script.
 # AGENT_INSTALL_ROOT=/some/dir installs under that directory and skips systemctl (for tests).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     --ca) [ $# -ge 2 ] || die "--ca needs a PEM file"; ca=$2; shift 2 ;;
     --no-start) start=0; shift ;;
     --uninstall) uninstall=1; shift ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -38,9 +39,22 @@ case "$port" in ""|*[!0-9]*) [ -z "$port" ] || die "--port must be a number" ;; 
 for r in $routers; do case "$r" in *[\"\\\ ]*) die "bad router address '$r'" ;; esac; done
 case "$token" in *[\"\\\ ]*) die "bad token" ;; esac
 
+# the medium may carry several architectures (the ISO: x64 and arm64); a tarball carries one
+machine=$(uname -m)
+case "$machine" in
+  x86_64|amd64) arch=x64 ;;
+  aarch64|arm64) arch=arm64 ;;
+  *) arch=$machine ;;
+esac
+binary="$here/$arch/$name"
+if [ ! -f "$binary" ]; then
+  have=$(cd "$here" && for d in */; do if [ -f "$d$name" ]; then printf ' %s' "${d%/}"; fi; done)
+  die "no agent for this machine ($machine) in $here; it has:${have:- none}"
+fi
+
 install -d -m 0755 "$root/usr/local/sbin" "$root/etc/$name" "$root/etc/$name/recipes" "$root/etc/systemd/system"
 install -d -m 0700 "$root/var/lib/$name"
-install -m 0755 "$here/$name" "$root/usr/local/sbin/$name"
+install -m 0755 "$binary" "$root/usr/local/sbin/$name"
 install -m 0644 "$here/$name.service" "$root/etc/systemd/system/$name.service"
 [ -f "$root/etc/$name/policy.json" ] || install -m 0644 "$here/policy.json.sample" "$root/etc/$name/policy.json"
 install -m 0644 "$here/agent.json.sample" "$root/etc/$name/agent.json.sample"

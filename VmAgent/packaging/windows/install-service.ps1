@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
   Installs agents-vm-agent as a Windows service (AgentsVmAgent). Run in an elevated PowerShell
-  from the folder holding agents-vm-agent.exe (the ISO's windows folder or the unpacked zip).
+  from the ISO's windows folder or the unpacked zip; the binary for this Windows is taken from
+  x64\ (64-bit Windows) or x86\ (32-bit Windows) beside this script.
 .EXAMPLE
   .\install-service.ps1 -Router 10.1.1.1 -Token 7f3c... -CaFile .\ca.pem
 .EXAMPLE
@@ -23,6 +24,10 @@ $bin = Join-Path $env:ProgramFiles 'AgentsVmAgent'
 $exe = Join-Path $bin 'agents-vm-agent.exe'
 $conf = Join-Path $env:ProgramData 'AgentsVmAgent'
 $configFile = Join-Path $conf 'agent.json'
+# the OS, not this PowerShell (a 32-bit PowerShell on 64-bit Windows still gets x64); Windows on ARM64
+# reports 64-bit and runs the x64 build emulated
+$arch = if ([Environment]::Is64BitOperatingSystem) { 'x64' } else { 'x86' }
+$source = Join-Path (Join-Path $here $arch) 'agents-vm-agent.exe'
 
 if ($Uninstall) {
     if (Get-Service $name -ErrorAction SilentlyContinue) {
@@ -34,9 +39,10 @@ if ($Uninstall) {
     return
 }
 
+if (-not (Test-Path $source)) { throw "no agent for this Windows ($arch) in $here" }
 if (Get-Service $name -ErrorAction SilentlyContinue) { Stop-Service $name -ErrorAction SilentlyContinue }
 New-Item -ItemType Directory -Force $bin, $conf, (Join-Path $conf 'data'), (Join-Path $conf 'recipes') | Out-Null
-Copy-Item (Join-Path $here 'agents-vm-agent.exe') $exe -Force
+Copy-Item $source $exe -Force
 # the key, the journal and the token: SYSTEM and Administrators only
 icacls $conf /inheritance:r /grant:r 'SYSTEM:(OI)(CI)F' 'Administrators:(OI)(CI)F' | Out-Null
 

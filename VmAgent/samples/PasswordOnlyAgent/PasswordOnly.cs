@@ -1,3 +1,5 @@
+using Agents.Contracts.Commands;
+using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core;
 using Agents.VmAgent.Core.Client;
 using Agents.VmAgent.Core.Handlers;
@@ -5,7 +7,6 @@ using Agents.VmAgent.Core.Identity;
 using Agents.VmAgent.Core.Logging;
 using Agents.VmAgent.Core.Os;
 using Agents.VmAgent.Core.Policy;
-using Agents.VmAgent.Core.Protocol;
 
 namespace PasswordOnlyAgent;
 

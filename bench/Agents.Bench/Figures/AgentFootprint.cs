@@ -7,51 +7,79 @@ using Agents.VmAgent.Tests.Support;
 namespace Agents.Bench.Figures;
 
 /// <summary>
-/// The real agent binary as it ships (self-contained, single file, trimmed, linux-x64): its size on
-/// disk, and its resident memory and CPU while connected to a bridge and idle.
+/// The real agent binary as it ships on Linux (NativeAOT, linux-x64): its size on disk, how long it takes
+/// from its start to a connected mutual-TLS session (already enrolled: the common case of a VM boot), and
+/// its resident memory and CPU while connected to a bridge and idle.
 /// </summary>
 public sealed class AgentFootprint(RabbitMqNode node, TestPki pki, string directory)
 {
     private const string VmId = "vm-footprint";
+    private const int Starts = 5;
 
     public async Task RunAsync(Results results, TimeSpan idleWindow)
     {
         var binary = await PublishAsync();
         var size = new FileInfo(binary).Length;
-        results.Add(new Figure("agent footprint", "single-file binary (self-contained, trimmed, linux-x64)", size / 1024.0 / 1024, "MiB", Goal: "< 20 MB"));
+        results.Add(new Figure("agent footprint", "binary (NativeAOT, linux-x64)", size / 1024.0 / 1024, "MiB", Goal: "<= 8 MB"));
 
         await using var bridge = await BridgeProcess.StartAsync(node, pki, Path.Combine(directory, "bridge-footprint"));
         var data = Path.Combine(directory, "footprint-agent", "data");
         await AgentFleet.PreEnrollAsync(pki, data, VmId);
-        var info = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
+        string[] arguments =
+        [
             "--router", "127.0.0.1", "--port", bridge.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--data-dir", data, "--ca-file", Path.Combine(data, "ca.crt"),
             "--sandbox-root", Directory.CreateDirectory(Path.Combine(directory, "footprint-agent", "sandbox")).FullName,
-            "--log-level", "Warning",
-        }) info.ArgumentList.Add(arg);
-        using var agent = Process.Start(info) ?? throw new InvalidOperationException($"could not start {binary}");
-        agent.OutputDataReceived += (_, _) => { };
-        agent.ErrorDataReceived += (_, _) => { };
-        agent.BeginOutputReadLine();
-        agent.BeginErrorReadLine();
+            "--log-level", "Information",
+        ];
+
+        // start to connected: the agent's own "connected" line, several starts, the median reported
+        var startTimes = new List<double>();
+        for (var i = 0; i < Starts; i++)
+        {
+            using var started = Start(binary, arguments, out var connected);
+            try
+            {
+                startTimes.Add(await connected.WaitAsync(TimeSpan.FromSeconds(60)));
+            }
+            finally
+            {
+                started.Kill();
+                await started.WaitForExitAsync();
+            }
+        }
+        // the floor of that: the same binary started and gone with nothing to do (process, runtime, no TLS)
+        var versionTimes = new List<double>();
+        for (var i = 0; i < Starts; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var version = await ProcessRunner.RunAsync(binary, ["--version"], new Dictionary<string, string>(), TimeSpan.FromSeconds(30));
+            if (version.ExitCode != 0) throw new InvalidOperationException($"{binary} --version failed:\n{version.Output}");
+            versionTimes.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        results.Add(new Figure("agent footprint", $"start to connected (enrolled, loopback, median of {Starts})", Median(startTimes), "ms",
+            Median(versionTimes), "--version, start to exit", Goal: "< 100 ms"));
+
+        using var agent = Start(binary, arguments, out var up);
         try
         {
-            await WaitConnectedAsync(bridge, agent);
+            await up.WaitAsync(TimeSpan.FromSeconds(60));
             await Task.Delay(TimeSpan.FromSeconds(3));
             agent.Refresh();
             var cpuBefore = agent.TotalProcessorTime;
-            var peak = 0L;
+            var (peak, anonymous) = (0L, 0L);
             var watch = Stopwatch.StartNew();
             while (watch.Elapsed < idleWindow)
             {
                 peak = Math.Max(peak, ProcStatus.Bytes(agent.Id));
+                anonymous = Math.Max(anonymous, ProcStatus.Bytes(agent.Id, "RssAnon"));
                 await Task.Delay(1000);
             }
             agent.Refresh();
             var cpu = (agent.TotalProcessorTime - cpuBefore).TotalSeconds / watch.Elapsed.TotalSeconds * 100;
-            results.Add(new Figure("agent footprint", $"resident memory, connected and idle (peak over {idleWindow.TotalSeconds:0} s)", peak / 1024.0 / 1024, "MiB", Goal: "< 30 MB"));
+            results.Add(new Figure("agent footprint", $"resident memory, connected and idle (peak over {idleWindow.TotalSeconds:0} s)", peak / 1024.0 / 1024, "MiB", Goal: "<= 15 MB"));
+            // the rest is file-backed: the binary's own pages, libssl/libcrypto, libc (shared with other processes or reclaimable)
+            results.Add(new Figure("agent footprint", "of which anonymous (GC heap, native heap, stacks; peak)", anonymous / 1024.0 / 1024, "MiB"));
             results.Add(new Figure("agent footprint", $"CPU while idle ({idleWindow.TotalSeconds:0} s, heartbeat every 30 s)", cpu, "% of a core", Goal: "not measurable"));
         }
         finally
@@ -61,18 +89,27 @@ public sealed class AgentFootprint(RabbitMqNode node, TestPki pki, string direct
         }
     }
 
-    private static async Task WaitConnectedAsync(BridgeProcess bridge, Process agent)
+    /// <summary>Starts the binary; <paramref name="connected"/> completes with the milliseconds from the start to its "connected" line.</summary>
+    private static Process Start(string binary, IEnumerable<string> arguments, out Task<double> connected)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!bridge.Tail(200).Contains($"agent of VM {VmId} up", StringComparison.Ordinal))
+        var info = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in arguments) info.ArgumentList.Add(arg);
+        var done = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watch = Stopwatch.StartNew();
+        var agent = Process.Start(info) ?? throw new InvalidOperationException($"could not start {binary}");
+        void Line(object? _, DataReceivedEventArgs e)
         {
-            if (agent.HasExited) throw new InvalidOperationException($"the agent exited with {agent.ExitCode}");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the agent binary did not connect within 60 s:\n{bridge.Tail()}");
-            await Task.Delay(250);
+            if (e.Data?.Contains("connected to router", StringComparison.Ordinal) == true) done.TrySetResult(watch.Elapsed.TotalMilliseconds);
         }
+        agent.OutputDataReceived += Line;
+        agent.ErrorDataReceived += Line;
+        agent.BeginOutputReadLine();
+        agent.BeginErrorReadLine();
+        connected = done.Task;
+        return agent;
     }
 
-    /// <summary>dotnet publish of VmAgent/Agents.VmAgent for linux-x64 into .run/bench-agent (incremental after the first time).</summary>
+    /// <summary>dotnet publish (NativeAOT) of VmAgent/Agents.VmAgent for linux-x64 into .run/bench-agent (incremental after the first time).</summary>
     private static async Task<string> PublishAsync()
     {
         var project = Path.Combine(RepositoryPaths.Root, "VmAgent", "Agents.VmAgent", "Agents.VmAgent.csproj");
@@ -82,4 +119,6 @@ public sealed class AgentFootprint(RabbitMqNode node, TestPki pki, string direct
         if (result.ExitCode != 0) throw new InvalidOperationException($"dotnet publish of the agent failed:\n{result.Output}");
         return Path.Combine(output, "agents-vm-agent");
     }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -88,7 +88,7 @@ public sealed class AnsibleComparison(RabbitMqNode node, TestPki pki, string dir
             driver.CommandType = CommandTypes.ResetVmPassword;
             // the lambda reads `password` when each command is published: the measured round seals the second one
             var password = NewPassword();
-            driver.PayloadFor = vm => AgentCommand.PayloadOf(new ResetVmPassword { Username = User, SealedPassword = Seal(password, certificates[vm]) });
+            driver.PayloadFor = vm => AgentCommand.PayloadOf(new ResetVmPassword { Username = User, SealedPassword = SecretSealer.Seal(password, certificates[vm]) });
             await driver.ThroughputAsync(targets, targets, concurrency);
             password = NewPassword();
             var watch = Stopwatch.StartNew();
@@ -104,17 +104,6 @@ public sealed class AnsibleComparison(RabbitMqNode node, TestPki pki, string dir
         {
             foreach (var c in certificates.Values) c.Dispose();
         }
-    }
-
-    /// <summary>What the API does: the password sealed to the VM's certificate, so the bus carries only ciphertext.</summary>
-    private static SealedSecret Seal(string password, X509Certificate2 certificate)
-    {
-        var e = SecretSealer.Seal(password, certificate);
-        return new SealedSecret
-        {
-            Algorithm = e.Algorithm, RecipientSerial = e.RecipientSerial, EphemeralPublicKey = e.EphemeralPublicKey,
-            Nonce = e.Nonce, Ciphertext = e.Ciphertext, Tag = e.Tag,
-        };
     }
 
     private static string NewPassword() => "Bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));

@@ -40,11 +40,6 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
             driver.CommandType = CommandTypes.RunRecipe;
             results.Add(new Figure(section, $"SSH key resets at saturation, no process ({InFlight} in flight)", sshKeys, "cmd/s", baseline.PerSecond, "broker two hops"));
         }
-        // what limits it: the agent's own work per command, with no broker and no network
-        var recipes = await AgentAlone.RecipesPerSecondAsync(Path.Combine(directory, "agent-alone"), commands, InFlight);
-        results.Add(new Figure("command pipeline, parts", $"agent executor alone: journal + no-op recipe process ({InFlight} in flight)", recipes, "cmd/s", baseline.PerSecond, "broker two hops"));
-        var keys = await AgentAlone.SshKeyResetsPerSecondAsync(Path.Combine(directory, "agent-alone"), commands, InFlight);
-        results.Add(new Figure("command pipeline, parts", $"agent executor alone: journal + SSH key file, no process ({InFlight} in flight)", keys, "cmd/s", baseline.PerSecond, "broker two hops"));
         if (driver.Failures > 0)
         {
             results.Add(new Figure("command pipeline", "outcomes other than Success", driver.Failures, "commands"));

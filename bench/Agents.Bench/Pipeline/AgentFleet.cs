@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Agents.Contracts.Commands;
 using Agents.Security.Identity;
 using Agents.VmAgent.Core;
 using Agents.VmAgent.Core.Client;
@@ -33,8 +34,8 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort, bo
     private readonly AgentPolicy _policy = Policy;
 
     /// <summary>The agents' local policy: the no-op recipe by its sha256, SSH key and password resets (privileged, but in the sandbox).</summary>
-    public static AgentPolicy Policy { get; } = new([Agents.VmAgent.Core.Protocol.CommandTypes.RunRecipe, Agents.VmAgent.Core.Protocol.CommandTypes.ResetVmSshKey,
-        Agents.VmAgent.Core.Protocol.CommandTypes.ResetVmPassword],
+    public static AgentPolicy Policy { get; } = new([CommandTypes.RunRecipe, CommandTypes.ResetVmSshKey,
+        CommandTypes.ResetVmPassword],
         [new RecipePolicy(Recipe, Convert.ToHexStringLower(SHA256.HashData(RecipeBytes)))], Privileged: true);
 
     public int Count => _agents.Count;

@@ -4,11 +4,11 @@ using System.Text.Json;
 using Agents.Bench.Report;
 using Agents.Contracts;
 using Agents.Contracts.Commands;
+using Agents.Contracts.Events;
 using Agents.Messaging;
 using Agents.Messaging.Publishing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Newtonsoft.Json.Linq;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -44,12 +44,12 @@ public sealed class CommandDriver : IAsyncDisposable
         _channel = await _events.CreateChannelAsync(new CreateChannelOptions(false, false, null, 16));
         await _channel.BasicQosAsync(0, 512, false);
         var queue = (await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await _channel.QueueBindAsync(queue, Topology.EventsExchange, $"*.{Agents.Contracts.Events.EventCategory.ActionEvent}.#");
+        await _channel.QueueBindAsync(queue, Topology.EventsExchange, $"*.{EventCategory.ActionEvent}.#");
         var consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += async (_, d) =>
         {
             if (d.BasicProperties.CorrelationId is { } job && _waiting.TryRemove(job, out var done))
-                done.TrySetResult(OutcomeOf(d.Body.Span));
+                done.TrySetResult(OutcomeOf(d.RoutingKey, d.Body.Span));
             await _channel.BasicAckAsync(d.DeliveryTag, false);
         };
         await _channel.BasicConsumeAsync(queue, false, consumer);
@@ -58,21 +58,18 @@ public sealed class CommandDriver : IAsyncDisposable
     /// <summary>The first outcome other than Success, with its message, for the report.</summary>
     public string? FirstFailure { get; private set; }
 
-    private static string OutcomeOf(ReadOnlySpan<byte> body)
-    {
-        using var json = JsonDocument.Parse(body.ToArray());
-        var outcome = json.RootElement.TryGetProperty("outcome", out var o) ? o.GetString() ?? "?" : "?";
-        var message = json.RootElement.TryGetProperty("message", out var m) ? m.ToString() : "";
-        return outcome == "Success" ? outcome : $"{outcome}: {message}";
-    }
+    private static string OutcomeOf(string routingKey, ReadOnlySpan<byte> body) =>
+        AgentCommandCompleted.FromEvent(CloudStackEvent.Read(routingKey, body)) is { } outcome
+            ? outcome.Outcome == CommandOutcome.Success ? "Success" : $"{outcome.Outcome}: {outcome.Message}"
+            : "?: not a command outcome";
 
     /// <summary>RunRecipe (the no-op recipe, a process on the agent) or ResetVmSshKey (a file in the agent's sandbox).</summary>
     public string CommandType { get; set; } = CommandTypes.RunRecipe;
 
     /// <summary>A payload per VM (e.g. a password sealed to that VM's certificate) instead of the command type's default.</summary>
-    public Func<string, JObject>? PayloadFor { get; set; }
+    public Func<string, JsonElement>? PayloadFor { get; set; }
 
-    private JObject Payload(string vmId) => PayloadFor is { } payloadFor ? payloadFor(vmId) : CommandType == CommandTypes.ResetVmSshKey
+    private JsonElement Payload(string vmId) => PayloadFor is { } payloadFor ? payloadFor(vmId) : CommandType == CommandTypes.ResetVmSshKey
         ? AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] })
         : AgentCommand.PayloadOf(new RunRecipe { Name = AgentFleet.Recipe, TimeoutSeconds = 60 });
 

@@ -1,0 +1,6 @@
+namespace Agents.Contracts.Ca;
+
+public sealed record CaProviders
+{
+    public required IReadOnlyList<CaProviderInfo> Providers { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace Agents.Contracts.Ca;
+
+public sealed record GetCaCertificate
+{
+    public string? Provider { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace Agents.Contracts.Ca;
+
+public sealed record ListCaProviders
+{
+    public string? Name { get; init; }
+}

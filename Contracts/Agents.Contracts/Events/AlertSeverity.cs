@@ -1,0 +1,3 @@
+namespace Agents.Contracts.Events;
+
+public enum AlertSeverity { Info, Warning, Critical }

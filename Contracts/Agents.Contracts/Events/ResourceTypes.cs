@@ -1,0 +1,11 @@
+namespace Agents.Contracts.Events;
+
+/// <summary>Resource types as they appear in event routing keys and bodies (CloudStack's short entity names).</summary>
+public static class ResourceTypes
+{
+    public const string VirtualMachine = "VirtualMachine";
+    public const string DomainRouter = "DomainRouter";
+    public const string Certificate = "Certificate";
+    public const string Account = "Account";
+    public const string Configuration = "Configuration";
+}

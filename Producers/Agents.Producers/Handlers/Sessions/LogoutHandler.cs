@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using Agents.Producers.Api;
+using Agents.Producers.Sessions;
+
+namespace Agents.Producers.Handlers.Sessions;
+
+/// <summary>logout: ends the session the JSESSIONID cookie names and expires both cookies (CloudStack's LOGOUT_API).</summary>
+public sealed class LogoutHandler(SessionStore sessions, IHttpContextAccessor http) : IApiHandler
+{
+    public ApiDefinition Definition { get; } = new("logout", "Logs out the user")
+    {
+        Access = ApiAccess.Anonymous,
+        ResponseObject = "logout",
+        Response = [ApiResponseField.String("description", "Response description")],
+    };
+
+    public Task<JsonObject> HandleAsync(ApiCall call, CancellationToken ct)
+    {
+        var context = http.HttpContext ?? throw new InvalidOperationException("logout outside an HTTP request");
+        if (sessions.Find(context.Request.Cookies[RequestAuthenticator.SessionCookie]) is { } session) sessions.End(session);
+        foreach (var cookie in new[] { RequestAuthenticator.SessionCookie, RequestAuthenticator.SessionKey })
+            context.Response.Cookies.Delete(cookie, new CookieOptions { Path = "/client", HttpOnly = true });
+        return Task.FromResult(new JsonObject { ["description"] = "success" });
+    }
+}

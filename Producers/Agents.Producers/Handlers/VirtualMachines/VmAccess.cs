@@ -1,0 +1,17 @@
+using Agents.Producers.Api;
+using Agents.Producers.Inventory;
+
+namespace Agents.Producers.Handlers.VirtualMachines;
+
+/// <summary>Finds a VM for a caller: a user reaches only its own account's VMs (531), an unknown id is 431.</summary>
+public sealed class VmAccess(IVmInventory inventory)
+{
+    public async Task<VirtualMachine> RequireAsync(ApiCall call, string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var vm = await inventory.FindAsync(id, ct).ConfigureAwait(false) ?? throw ApiException.NotFound($"virtual machine {id}");
+        if (!call.Caller.Owns(vm.Account))
+            throw ApiException.Denied($"Account {call.Caller.Account} does not have permission to operate on virtual machine {id}");
+        return vm;
+    }
+}

@@ -1,0 +1,43 @@
+using Agents.Messaging.Scheduling;
+using Quartz;
+
+namespace Agents.Producers.Jobs;
+
+/// <summary>
+/// Quartz (in memory): one-shot retries of commands after a DeliveryTimedOut, and the purge of
+/// unread passwords past their TTL every minute. Retries are durable through the job store
+/// (status Retrying with next_attempt_at): <see cref="JobEngine.RecoverAsync"/> schedules them again after a restart.
+/// </summary>
+public sealed class QuartzSchedules(IServiceProvider services) : IRetryScheduler, IHostedService
+{
+    private readonly TaskCompletionSource<IScheduler> _scheduler = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await QuartzScheduler.CreateAsync("producers", 4, services, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleJob(
+            JobBuilder.Create<PurgeSecretsJob>().WithIdentity("purge-secrets").Build(),
+            TriggerBuilder.Create().StartNow().WithSimpleSchedule(s => s.WithIntervalInMinutes(1).RepeatForever()).Build(),
+            cancellationToken).ConfigureAwait(false);
+        await scheduler.Start(cancellationToken).ConfigureAwait(false);
+        _scheduler.TrySetResult(scheduler);
+        await services.GetRequiredService<JobEngine>().RecoverAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ScheduleAsync(Guid jobId, int seq, int afterAttempt, DateTimeOffset at)
+    {
+        var scheduler = await _scheduler.Task.ConfigureAwait(false);
+        var key = new JobKey($"retry-{jobId}-{seq}-{afterAttempt}");
+        if (await scheduler.CheckExists(key).ConfigureAwait(false)) return;
+        await scheduler.ScheduleJob(
+            JobBuilder.Create<RetryCommandJob>().WithIdentity(key)
+                .UsingJobData("jobId", jobId.ToString()).UsingJobData("seq", seq).UsingJobData("attempt", afterAttempt).Build(),
+            TriggerBuilder.Create().StartAt(at).Build()).ConfigureAwait(false);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_scheduler.Task.IsCompletedSuccessfully)
+            await _scheduler.Task.Result.Shutdown(waitForJobsToComplete: false, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text.Json;
+using Agents.Contracts;
+using Agents.Contracts.Protocol;
+
+namespace Agents.VmAgent.Core.Journal;
+
+/// <summary>
+/// One line of the journal log: the CRC-32 of the JSON (8 hex digits), a space, the JSON, a newline.
+/// <c>{"commandId":"…","state":"started","at":"…"}</c> before a handler runs;
+/// <c>{"commandId":"…","state":"finished","at":"…","result":{…}}</c> once its result is known.
+/// A line that is cut short or whose checksum does not match is not a record (a torn write).
+/// </summary>
+internal sealed record JournalRecord(Guid CommandId, ResultFrame? Result)
+{
+    private const int CrcDigits = 8;
+
+    public bool IsStart => Result is null;
+
+    public static JournalRecord Started(Guid commandId) => new(commandId, null);
+
+    public static JournalRecord Finished(ResultFrame result) => new(result.CommandId, result);
+
+    public byte[] Encode()
+    {
+        var json = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(json, AgentJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("commandId", CommandId);
+            writer.WriteString("state", IsStart ? "started" : "finished");
+            writer.WriteString("at", DateTimeOffset.UtcNow);
+            if (Result is not null)
+            {
+                writer.WritePropertyName("result");
+                JsonSerializer.Serialize(writer, Result, AgentJson.TypeInfo<ResultFrame>());
+            }
+            writer.WriteEndObject();
+        }
+        var line = new byte[CrcDigits + 1 + json.WrittenCount + 1];
+        Crc32.HashToUInt32(json.WrittenSpan).TryFormat(line.AsSpan(0, CrcDigits), out _, "x8", CultureInfo.InvariantCulture);
+        line[CrcDigits] = (byte)' ';
+        json.WrittenSpan.CopyTo(line.AsSpan(CrcDigits + 1));
+        line[^1] = (byte)'\n';
+        return line;
+    }
+
+    /// <summary>A whole line without its newline; null when it is not a record this journal wrote intact.</summary>
+    public static JournalRecord? Decode(ReadOnlySpan<byte> line)
+    {
+        if (line.Length <= CrcDigits + 1 || line[CrcDigits] != (byte)' ') return null;
+        if (!uint.TryParse(line[..CrcDigits], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var crc)) return null;
+        var json = line[(CrcDigits + 1)..];
+        if (Crc32.HashToUInt32(json) != crc) return null;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            var id = root.GetProperty("commandId").GetGuid();
+            return root.GetProperty("state").GetString() switch
+            {
+                "started" => Started(id),
+                "finished" => Finished(root.GetProperty("result").Deserialize(AgentJson.TypeInfo<ResultFrame>()) is { } result && result.CommandId == id
+                    ? result : throw new JsonException("the result names another command")),
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+}
