@@ -51,7 +51,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
 
         Assert.True(killed.Task.IsCompleted, $"the CA was never killed: only {received.Count} answers\n{ca.Output}");
         Assert.True(received.Count < 1000, "the kill came after the burst, not during it");
-        var store = new SqliteCaStore(Path.Combine(_dataDirectory, "ca.db"));
+        var store = new SqlCaStore(Agents.Storage.Database.Sqlite(Path.Combine(_dataDirectory, "ca.db")));
         foreach (var issued in received)
         {
             var stored = await store.FindAsync(issued.SerialNumber);
@@ -149,7 +149,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
 
     private RpcClient Client() => TestRpc.Connect(_broker.AmqpUri("producers"), "test", _disposables);
 
-    private static async Task WaitReadyAsync(CaProcess ca, RpcClient rpc)
+    internal static async Task WaitReadyAsync(CaProcess ca, RpcClient rpc)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -165,7 +165,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
         }
     }
 
-    private static string Csr()
+    internal static string Csr()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         return new CertificateRequest("CN=burst", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();

@@ -11,7 +11,7 @@ public static class FirstBootServiceCollectionExtensions
     public static IServiceCollection AddFirstBootRecipes(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RecipeCatalogueOptions>().Bind(configuration.GetSection(RecipeCatalogueOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IFirstBootStore, SqliteFirstBootStore>();
+        services.AddSingleton<IFirstBootStore, SqlFirstBootStore>();
         services.AddSingleton<FirstBootRunner>();
         services.AddSingleton<IApiHandler, ListAgentRecipesHandler>();
         services.AddSingleton<IApiHandler, UpdateVmFirstBootRecipesHandler>();
