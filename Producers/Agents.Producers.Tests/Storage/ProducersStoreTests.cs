@@ -1,6 +1,7 @@
 using System.Text;
 using Agents.Contracts.Events;
 using Agents.Producers.Accounts;
+using Agents.Producers.FirstBoot;
 using Agents.Producers.Inventory;
 using Agents.Producers.Jobs;
 using Agents.Producers.Presence;
@@ -77,7 +78,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         var found = await again.FindTargetAsync(target.CommandId, default);
         Assert.Equal((TargetStatus.Success, 0, "ok", 2), (found!.Status, found.ExitCode, found.Stdout, found.Attempt));
         Assert.Equal(2, (await again.TargetsAsync(job.Id, default)).Count);
-        Assert.Equal([1L, 2L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
+        Assert.Equal([1L, 2L, 3L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
     }
 
     [Fact]
@@ -196,6 +197,20 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         await settings.SetAsync(name, "5", "root", DateTimeOffset.UtcNow, default);
         Assert.Equal("5", (await settings.AllAsync(default))[name]);
         Assert.Equal(["root"], await db.QueryAsync("SELECT updated_by FROM configuration WHERE name = @n", r => r.GetString(0), ("@n", name)));
+    }
+
+    [Fact]
+    public async Task first_boot_recipes_change_while_pending_are_claimed_once_and_then_stay_as_they_were()
+    {
+        var store = new SqlFirstBootStore(await OpenAsync());
+        var vm = "vm-fb-" + _run;
+        Assert.True(await store.SetAsync(vm, ["monitoring"], DateTimeOffset.UtcNow, default));
+        Assert.True(await store.SetAsync(vm, ["monitoring", "backup"], DateTimeOffset.UtcNow, default));
+        var claimed = await store.ClaimAsync(vm, DateTimeOffset.UtcNow, default);
+        Assert.Equal(["monitoring", "backup"], claimed?.Recipes);
+        Assert.Null(await store.ClaimAsync(vm, DateTimeOffset.UtcNow, default));
+        Assert.False(await store.SetAsync(vm, ["other"], DateTimeOffset.UtcNow, default));
+        Assert.Equal(["monitoring", "backup"], (await store.FindAsync(vm, default))?.Recipes);
     }
 
     [Fact]
