@@ -51,7 +51,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
 
         Assert.True(killed.Task.IsCompleted, $"the CA was never killed: only {received.Count} answers\n{ca.Output}");
         Assert.True(received.Count < 1000, "the kill came after the burst, not during it");
-        var store = new SqliteCaStore(Path.Combine(_dataDirectory, "ca.db"));
+        var store = new SqlCaStore(Agents.Storage.Database.Sqlite(Path.Combine(_dataDirectory, "ca.db")));
         foreach (var issued in received)
         {
             var stored = await store.FindAsync(issued.SerialNumber);
@@ -141,15 +141,14 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
     /// <summary>The CA as the demo starts it: <c>dotnet Agents.CaAuthority.dll --flags</c>, a process of its own.</summary>
     private ServiceProcess Start(int port, IReadOnlyDictionary<string, string> environment, params string[] more)
     {
-        var process = ServiceProcess.StartDotnet("ca", ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority"), CaFixture.Arguments(_broker, _dataDirectory, port, more),
-            new ServiceProcessOptions { Environment = new Dictionary<string, string>(environment) { [CaFixture.PassphraseVariable] = Passphrase } });
+        var process = CaFixture.StartProcess(CaFixture.Arguments(_broker, _dataDirectory, port, more), Passphrase, environment);
         _disposables.Add(process);
         return process;
     }
 
     private RpcClient Client() => TestRpc.Connect(_broker.AmqpUri("producers"), "test", _disposables);
 
-    private static async Task WaitReadyAsync(ServiceProcess ca, RpcClient rpc)
+    internal static async Task WaitReadyAsync(ServiceProcess ca, RpcClient rpc)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -165,7 +164,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
         }
     }
 
-    private static string Csr()
+    internal static string Csr()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         return new CertificateRequest("CN=burst", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();

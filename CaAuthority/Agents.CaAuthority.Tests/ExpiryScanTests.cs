@@ -62,7 +62,7 @@ public sealed class ExpiryScanTests(CaFixture ca)
 
         await Scan(automaticRenewal: false).ScanAsync(now, default);
         // a restart: a new store on the same file, a new scan
-        await Scan(automaticRenewal: false, new SqliteCaStore(Path.Combine(ca.DataDirectory, "ca.db"))).ScanAsync(now.AddHours(23), default);
+        await Scan(automaticRenewal: false, new SqlCaStore(Agents.Storage.Database.Sqlite(Path.Combine(ca.DataDirectory, "ca.db")))).ScanAsync(now.AddHours(23), default);
 
         var alert = Assert.Single(await watch.AlertsAsync(issued.SerialNumber));
         Assert.Contains(issued.SerialNumber, alert.Subject, StringComparison.Ordinal);

@@ -9,6 +9,7 @@ using Agents.CaAuthority.Settings;
 using Agents.CaAuthority.Store;
 using Agents.Contracts;
 using Agents.Messaging;
+using Agents.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ public static class CaAuthorityServiceCollectionExtensions
 {
     /// <summary>
     /// The CA service: settings (validated at start), the broker connection (section <c>RabbitMq</c>),
-    /// the root provider, the SQLite inventory, the <c>ca.requests</c> consumer and the expiry scan.
+    /// the root provider, the inventory (Storage: SQLite or MariaDB), the <c>ca.requests</c> consumer and the expiry scan.
     /// Map its HTTP endpoints with <see cref="CaHttpEndpoints.MapCaEndpoints"/>.
     /// </summary>
     public static IServiceCollection AddCaAuthority(this IServiceCollection services, IConfiguration configuration)
@@ -35,8 +36,10 @@ public static class CaAuthorityServiceCollectionExtensions
 
         services.AddSingleton(sp => RootCaKeys.LoadOrCreate(
             sp.GetRequiredService<IOptions<CaOptions>>().Value, sp.GetRequiredService<ILogger<RootCaKeys>>()));
-        services.AddSingleton<ICaStore>(sp =>
-            new SqliteCaStore(Path.Combine(sp.GetRequiredService<IOptions<CaOptions>>().Value.DataDirectory, "ca.db")));
+        // SQLite: {DataDirectory}/ca.db; MariaDB: the shared database (Storage:ConnectionString)
+        services.AddStorage(configuration);
+        services.AddSingleton(sp => new SqlCaStore(sp.OpenDatabase(Path.Combine(sp.GetRequiredService<IOptions<CaOptions>>().Value.DataDirectory, "ca.db"))));
+        services.AddSingleton<ICaStore>(sp => sp.GetRequiredService<SqlCaStore>());
         services.AddSingleton<CertificateIssuer>();
         services.AddSingleton<CrlPublisher>();
         services.AddSingleton<ICaEvents, BusCaEvents>();
@@ -45,7 +48,8 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddSingleton<ExpiryScan>();
         services.AddSingleton<CallerPolicy>();
 
-        // order matters: the CA is loaded and its CRL signed before any request is taken
+        // order matters: the inventory migrated, the CA loaded and its CRL signed before any request is taken
+        services.AddSchemaMigration(SqlCaStore.Schema, sp => sp.GetRequiredService<SqlCaStore>().Database);
         services.AddHostedService<CaStartup>();
         services.AddQueueConsumer<CaRequestHandler>(Topology.CaRequestsQueue,
             MessagingServiceCollectionExtensions.QuorumQueue(Topology.CaRequestsQueue, Topology.EventsExchange));

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Agents.Contracts.Events;
+using Agents.Storage.Audit;
 
 namespace Agents.Audit;
 

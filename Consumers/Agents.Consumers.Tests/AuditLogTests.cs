@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Agents.Audit;
+using Agents.Storage;
+using Agents.Storage.Audit;
 using Agents.Consumers.Tests.Support;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
@@ -45,7 +46,7 @@ public sealed class AuditLogTests(BrokerFixture broker)
         await events.PublishAllAsync(all);
         await events.PublishAsync(presence); // a duplicate (same messageId), as a publisher retry would make
 
-        var store = new SqliteAuditStore(consumers.AuditDatabasePath);
+        var store = await AuditStore.OpenAsync(Database.Sqlite(consumers.AuditDatabasePath));
         await Eventually.TrueAsync(async () => (await store.QueryAsync(new AuditQuery())).TotalCount >= all.Length, "5 audited events");
         await Eventually.TrueAsync(async () => await broker.MessagesInAsync(consumers.AuditQueue) == 0, "the audit queue drained");
         Assert.Equal(all.Length, (await store.QueryAsync(new AuditQuery())).TotalCount);
@@ -98,7 +99,7 @@ public sealed class AuditLogTests(BrokerFixture broker)
         var result = await ProcessRunner.RunAsync("/usr/bin/python3", ["-c", publish, broker.AmqpUri("admin")]);
         Assert.True(result.ExitCode == 0, result.Output);
 
-        var store = new SqliteAuditStore(consumers.AuditDatabasePath);
+        var store = await AuditStore.OpenAsync(Database.Sqlite(consumers.AuditDatabasePath));
         await Eventually.TrueAsync(async () => (await store.QueryAsync(new AuditQuery())).TotalCount == 1, "the foreign event audited");
         var record = Assert.Single((await store.QueryAsync(new AuditQuery { Type = "vm.create", ResourceType = "VirtualMachine" })).Items);
         Assert.Equal("management-server", record.Source);

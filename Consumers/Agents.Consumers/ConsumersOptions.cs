@@ -18,11 +18,11 @@ public sealed class ConsumersOptions : IValidatableObject
     [Required]
     public string AlertQueue { get; set; } = "consumers.alerts";
 
-    /// <summary>The SQLite file of the audit log (listEvents reads the same file).</summary>
+    /// <summary>With Storage:Provider Sqlite, the file of the audit log (the API's Producers:AuditDatabasePath names the same file for listEvents).</summary>
     [Required]
     public string AuditDatabasePath { get; set; } = "/var/lib/agents-consumers/audit.db";
 
-    /// <summary>The SQLite file of the alert groups and the e-mail outbox.</summary>
+    /// <summary>With Storage:Provider Sqlite, the file of the alert groups and the e-mail outbox.</summary>
     [Required]
     public string AlertDatabasePath { get; set; } = "/var/lib/agents-consumers/alerts.db";
 

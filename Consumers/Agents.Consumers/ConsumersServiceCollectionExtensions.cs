@@ -1,4 +1,5 @@
-using Agents.Audit;
+using Agents.Storage;
+using Agents.Storage.Audit;
 using Agents.Consumers.Alerts;
 using Agents.Consumers.Audit;
 using Agents.Consumers.Bus;
@@ -24,8 +25,13 @@ public static class ConsumersServiceCollectionExtensions
         var consumers = configuration.GetSection(ConsumersOptions.Section).Get<ConsumersOptions>() ?? new ConsumersOptions();
         var alerts = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new AlertOptions();
 
-        services.AddSingleton<IAuditStore>(sp => new SqliteAuditStore(sp.GetRequiredService<IOptions<ConsumersOptions>>().Value.AuditDatabasePath));
-        services.AddSingleton(sp => new AlertStore(sp.GetRequiredService<IOptions<ConsumersOptions>>().Value.AlertDatabasePath));
+        // SQLite: a file each; MariaDB: both in the shared database (Storage:ConnectionString)
+        services.AddStorage(configuration);
+        services.AddSingleton<IAuditStore>(sp => new AuditStore(sp.OpenDatabase(sp.GetRequiredService<IOptions<ConsumersOptions>>().Value.AuditDatabasePath)));
+        services.AddSingleton(sp => new AlertGroupStore(sp.OpenDatabase(sp.GetRequiredService<IOptions<ConsumersOptions>>().Value.AlertDatabasePath)));
+        services.AddSingleton(sp => new MailOutbox(sp.GetRequiredService<AlertGroupStore>().Database));
+        services.AddSchemaMigration(AuditStore.Schema, sp => ((AuditStore)sp.GetRequiredService<IAuditStore>()).Database);
+        services.AddSchemaMigration(AlertGroupStore.Schema, sp => sp.GetRequiredService<AlertGroupStore>().Database);
         services.AddSingleton<IMailSender, SmtpMailSender>();
         services.AddSingleton<AlertDispatcher>();
 

@@ -25,6 +25,7 @@ if (verb == "up")
 {
     var stackFile = StackInfo.Write(stack, Path.Combine(".run", "stack.json"));
     StepRunner.Say($"stack is up; details in {stackFile}. Stop it with ./run down.");
+    StepRunner.Say($"console: {layout.ConsoleUrl} (user {DemoStack.AdminUser}, password in {stackFile})");
     var stopped = new TaskCompletionSource();
     using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
     using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
@@ -35,6 +36,7 @@ if (verb == "up")
 }
 
 var useCases = new UseCases(stack);
+await steps.RunAsync("sign in to the operator console", useCases.ConsoleSignInAsync);
 await steps.RunAsync("reset a VM's password", useCases.ResetPasswordAsync);
 await steps.RunAsync("reset a VM's SSH key", useCases.ResetSshKeyAsync);
 await steps.RunAsync("run an allowed recipe", useCases.AllowedRecipeAsync);

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Agents.Audit;
 using Agents.Producers.Client;
+using Agents.Storage;
+using Agents.Storage.Audit;
 using Agents.Producers.Tests.Support;
 using Agents.Testing;
 using Agents.VmAgent.Core.Crypto;
@@ -24,7 +26,7 @@ public sealed class CloudStackClientTests(World world)
     private async Task FillAuditLogAsync()
     {
         // what the consumers service does with every event: append it to the audit log
-        var audit = new SqliteAuditStore(world.AuditDatabasePath);
+        var audit = await AuditStore.OpenAsync(Database.Sqlite(world.AuditDatabasePath));
         foreach (var carried in (await world.Tap.AllAsync()).Where(m => m.Exchange == Contracts.Topology.EventsExchange))
             await audit.AppendAsync(AuditRecordFactory.FromDelivery(carried.RoutingKey, Encoding.UTF8.GetBytes(carried.Body), null, DateTimeOffset.UtcNow));
     }

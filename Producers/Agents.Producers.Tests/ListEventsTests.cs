@@ -1,6 +1,8 @@
 using System.Text;
 using Agents.Audit;
 using Agents.Producers.Client;
+using Agents.Storage;
+using Agents.Storage.Audit;
 using Agents.Producers.Tests.Support;
 
 namespace Agents.Producers.Tests;
@@ -16,7 +18,7 @@ public sealed class ListEventsTests(World world)
         var jobId = started["jobid"]!.GetValue<string>();
         await world.Admin.WaitForJobAsync(jobId);
         // what the consumers service does with every event: append it to the audit log
-        var audit = new SqliteAuditStore(world.AuditDatabasePath);
+        var audit = await AuditStore.OpenAsync(Database.Sqlite(world.AuditDatabasePath));
         foreach (var carried in (await world.Tap.AllAsync()).Where(m => m.Exchange == Contracts.Topology.EventsExchange))
             await audit.AppendAsync(AuditRecordFactory.FromDelivery(carried.RoutingKey, Encoding.UTF8.GetBytes(carried.Body), null, DateTimeOffset.UtcNow));
 

@@ -11,7 +11,7 @@ public sealed class ProducersOptions : IValidatableObject
     [Required]
     public string ListenUrl { get; set; } = "http://localhost:8080";
 
-    /// <summary>The SQLite file of accounts, keys, inventory, jobs and agents; created and migrated at start.</summary>
+    /// <summary>With Storage:Provider Sqlite, the file of accounts, keys, inventory, jobs and agents; created and migrated at start.</summary>
     [Required]
     public string DatabasePath { get; set; } = "producers.db";
 
@@ -19,7 +19,7 @@ public sealed class ProducersOptions : IValidatableObject
     [Required]
     public string MasterKey { get; set; } = "";
 
-    /// <summary>The consumers service's audit log (Consumers:AuditDatabasePath), read by listEvents; unset, listEvents answers 534.</summary>
+    /// <summary>With Storage:Provider Sqlite, the consumers service's audit log file (Consumers:AuditDatabasePath), read by listEvents; unset, listEvents answers 534. With MySql the audit log is in the shared database.</summary>
     public string? AuditDatabasePath { get; set; }
 
     public BootstrapOptions Bootstrap { get; set; } = new();

@@ -55,6 +55,13 @@ public sealed class CaFixture : IAsyncLifetime
         .. more,
     ];
 
+    /// <summary>The CA as the demo starts it: <c>dotnet Agents.CaAuthority.dll</c> with <see cref="Arguments"/>, a process of its own, its passphrase in <see cref="PassphraseVariable"/>.</summary>
+    public static ServiceProcess StartProcess(IEnumerable<string> arguments, string passphrase, IReadOnlyDictionary<string, string>? environment = null) =>
+        ServiceProcess.StartDotnet("ca", ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority"), arguments, new ServiceProcessOptions
+        {
+            Environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { [PassphraseVariable] = passphrase },
+        });
+
     /// <summary>An RPC client connected as one of broker-config's users (producers: the API; a bridge user: enrollment relay).</summary>
     public RpcClient Client(string user = "producers") => TestRpc.Connect(Broker.AmqpUri(user), $"test-{user}", _clients);
 

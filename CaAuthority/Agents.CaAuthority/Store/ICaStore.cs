@@ -2,7 +2,7 @@ namespace Agents.CaAuthority.Store;
 
 /// <summary>
 /// The CA's durable state: the certificate inventory, enrollment tokens and the CRL number.
-/// SQLite by default; a PostgreSQL implementation can serve several CA nodes.
+/// SQLite by default; on MariaDB several CA instances share it.
 /// </summary>
 public interface ICaStore
 {

@@ -8,10 +8,10 @@ namespace Agents.Consumers.Alerts;
 /// <summary>
 /// Matches an event against the alert rules and records it in its groups. The delivery is
 /// acknowledged (by MassTransit, when this returns) only after the groups and any e-mail it
-/// caused are committed to the alert store: the outbox sends them, whether SMTP is up or not.
+/// caused are committed to the alert store (<see cref="AlertGroupStore"/>): the outbox sends them, whether SMTP is up or not.
 /// </summary>
 public sealed class AlertConsumer(
-    AlertStore store,
+    AlertGroupStore groups,
     AlertDispatcher dispatcher,
     IOptions<AlertOptions> options,
     ILogger<AlertConsumer> logger) : IConsumer<CloudStackEventMessage>
@@ -24,7 +24,7 @@ public sealed class AlertConsumer(
         if (signal is null) return;
         var matches = options.Value.Rules.Where(signal.Matches).Select(rule => (rule, signal)).ToList();
         if (matches.Count == 0) return;
-        var recorded = await store.RecordAsync(signal.EventId, matches, options.Value, DateTimeOffset.UtcNow, context.CancellationToken).ConfigureAwait(false);
+        var recorded = await groups.RecordAsync(signal.EventId, matches, options.Value, DateTimeOffset.UtcNow, context.CancellationToken).ConfigureAwait(false);
         if (!recorded)
         {
             logger.LogInformation("Alert {EventId} seen before; ignored", signal.EventId);

@@ -10,7 +10,8 @@ namespace Agents.Consumers.Alerts;
 /// delay (capped at Alerts:MaxRetryDelaySeconds) and nothing behind it is tried.
 /// </summary>
 public sealed class AlertDispatcher(
-    AlertStore store,
+    AlertGroupStore groups,
+    MailOutbox outbox,
     IMailSender sender,
     IOptions<AlertOptions> options,
     ILogger<AlertDispatcher> logger) : BackgroundService
@@ -32,11 +33,13 @@ public sealed class AlertDispatcher(
             try
             {
                 var now = DateTimeOffset.UtcNow;
-                await store.ScheduleDueMailAsync(RuleByName, o, now, stoppingToken).ConfigureAwait(false);
+                await groups.ScheduleDueMailAsync(RuleByName, o, now, stoppingToken).ConfigureAwait(false);
                 await SendPendingAsync(stoppingToken).ConfigureAwait(false);
                 if (now - lastPrune > TimeSpan.FromHours(1))
                 {
-                    await store.PruneAsync(now - TimeSpan.FromDays(o.DeduplicationDays), stoppingToken).ConfigureAwait(false);
+                    var before = now - TimeSpan.FromDays(o.DeduplicationDays);
+                    await groups.ForgetProcessedAsync(before, stoppingToken).ConfigureAwait(false);
+                    await outbox.PruneSentAsync(before, stoppingToken).ConfigureAwait(false);
                     lastPrune = now;
                 }
             }
@@ -59,7 +62,7 @@ public sealed class AlertDispatcher(
     {
         while (true)
         {
-            var batch = await store.PendingMailAsync(DateTimeOffset.UtcNow, 50, ct).ConfigureAwait(false);
+            var batch = await outbox.PendingAsync(DateTimeOffset.UtcNow, 50, ct).ConfigureAwait(false);
             if (batch.Count == 0) return;
             foreach (var mail in batch)
             {
@@ -72,12 +75,12 @@ public sealed class AlertDispatcher(
                 {
                     var delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxRetryDelaySeconds, Math.Pow(2, Math.Min(mail.Attempts, 16))));
                     // a failed server fails every e-mail: leave the rest of the outbox untouched until the next attempt
-                    await store.MarkFailedAsync(mail.Id, e.GetBaseException().Message, DateTimeOffset.UtcNow + delay, CancellationToken.None).ConfigureAwait(false);
+                    await outbox.MarkFailedAsync(mail.Id, e.GetBaseException().Message, DateTimeOffset.UtcNow + delay, CancellationToken.None).ConfigureAwait(false);
                     logger.LogWarning("Alert e-mail {MailId} ({Kind}, group {GroupKey}) not sent, attempt {Attempt}: {Error}; next try in {Delay}",
                         mail.MailId, mail.Kind, mail.GroupKey, mail.Attempts + 1, e.GetBaseException().Message, delay);
                     return;
                 }
-                await store.MarkSentAsync(mail.Id, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+                await outbox.MarkSentAsync(mail.Id, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
                 logger.LogInformation("Alert e-mail {MailId} ({Kind}) sent to {Recipients}: {Subject}",
                     mail.MailId, mail.Kind, string.Join(", ", mail.Recipients), mail.Subject);
             }

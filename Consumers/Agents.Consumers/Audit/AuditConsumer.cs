@@ -1,4 +1,5 @@
 using Agents.Audit;
+using Agents.Storage.Audit;
 using Agents.Consumers.Bus;
 using MassTransit;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
-using Agents.Audit;
+using Agents.Storage;
+using Agents.Storage.Audit;
 using Microsoft.Extensions.Configuration;
 
 namespace Agents.Consumers.Audit;
@@ -20,7 +21,13 @@ public static class AuditExportCommand
             .AddCommandLine(args)
             .Build();
         var path = configuration[$"{ConsumersOptions.Section}:{nameof(ConsumersOptions.AuditDatabasePath)}"] ?? new ConsumersOptions().AuditDatabasePath;
-        if (!File.Exists(path))
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(storage)).FirstOrDefault() is { } bad)
+        {
+            await error.WriteLineAsync($"export-audit: {bad.ErrorMessage}").ConfigureAwait(false);
+            return 2;
+        }
+        if (storage.Provider == StorageProvider.Sqlite && !File.Exists(path))
         {
             await error.WriteLineAsync($"export-audit: Consumers:AuditDatabasePath '{path}' does not exist").ConfigureAwait(false);
             return 2;
@@ -34,11 +41,12 @@ public static class AuditExportCommand
         }
         try
         {
-            var count = await new SqliteAuditStore(path).ExportJsonLinesAsync(query with { Page = 1, PageSize = AuditQuery.MaxPageSize }, output).ConfigureAwait(false);
+            // read only: an export creates no table
+            var count = await new AuditStore(storage.Open(path)).ExportJsonLinesAsync(query with { Page = 1, PageSize = AuditQuery.MaxPageSize }, output).ConfigureAwait(false);
             await error.WriteLineAsync($"export-audit: {count} events").ConfigureAwait(false);
             return 0;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or System.Data.Common.DbException)
         {
             await error.WriteLineAsync($"export-audit: {e.Message}").ConfigureAwait(false);
             return 2;

@@ -1,4 +1,5 @@
 using Agents.Audit;
+using Agents.Storage.Audit;
 using Agents.Contracts.Events;
 
 namespace Agents.Consumers.Bus;

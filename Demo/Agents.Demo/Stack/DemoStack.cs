@@ -19,6 +19,9 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
     public string ApiKey { get; } = "admin-" + RandomKey(12);
     public string SecretKey { get; } = RandomKey(48);
     public string MasterKey { get; } = RandomKey(32);
+    /// <summary>The bootstrap admin's console password, set through updateUser once the API is up.</summary>
+    public string AdminPassword { get; } = RandomKey(18);
+    public const string AdminUser = "admin";
     public RabbitMqNode Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
     public CloudStackClient Api { get; private set; } = null!;
     public ServiceProcess Bridge { get; private set; } = null!;
@@ -50,7 +53,8 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         await api.WaitForPortAsync("127.0.0.1", layout.ApiPort, Ready.TotalSeconds);
         Api = new CloudStackClient(new Uri(layout.ApiUrl), new ApiKeys(ApiKey, SecretKey));
         await WaitForApiAsync();
-        say($"API on {layout.ApiUrl}");
+        await SetAdminPasswordAsync();
+        say($"API on {layout.ApiUrl}; console on {layout.ConsoleUrl} (user {AdminUser})");
 
         foreach (var vm in layout.Vms)
             await Api.CallAsync("registerVirtualMachine", ("id", vm.Id), ("name", vm.Name), ("routerid", StackLayout.RouterId), ("account", "demo"));
@@ -153,6 +157,14 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
                 await Task.Delay(500);
             }
         }
+    }
+
+    /// <summary>The bootstrap admin (keys only) gets a password, as an operator would give it one: updateUser.</summary>
+    private async Task SetAdminPasswordAsync()
+    {
+        var users = await Api.CallAsync("listUsers", ("username", AdminUser));
+        var id = ResponseValues.Text(users["user"]?[0]?["id"]);
+        await Api.CallAsync("updateUser", ("id", id), ("password", AdminPassword));
     }
 
     private ServiceProcess Track(ServiceProcess service)

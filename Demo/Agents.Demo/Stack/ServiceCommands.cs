@@ -39,6 +39,13 @@ public static class ServiceCommands
             ["Producers__Provisioning__Retries"] = "2",
             ["Producers__Provisioning__RetryIntervalSeconds"] = "2",
             ["Producers__Provisioning__DeliveryTimeoutSeconds"] = "5",
+            // the catalogue of approved recipes the console offers (listAgentRecipes, first-boot recipes)
+            ["Recipes__Catalogue__0__Name"] = Steps.DemoPolicy.AllowedRecipe,
+            ["Recipes__Catalogue__0__Description"] = "Monitoring agent (sample): installs and enables the Prometheus node exporter",
+            ["Recipes__Catalogue__0__Sha256"] = Steps.DemoPolicy.Sha256(Steps.DemoPolicy.AllowedRecipe),
+            ["Recipes__Catalogue__1__Name"] = Steps.DemoPolicy.ForbiddenRecipe,
+            ["Recipes__Catalogue__1__Description"] = "Backup client (sample): a tar.gz backup of chosen paths (the demo's agents do not allow it)",
+            ["Recipes__Catalogue__1__Sha256"] = Steps.DemoPolicy.Sha256(Steps.DemoPolicy.ForbiddenRecipe),
         });
     }
 
@@ -72,6 +79,7 @@ public static class ServiceCommands
             // a certificate that is presented must still be ours, valid and unrevoked
             ["Bridge__AuthStrictness"] = "false",
             ["Bridge__CrlUrl"] = layout.CaUrl + "/ca/crl",
+            ["Bridge__HealthChecks__ScriptsDirectory"] = layout.HealthChecksDirectory,
             ["AGENTS_BRIDGE_TOKEN"] = enrollmentToken,
         });
     }

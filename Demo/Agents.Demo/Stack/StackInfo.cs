@@ -12,6 +12,9 @@ public static class StackInfo
         {
             pid = Environment.ProcessId,
             apiUrl = layout.ApiUrl,
+            consoleUrl = layout.ConsoleUrl,
+            adminUser = DemoStack.AdminUser,
+            adminPassword = stack.AdminPassword,
             apiKey = stack.ApiKey,
             secretKey = stack.SecretKey,
             amqpUrl = stack.AmqpUri("observer"),

@@ -25,6 +25,10 @@ public sealed record StackLayout
     public int BridgePort { get; } = FreePort.Next();
 
     public string ApiUrl => $"http://127.0.0.1:{ApiPort}/";
+    /// <summary>The operator console, served by the API.</summary>
+    public string ConsoleUrl => ApiUrl + "console/";
+    /// <summary>The router's advanced health checks: every executable here is one (empty: basic checks only).</summary>
+    public string HealthChecksDirectory => Path.Combine(RunDirectory, "health-checks");
     public string CaUrl => $"http://127.0.0.1:{CaHttpPort}";
 
     /// <summary>Three user VMs behind the router; the last one reaches its router over IPv6.</summary>
@@ -39,7 +43,7 @@ public sealed record StackLayout
     {
         var layout = new StackLayout { RunDirectory = Path.GetFullPath(runDirectory) };
         string[] services = ["ca", "api", "consumers", "bridge", "agents"];
-        foreach (var dir in services.Select(layout.DataDirectory).Append(layout.LogDirectory).Append(layout.MailDirectory))
+        foreach (var dir in services.Select(layout.DataDirectory).Append(layout.LogDirectory).Append(layout.MailDirectory).Append(layout.HealthChecksDirectory))
             Directory.CreateDirectory(dir);
         return layout;
     }

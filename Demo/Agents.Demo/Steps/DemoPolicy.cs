@@ -11,6 +11,10 @@ public static class DemoPolicy
     public const string AllowedRecipe = "monitoring-agent-sample";
     public const string ForbiddenRecipe = "file-backup-sample";
 
+    /// <summary>A built-in recipe's SHA-256, as policies and the recipe catalogue name it.</summary>
+    public static string Sha256(string recipe) =>
+        (RecipeCatalog.BuiltIn(recipe) ?? throw new InvalidOperationException($"built-in recipe {recipe} missing")).Sha256;
+
     public static string Write(string directory)
     {
         var recipe = RecipeCatalog.BuiltIn(AllowedRecipe) ?? throw new InvalidOperationException($"built-in recipe {AllowedRecipe} missing");

@@ -17,6 +17,8 @@ public sealed class UseCases(DemoStack stack)
     private CloudStackClient Api => stack.Api;
     private IReadOnlyList<DemoVm> Vms => stack.Layout.Vms;
 
+    public Task<string> ConsoleSignInAsync() => ConsoleSignIn.RunAsync(stack.Layout.ConsoleUrl, DemoStack.AdminUser, stack.AdminPassword);
+
     public async Task<string> ResetPasswordAsync()
     {
         var vm = Vms[0];

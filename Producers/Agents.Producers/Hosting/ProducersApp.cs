@@ -1,5 +1,7 @@
 using Agents.Messaging.Logging;
+using Agents.WebConsole.Hosting;
 using Agents.Producers.Api;
+using Agents.Producers.WebConsole;
 
 namespace Agents.Producers.Hosting;
 
@@ -11,11 +13,13 @@ public static class ProducersApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddAgentsSerilog(builder.Configuration, "producers");
         builder.Services.AddAgentsProducers(builder.Configuration);
+        builder.Services.AddAgentsConsole<InProcessConsoleApi>(builder.Configuration);
         var urls = builder.Configuration[$"{ProducersOptions.Section}:{nameof(ProducersOptions.ListenUrl)}"] ?? new ProducersOptions().ListenUrl;
         builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var app = builder.Build();
         app.MapCloudStackApi();
+        app.MapAgentsConsole();
         return app;
     }
 }

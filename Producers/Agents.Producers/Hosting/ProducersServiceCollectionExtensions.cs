@@ -1,5 +1,6 @@
 using Agents.Messaging;
 using Agents.Producers.Accounts;
+using Agents.Producers.FirstBoot;
 using Agents.Producers.Api;
 using Agents.Producers.Handlers.Accounts;
 using Agents.Producers.Handlers.Certificates;
@@ -19,6 +20,8 @@ using Agents.Producers.Sessions;
 using Agents.Producers.Settings;
 using Agents.Producers.SshKeys;
 using Agents.Producers.Storage;
+using Agents.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Producers.Hosting;
 
@@ -34,13 +37,14 @@ public static class ProducersServiceCollectionExtensions
         services.AddRabbitMqMessaging(configuration);
         services.AddSingleton(TimeProvider.System);
 
-        services.AddSingleton<Database>();
+        services.AddStorage(configuration);
+        services.AddSingleton(sp => sp.OpenDatabase(sp.GetRequiredService<IOptions<ProducersOptions>>().Value.DatabasePath));
         services.AddSingleton<SecretBox>();
-        services.AddSingleton<IAccountStore, SqliteAccountStore>();
-        services.AddSingleton<IVmInventory, SqliteVmInventory>();
-        services.AddSingleton<ISshKeyPairStore, SqliteSshKeyPairStore>();
-        services.AddSingleton<IJobStore, SqliteJobStore>();
-        services.AddSingleton<IAgentDirectory, SqliteAgentDirectory>();
+        services.AddSingleton<IAccountStore, SqlAccountStore>();
+        services.AddSingleton<IVmInventory, SqlVmInventory>();
+        services.AddSingleton<ISshKeyPairStore, SqlSshKeyPairStore>();
+        services.AddSingleton<IJobStore, SqlJobStore>();
+        services.AddSingleton<IAgentDirectory, SqlAgentDirectory>();
 
         services.AddSingleton<JobEvents>();
         services.AddSingleton<JobEngine>();
@@ -54,7 +58,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<LoginThrottle>();
-        services.AddSingleton<ISettingsStore, SqliteSettingsStore>();
+        services.AddSingleton<ISettingsStore, SqlSettingsStore>();
         services.AddSingleton<ProvisioningSettings>();
         services.AddSingleton<CurrentSettings>();
         services.AddSingleton<VmAccess>();
@@ -62,9 +66,10 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<CaClient>();
         services.AddSingleton<AuditLog>();
         AddHandlers(services);
+        services.AddFirstBootRecipes(configuration);
 
         // start order: schema, admin keys, schedules (and recovery of unfinished jobs), then the consumers
-        services.AddHostedService<Migrations>();
+        services.AddSchemaMigration(ProducersSchema.Schema, sp => sp.GetRequiredService<Database>());
         services.AddHostedService<AdminBootstrap>();
         services.AddHostedService(sp => sp.GetRequiredService<ProvisioningSettings>());
         services.AddHostedService(sp => sp.GetRequiredService<QuartzSchedules>());

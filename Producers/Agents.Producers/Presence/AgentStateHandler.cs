@@ -6,7 +6,7 @@ using RabbitMQ.Client;
 namespace Agents.Producers.Presence;
 
 /// <summary>Keeps <see cref="IAgentDirectory"/> current from the bridges' AGENT.STATE and ROUTER.HEALTHCHECK ResourceStateEvents.</summary>
-public sealed class AgentStateHandler(IAgentDirectory directory) : IMessageHandler
+public sealed class AgentStateHandler(IAgentDirectory directory, Jobs.FirstBootRunner firstBoot) : IMessageHandler
 {
     public const string Queue = "producers.agents";
 
@@ -24,6 +24,8 @@ public sealed class AgentStateHandler(IAgentDirectory directory) : IMessageHandl
             await directory.RecordAsync(new AgentInfo(agent.VmId, agent.RouterId, agent.NewState, agent.AgentVersion, agent.Address,
                 agent.CertificateSerial, agent.CertificateNotAfter?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 string.Join(',', agent.Capabilities), agent.Reason, agent.ChangedAt), ct).ConfigureAwait(false);
+            // a VM's chosen first-boot recipes run once, when its agent is first up (a redelivery finds them claimed)
+            if (agent.NewState == "Up") await firstBoot.OnAgentUpAsync(agent.VmId, ct).ConfigureAwait(false);
         }
         else if (RouterHealthChecked.FromEvent(e) is { } check)
         {

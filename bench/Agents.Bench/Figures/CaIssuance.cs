@@ -40,7 +40,7 @@ public sealed class CaIssuance(string amqpUri, string directory)
         var options = Options.Create(new CaOptions { DataDirectory = Directory.CreateDirectory(Path.Combine(directory, "ca")).FullName });
         var ca = RootCaKeys.LoadOrCreate(options.Value, NullLogger.Instance);
         var issuer = new CertificateIssuer(ca, options);
-        var store = new SqliteCaStore(Path.Combine(options.Value.DataDirectory, "ca.db"));
+        var store = await SqlCaStore.OpenAsync(Agents.Storage.Database.Sqlite(Path.Combine(options.Value.DataDirectory, "ca.db")));
         await using var connection = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = amqpUri, ConnectionName = "bench-ca" }), NullLogger<BrokerConnection>.Instance);
         await using var publisher = new ConfirmingPublisher(connection, NullLogger<ConfirmingPublisher>.Instance);
         var provider = new RootCaProvider(ca, issuer, store, new CrlPublisher(ca, store, options), new BusCaEvents(publisher), options, NullLogger<RootCaProvider>.Instance);

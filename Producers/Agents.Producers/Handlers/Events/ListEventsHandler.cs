@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Agents.Audit;
+using Agents.Storage.Audit;
 using Agents.Producers.Api;
 using Agents.Producers.Handlers.VirtualMachines;
 
@@ -62,7 +62,7 @@ public sealed class ListEventsHandler(AuditLog audit, VmAccess vms) : IApiHandle
         };
         try { query.Validate(); }
         catch (ArgumentException e) { throw ApiException.Parameter(e.Message); }
-        var result = await audit.Store.QueryAsync(query, ct).ConfigureAwait(false);
+        var result = await (await audit.StoreAsync(ct).ConfigureAwait(false)).QueryAsync(query, ct).ConfigureAwait(false);
         return ApiFormat.List("event", result.Items.Select(Render), (int)Math.Min(int.MaxValue, result.TotalCount));
     }
 

@@ -3,6 +3,7 @@ using Agents.Producers.Accounts;
 using Agents.Producers.Api;
 using Agents.Producers.Handlers.Accounts;
 using Agents.Producers.Sessions;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Producers.Handlers.Sessions;
 
@@ -12,7 +13,8 @@ namespace Agents.Producers.Handlers.Sessions;
 /// JSESSIONID cookie and an HttpOnly sessionkey cookie. Wrong credentials answer 531 after the
 /// throttle's delay and are recorded (the refusal event of every refused call).
 /// </summary>
-public sealed class LoginHandler(IAccountStore accounts, SessionStore sessions, LoginThrottle throttle, IHttpContextAccessor http, ILogger<LoginHandler> logger) : IApiHandler
+public sealed class LoginHandler(
+    IAccountStore accounts, SessionStore sessions, LoginThrottle throttle, IHttpContextAccessor http, IOptions<ProducersOptions> options, ILogger<LoginHandler> logger) : IApiHandler
 {
     private static readonly ApiParameter Username = new("username", ApiParameterType.String, "Username") { Required = true };
     private static readonly ApiParameter Password = new("password", ApiParameterType.String, "Hashed password (Default is MD5). If you wish to use any other hashing algorithm, you would need to write a custom authentication adapter See Docs section.") { Required = true };
@@ -58,7 +60,8 @@ public sealed class LoginHandler(IAccountStore accounts, SessionStore sessions, 
         throttle.Succeeded(username, address);
         var user = found.User;
         var session = sessions.Create(user.AsCaller());
-        var secure = context.Request.IsHttps;
+        // behind an HTTPS proxy the request itself is plain http: Producers:Sessions:SecureCookies says so
+        var secure = context.Request.IsHttps || options.Value.Sessions.SecureCookies;
         context.Response.Cookies.Append(RequestAuthenticator.SessionCookie, $"{session.Id}.{SessionStore.Node}",
             new CookieOptions { HttpOnly = true, Path = "/client", Secure = secure, SameSite = SameSiteMode.Lax });
         context.Response.Cookies.Append(RequestAuthenticator.SessionKey, session.Key,

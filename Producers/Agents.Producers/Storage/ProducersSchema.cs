@@ -1,0 +1,9 @@
+using Agents.Storage;
+
+namespace Agents.Producers.Storage;
+
+/// <summary>The API's tables: the migrations in <see cref="Migrations"/> (1: the previous release's tables, 2: users and configuration).</summary>
+public static class ProducersSchema
+{
+    public static readonly StoreSchema Schema = new("producers", typeof(Migrations.CreateProducersTables));
+}

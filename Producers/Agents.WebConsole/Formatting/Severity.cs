@@ -1,0 +1,3 @@
+namespace Agents.WebConsole.Formatting;
+
+public enum Severity { None, Ok, Warning, Error }
