@@ -86,7 +86,11 @@ public sealed class RabbitMqNode(RabbitMqNodeOptions options) : IAsyncDisposable
         try
         {
             if (_process is { HasExited: false })
-                await CtlRawAsync(["stop", PidFile], TimeSpan.FromSeconds(60));
+                await CtlRawAsync(["stop", PidFile], TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            // a clean stop that does not answer (seen at load 40+) ends as a kill below: the test's result stands
         }
         finally
         {
