@@ -69,7 +69,8 @@ public sealed class RabbitMqNode(RabbitMqNodeOptions options) : IAsyncDisposable
     /// <summary>rabbitmqctl against this node; throws with its output when it fails.</summary>
     public async Task<string> CtlAsync(params string[] args)
     {
-        var result = await CtlRawAsync(args, TimeSpan.FromSeconds(60));
+        // rabbitmqctl boots an Erlang VM per call: at a load average of 40+ one call took over a minute
+        var result = await CtlRawAsync(args, TimeSpan.FromMinutes(3));
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} failed ({result.ExitCode}): {result.Output}");
         return result.Stdout;
@@ -85,7 +86,11 @@ public sealed class RabbitMqNode(RabbitMqNodeOptions options) : IAsyncDisposable
         try
         {
             if (_process is { HasExited: false })
-                await CtlRawAsync(["stop", PidFile], TimeSpan.FromSeconds(60));
+                await CtlRawAsync(["stop", PidFile], TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            // a clean stop that does not answer (seen at load 40+) ends as a kill below: the test's result stands
         }
         finally
         {
