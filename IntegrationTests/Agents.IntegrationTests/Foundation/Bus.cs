@@ -24,4 +24,13 @@ internal static class Bus
         while (taken.Count < max && await channel.BasicGetAsync(queue, autoAck: true) is { } result) taken.Add(result);
         return taken;
     }
+
+    /// <summary>A fresh quorum queue named as the consumers' queues are (consumers.…, so broker-config's agents-services policy applies).</summary>
+    public static async Task<string> DeclareConsumerQueueAsync(IChannel channel)
+    {
+        var queue = $"consumers.test-{Guid.NewGuid():N}";
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        return queue;
+    }
 }

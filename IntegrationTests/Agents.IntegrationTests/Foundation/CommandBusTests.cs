@@ -53,9 +53,7 @@ public sealed class CommandBusTests(BrokerFixture broker)
         await using var admin = await broker.ConnectAsync();
         await using var channel = await admin.CreateChannelAsync();
         await Bus.DrainAsync(channel, Topology.DeadLetterQueue);
-        var queue = $"consumers.test-{Guid.NewGuid():N}";
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        var queue = await Bus.DeclareConsumerQueueAsync(channel);
 
         await using var connection = Bus.Connection(broker);
         await using var publisher = Bus.Publisher(connection);
@@ -93,9 +91,7 @@ public sealed class CommandBusTests(BrokerFixture broker)
         await using var admin = await broker.ConnectAsync();
         await using var channel = await admin.CreateChannelAsync();
         await Bus.DrainAsync(channel, Topology.DeadLetterQueue);
-        var queue = $"consumers.test-{Guid.NewGuid():N}";
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        var queue = await Bus.DeclareConsumerQueueAsync(channel);
 
         await using var connection = Bus.Connection(broker);
         await using var publisher = Bus.Publisher(connection);
@@ -129,9 +125,7 @@ public sealed class CommandBusTests(BrokerFixture broker)
     {
         await using var admin = await broker.ConnectAsync();
         await using var channel = await admin.CreateChannelAsync();
-        var queue = $"consumers.test-{Guid.NewGuid():N}";
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        var queue = await Bus.DeclareConsumerQueueAsync(channel);
 
         await using var connection = Bus.Connection(broker, "admin", "recovering-service");
         await using var publisher = Bus.Publisher(connection);
