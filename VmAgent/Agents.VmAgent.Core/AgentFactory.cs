@@ -1,5 +1,6 @@
 using Agents.VmAgent.Core.Client;
 using Agents.VmAgent.Core.Handlers;
+using Agents.VmAgent.Core.Health;
 using Agents.VmAgent.Core.Identity;
 using Agents.VmAgent.Core.Journal;
 using Agents.VmAgent.Core.Logging;
@@ -23,8 +24,12 @@ public static class AgentFactory
         return new LinuxGuestOs();
     }
 
-    /// <summary>All built-in handlers: password, SSH key, recipes, rekey.</summary>
-    public static AgentClient CreateStandard(AgentClientOptions options, AgentPolicy policy, IGuestOs os, TrustAnchor trust, IAgentLog log, string? recipeDirectory = null)
+    /// <summary>
+    /// All built-in handlers: password, SSH key, recipes, rekey, and the health checks a system VM's
+    /// agent runs (its policy allows RunHealthChecks; a user VM's default policy does not).
+    /// </summary>
+    public static AgentClient CreateStandard(AgentClientOptions options, AgentPolicy policy, IGuestOs os, TrustAnchor trust, IAgentLog log,
+        string? recipeDirectory = null, string? healthChecksDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(os);
         return Create(options, policy, trust, log, (keys, renewer) =>
@@ -33,6 +38,7 @@ public static class AgentFactory
             new ResetSshKeyHandler(os),
             new RunRecipeHandler(new RecipeCatalog(recipeDirectory), new RecipeRunner(), os.RecipeEnvironment),
             new RekeyHandler(renewer),
+            new AgentHealthChecksHandler(healthChecksDirectory, () => (keys as AgentIdentityStore)?.Load()),
         ]);
     }
 

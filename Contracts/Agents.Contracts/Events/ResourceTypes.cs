@@ -5,6 +5,8 @@ public static class ResourceTypes
 {
     public const string VirtualMachine = "VirtualMachine";
     public const string DomainRouter = "DomainRouter";
+    /// <summary>A secondary storage or console proxy VM (CloudStack's ApiCommandResourceType.SystemVm).</summary>
+    public const string SystemVm = "SystemVm";
     public const string Certificate = "Certificate";
     public const string Account = "Account";
     public const string Configuration = "Configuration";

@@ -12,6 +12,7 @@ using Agents.Producers.Handlers.Recipes;
 using Agents.Producers.Handlers.Routers;
 using Agents.Producers.Handlers.Sessions;
 using Agents.Producers.Handlers.SshKeys;
+using Agents.Producers.Handlers.SystemVms;
 using Agents.Producers.Handlers.VirtualMachines;
 using Agents.Producers.Inventory;
 using Agents.Producers.Jobs;
@@ -62,6 +63,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<ProvisioningSettings>();
         services.AddSingleton<CurrentSettings>();
         services.AddSingleton<VmAccess>();
+        services.AddSingleton<FreshHealthChecks>();
         services.AddSingleton<JobAccess>();
         services.AddSingleton<CaClient>();
         services.AddSingleton<AuditLog>();
@@ -93,6 +95,7 @@ public static class ProducersServiceCollectionExtensions
             typeof(CreateAgentEnrollmentTokenHandler), typeof(IssueCertificateHandler), typeof(RevokeCertificateHandler),
             typeof(ProvisionCertificateHandler), typeof(ListCaCertificateHandler), typeof(ListCaProvidersHandler),
             typeof(GetRouterHealthCheckResultsHandler), typeof(ListAgentsHandler),
+            typeof(ListSystemVmsHandler), typeof(GetSystemVmHealthCheckResultsHandler),
             typeof(QueryAsyncJobResultHandler), typeof(ListAsyncJobsHandler), typeof(CancelAsyncJobHandler),
             typeof(ListEventsHandler),
             typeof(ListConfigurationsHandler), typeof(UpdateConfigurationHandler),

@@ -5,6 +5,7 @@ using Agents.Contracts.Commands;
 using Agents.Messaging;
 using Agents.RouterBridge.Core.Agents;
 using Agents.RouterBridge.Identity;
+using Agents.VmAgent.Core.Health;
 using Microsoft.Extensions.Options;
 
 namespace Agents.RouterBridge.Health;
@@ -37,16 +38,14 @@ public sealed class BasicHealthChecks(IOptions<BridgeOptions> options, BrokerCon
 
     private Task<(bool, string)> MemoryAsync(CancellationToken ct)
     {
-        var info = File.ReadAllLines("/proc/meminfo").Select(l => l.Split(':')).ToDictionary(p => p[0], p => long.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
-        var used = 100.0 * (info["MemTotal"] - info["MemAvailable"]) / info["MemTotal"];
+        var used = ResourceUsage.MemoryUsedPercent() ?? throw new IOException("no /proc/meminfo on this system");
         return Task.FromResult((used <= Thresholds.MaxMemoryPercent, F($"memory usage {used:0.0}% (threshold {Thresholds.MaxMemoryPercent}%)")));
     }
 
     private Task<(bool, string)> DiskAsync(CancellationToken ct)
     {
-        var drive = new DriveInfo(Path.GetFullPath(options.Value.DataDirectory));
-        var freeMb = drive.AvailableFreeSpace / (1024 * 1024);
-        return Task.FromResult((freeMb >= Thresholds.FreeDiskThresholdMb, F($"{freeMb} MB free on {drive.Name} (threshold {Thresholds.FreeDiskThresholdMb} MB)")));
+        var (freeMb, drive) = ResourceUsage.FreeMegabytes(options.Value.DataDirectory);
+        return Task.FromResult((freeMb >= Thresholds.FreeDiskThresholdMb, F($"{freeMb} MB free on {drive} (threshold {Thresholds.FreeDiskThresholdMb} MB)")));
     }
 
     /// <summary>Connects to the address the listener is bound to (a wildcard through loopback of its family), as an agent would.</summary>

@@ -12,7 +12,7 @@ public static class AgentRunner
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(log);
         var os = AgentFactory.GuestOsFor(config.SandboxRoot);
-        var client = AgentFactory.CreateStandard(config.Client, config.Policy, os, config.Trust, log, config.RecipeDirectory);
+        var client = AgentFactory.CreateStandard(config.Client, config.Policy, os, config.Trust, log, config.RecipeDirectory, config.HealthChecksDirectory);
         log.Info(Describe(config, os.Name));
         try
         {

@@ -22,7 +22,8 @@ public sealed record AgentConfiguration(
     string? RecipeDirectory,
     string? SandboxRoot,
     string? ConfigFile,
-    AgentLogLevel LogLevel)
+    AgentLogLevel LogLevel,
+    string? HealthChecksDirectory = null)
 {
     public const string ConfigEnvironmentVariable = "AGENT_CONFIG";
 
@@ -96,6 +97,10 @@ public sealed record AgentConfiguration(
         if (s.RecipeDirectory is not null && !Directory.Exists(s.RecipeDirectory))
             throw new SettingsException("recipeDirectory", $"directory {s.RecipeDirectory} does not exist");
 
+        var healthChecksDirectory = s.HealthChecksDirectory ?? DefaultPaths.HealthChecksDirectory;
+        if (s.HealthChecksDirectory is not null && !Directory.Exists(s.HealthChecksDirectory))
+            throw new SettingsException("healthChecksDirectory", $"directory {s.HealthChecksDirectory} does not exist");
+
         string? sandbox = null;
         if (s.SandboxRoot is not null)
         {
@@ -125,7 +130,7 @@ public sealed record AgentConfiguration(
             MaxFrameBytes = Range("maxFrameBytes", s.MaxFrameBytes ?? 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
             AgentVersion = AgentVersion.Text,
         };
-        return new AgentConfiguration(client, policy, trust, caFile, policyFile, recipeDirectory, sandbox, configFile, ParseLevel(s.LogLevel));
+        return new AgentConfiguration(client, policy, trust, caFile, policyFile, recipeDirectory, sandbox, configFile, ParseLevel(s.LogLevel), healthChecksDirectory);
     }
 
     private static void CheckRouter(string router)

@@ -17,6 +17,8 @@ public sealed class AgentSettings
     public string? CaFile { get; set; }
     public string? PolicyFile { get; set; }
     public string? RecipeDirectory { get; set; }
+    /// <summary>A system VM's advanced health checks (RunHealthChecks): every executable file here is one.</summary>
+    public string? HealthChecksDirectory { get; set; }
     /// <summary>Overrides the policy's <c>privileged</c>: false refuses whatever needs root.</summary>
     public bool? Privileged { get; set; }
     /// <summary>Demo and tests: act on a pretend VM under this directory instead of the real OS.</summary>
@@ -39,6 +41,7 @@ public sealed class AgentSettings
         CaFile = over.CaFile ?? CaFile,
         PolicyFile = over.PolicyFile ?? PolicyFile,
         RecipeDirectory = over.RecipeDirectory ?? RecipeDirectory,
+        HealthChecksDirectory = over.HealthChecksDirectory ?? HealthChecksDirectory,
         Privileged = over.Privileged ?? Privileged,
         SandboxRoot = over.SandboxRoot ?? SandboxRoot,
         EnrollmentToken = over.EnrollmentToken ?? EnrollmentToken,

@@ -20,6 +20,8 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
           --policy FILE              local policy (default /etc/agents-vm-agent/policy.json; missing: password,
                                      SSH key and rekey only)
           --recipe-dir DIR           local recipes (default /etc/agents-vm-agent/recipes)
+          --health-checks DIR        a system VM's advanced health checks, one executable each
+                                     (default /etc/agents-vm-agent/health-checks)
           --privileged | --unprivileged   override the policy's "privileged"
           --sandbox-root DIR         demo/tests: act on a pretend VM under DIR
           --token TOKEN              one-time enrollment token (prefer env AGENTS_ENROLLMENT_TOKEN or user data)
@@ -76,6 +78,7 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
                 case "--ca-file": settings.CaFile = Value(); break;
                 case "--policy": settings.PolicyFile = Value(); break;
                 case "--recipe-dir": settings.RecipeDirectory = Value(); break;
+                case "--health-checks": settings.HealthChecksDirectory = Value(); break;
                 case "--privileged": settings.Privileged = inline is null || Boolean("privileged", inline); break;
                 case "--unprivileged": settings.Privileged = false; break;
                 case "--sandbox-root": settings.SandboxRoot = Value(); break;

@@ -10,6 +10,8 @@ public static class DefaultPaths
     public static string CaFile => Path.Combine(ConfigDirectory, "ca.pem");
     public static string PolicyFile => Path.Combine(ConfigDirectory, "policy.json");
     public static string RecipeDirectory => Path.Combine(ConfigDirectory, "recipes");
+    /// <summary>A system VM's advanced health checks: every executable here is one.</summary>
+    public static string HealthChecksDirectory => Path.Combine(ConfigDirectory, "health-checks");
     public static string DataDirectory => OperatingSystem.IsWindows() ? Path.Combine(WindowsRoot, "data") : "/var/lib/agents-vm-agent";
 
     /// <summary>cloud-init's copy of the instance user data (CloudStack serves it from the router as /latest/user-data).</summary>

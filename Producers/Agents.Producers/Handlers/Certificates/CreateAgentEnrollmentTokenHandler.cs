@@ -30,7 +30,7 @@ public sealed class CreateAgentEnrollmentTokenHandler(VmAccess vms, CaClient ca)
         if (call.OptionalId(VirtualMachineId) is { } vmId)
         {
             // the token binds the VM to its router: only that router's bridge may enroll it, and the CA knows where to ask for renewals
-            var vm = await vms.RequireAsync(call, vmId, ct).ConfigureAwait(false);
+            var vm = await vms.RequireAsync(call, vmId, ct, systemVms: true).ConfigureAwait(false);
             (holder, routerId) = (HolderIdentity.Vm(vm.Id), vm.RouterId);
         }
         else if (call.OptionalId(RouterId) is { } router)

@@ -7,10 +7,10 @@ using Agents.Producers.Jobs;
 
 namespace Agents.Producers.Handlers.Certificates;
 
-/// <summary>provisionCertificate (admin): the VM's agent makes a new key and renews through its bridge (async job, RekeyCertificate).</summary>
+/// <summary>provisionCertificate (admin): the agent of a VM or of a system VM (SSVM, CPVM) makes a new key and renews through its bridge (async job, RekeyCertificate).</summary>
 public sealed class ProvisionCertificateHandler(VmAccess vms, JobLauncher jobs) : IApiHandler
 {
-    private static readonly ApiParameter VirtualMachineId = new("virtualmachineid", ApiParameterType.Uuid, "the VM whose agent gets a new key and certificate") { Required = true, Entity = VirtualMachineResponse.ObjectName };
+    private static readonly ApiParameter VirtualMachineId = new("virtualmachineid", ApiParameterType.Uuid, "the VM or system VM (SSVM, CPVM) whose agent gets a new key and certificate") { Required = true, Entity = VirtualMachineResponse.ObjectName };
     private static readonly ApiParameter Reconnect = new("reconnect", ApiParameterType.Boolean, "Whether to attempt reconnection with the agent after provisioning (true when absent)");
 
     public ApiDefinition Definition { get; } = new("provisionCertificate", "Issues and propagates client certificate on a connected host/agent using configured CA plugin [async]")
@@ -25,8 +25,8 @@ public sealed class ProvisionCertificateHandler(VmAccess vms, JobLauncher jobs) 
     public async Task<JsonObject> HandleAsync(ApiCall call, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var vm = await vms.RequireAsync(call, call.RequiredId(VirtualMachineId), ct).ConfigureAwait(false);
-        var job = await jobs.LaunchAsync(call, ResourceTypes.VirtualMachine, vm.Id,
+        var vm = await vms.RequireAsync(call, call.RequiredId(VirtualMachineId), ct, systemVms: true).ConfigureAwait(false);
+        var job = await jobs.LaunchAsync(call, vm.IsSystemVm ? ResourceTypes.SystemVm : ResourceTypes.VirtualMachine, vm.Id,
             [new TargetSpec(vm.RouterId, vm.Id, CommandTypes.RekeyCertificate, new RekeyCertificate { Reconnect = call.OptionalBool(Reconnect, true) })],
             ct: ct).ConfigureAwait(false);
         return ApiFormat.Async(job.Id, vm.Id);

@@ -16,12 +16,13 @@ public static class VirtualMachineResponse
         ApiResponseField.String("account", "the account associated with the virtual machine"),
         ApiResponseField.String("routerid", "the ID of the virtual router serving the virtual machine's agent"),
         ApiResponseField.Date("created", "the date when this virtual machine was registered"),
+        ApiResponseField.String("systemvmtype", "secondarystoragevm or consoleproxy for a system VM (registerVirtualMachine only: listVirtualMachines lists user VMs)"),
     ];
 
     public static JsonObject Render(VirtualMachine vm)
     {
         ArgumentNullException.ThrowIfNull(vm);
         return new JsonObject { ["id"] = vm.Id, ["routerid"] = vm.RouterId, ["account"] = vm.Account, ["created"] = ApiFormat.Date(vm.Created) }
-            .With("name", vm.Name);
+            .With("name", vm.Name).With("systemvmtype", vm.SystemVmType);
     }
 }
