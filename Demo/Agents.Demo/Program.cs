@@ -44,6 +44,11 @@ await steps.RunAsync("a forbidden recipe is refused", useCases.ForbiddenRecipeAs
 await steps.RunAsync("fan a recipe out with rate control", useCases.FanOutAsync);
 await steps.RunAsync("patch the router", useCases.PatchRouterAsync);
 await steps.RunAsync("run the router's health checks", useCases.HealthChecksAsync);
+var systemVms = new SystemVmUseCases(stack);
+await steps.RunAsync("system VMs: an SSVM and a CPVM enroll their privileged agents and are listed", systemVms.StartAndListAsync);
+await steps.RunAsync("system VMs: health checks run by their agents", systemVms.HealthChecksAsync);
+await steps.RunAsync("system VMs: patchSystemVm with one outcome per target", systemVms.PatchAsync);
+await steps.RunAsync("system VMs: certificates renewed (provisionCertificate)", systemVms.RenewCertificatesAsync);
 await steps.RunAsync("certificates close to expiry: alert e-mail, automatic renewal", useCases.CertificateNearExpiryAsync);
 await steps.RunAsync("revoke an agent's certificate: it is cut off; it and an impostor are refused and audited", useCases.RevokeAsync);
 await steps.RunAsync("an agent stops: retries, then the unreachable alert", useCases.UnreachableAgentAsync);

@@ -70,10 +70,11 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         say("three agents enrolled with one-time tokens and connected over mutual TLS");
     }
 
-    public async Task StartAgentAsync(DemoVm vm, string? token)
+    /// <summary>Starts the agent of <paramref name="vm"/>: the demo's policy unless <paramref name="policyFile"/> names another; a system VM's advanced checks in <paramref name="healthChecks"/>.</summary>
+    public async Task StartAgentAsync(DemoVm vm, string? token, string? policyFile = null, string? healthChecks = null)
     {
         Directory.CreateDirectory(layout.SandboxRoot(vm.Id));
-        _agents[vm.Id] = Track(ServiceCommands.StartAgent(this, vm, token));
+        _agents[vm.Id] = Track(ServiceCommands.StartAgent(this, vm, token, policyFile, healthChecks));
         await Task.CompletedTask;
     }
 

@@ -84,7 +84,7 @@ public static class ServiceCommands
         });
     }
 
-    public static ServiceProcess StartAgent(DemoStack stack, DemoVm vm, string? enrollmentToken)
+    public static ServiceProcess StartAgent(DemoStack stack, DemoVm vm, string? enrollmentToken, string? policyFile = null, string? healthChecks = null)
     {
         var layout = stack.Layout;
         var environment = new Dictionary<string, string>
@@ -98,7 +98,8 @@ public static class ServiceCommands
             "--data-dir", Path.Combine(layout.DataDirectory("agents"), vm.Id),
             "--sandbox-root", layout.SandboxRoot(vm.Id),
             "--ca-file", layout.CaCertificateFile,
-            "--policy", Steps.DemoPolicy.Write(Path.Combine(layout.DataDirectory("agents"), vm.Id)),
+            "--policy", policyFile ?? Steps.DemoPolicy.Write(Path.Combine(layout.DataDirectory("agents"), vm.Id)),
+            .. healthChecks is null ? Array.Empty<string>() : ["--health-checks", healthChecks],
         ];
         var options = new ServiceProcessOptions { Environment = environment, LogFile = layout.LogFile("agent-" + vm.Name) };
         // AGENT_BINARY (as in the agent's tests): the published agent, e.g. the NativeAOT one from ./run publish-agent

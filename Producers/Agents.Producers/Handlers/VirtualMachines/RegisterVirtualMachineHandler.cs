@@ -25,13 +25,20 @@ public sealed class RegisterVirtualMachineHandler(IVmInventory inventory, TimePr
     public async Task<JsonObject> HandleAsync(ApiCall call, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var vm = call.Optional(SystemVmType) is { } type ? SystemVm(call, type) : new VirtualMachine(call.RequiredId(Id), call.RequiredId(RouterId), call.TargetAccount(Account), call.Optional(Name), time.GetUtcNow());
+        var vm = call.Optional(SystemVmType) is { } type ? SystemVm(call, type) : UserVm(call);
         if (!await inventory.RegisterAsync(vm, ct).ConfigureAwait(false))
             throw ApiException.InUse(vm.IsSystemVm
                 ? $"virtual machine {vm.Id} is registered as a user VM or another type of system VM"
                 : $"virtual machine {vm.Id} is registered to another account or as a system VM");
         var stored = await inventory.FindAsync(vm.Id, ct).ConfigureAwait(false) ?? vm;
         return new JsonObject { [VirtualMachineResponse.ObjectName] = VirtualMachineResponse.Render(stored) };
+    }
+
+    private VirtualMachine UserVm(ApiCall call)
+    {
+        var account = call.TargetAccount(Account);
+        if (account == SystemVmTypes.SystemAccount) throw ApiException.Parameter($"the {SystemVmTypes.SystemAccount} account owns system VMs only: give systemvmtype");
+        return new VirtualMachine(call.RequiredId(Id), call.RequiredId(RouterId), account, call.Optional(Name), time.GetUtcNow());
     }
 
     private VirtualMachine SystemVm(ApiCall call, string type)
