@@ -231,6 +231,31 @@ public abstract class ProducersStoreTests(StoreEngine engine)
     }
 
     [Fact]
+    public async Task a_system_vm_is_listed_apart_from_user_vms_and_keeps_its_kind()
+    {
+        var vms = new SqlVmInventory(await OpenAsync());
+        var ssvm = new VirtualMachine("s-" + _run, "r-1", SystemVmTypes.SystemAccount, "s-1-VM", DateTimeOffset.UtcNow, SystemVmTypes.SecondaryStorageVm);
+        var cpvm = ssvm with { Id = "v-" + _run, Name = "v-2-VM", SystemVmType = SystemVmTypes.ConsoleProxy };
+        var user = new VirtualMachine("u-" + _run, "r-1", "alice", "web", DateTimeOffset.UtcNow);
+        Assert.True(await vms.RegisterAsync(ssvm, default));
+        Assert.True(await vms.RegisterAsync(cpvm, default));
+        Assert.True(await vms.RegisterAsync(user, default));
+
+        // moved to another bridge as the same kind; never turned into the other kind or type
+        Assert.True(await vms.RegisterAsync(ssvm with { RouterId = "r-2" }, default));
+        Assert.False(await vms.RegisterAsync(ssvm with { SystemVmType = SystemVmTypes.ConsoleProxy }, default));
+        Assert.False(await vms.RegisterAsync(ssvm with { SystemVmType = null }, default));
+        Assert.False(await vms.RegisterAsync(user with { Account = SystemVmTypes.SystemAccount, SystemVmType = SystemVmTypes.ConsoleProxy }, default));
+
+        Assert.Equal(("r-2", SystemVmTypes.SecondaryStorageVm), ((await vms.FindAsync(ssvm.Id, default))!.RouterId, (await vms.FindAsync(ssvm.Id, default))!.SystemVmType));
+        Assert.Equal([ssvm.Id], (await vms.ListSystemVmsAsync(SystemVmTypes.SecondaryStorageVm, ssvm.Id, default)).Select(v => v.Id));
+        Assert.Equal([cpvm.Id], (await vms.ListSystemVmsAsync(SystemVmTypes.ConsoleProxy, cpvm.Id, default)).Select(v => v.Id));
+        Assert.Empty(await vms.ListSystemVmsAsync(null, user.Id, default));
+        Assert.Empty(await vms.ListAsync(null, null, ssvm.Id, default));
+        Assert.Null((await vms.FindAsync(user.Id, default))!.SystemVmType);
+    }
+
+    [Fact]
     public async Task an_ssh_key_pair_name_is_unique_per_account_and_can_be_deleted()
     {
         var keys = new SqlSshKeyPairStore(await OpenAsync());
