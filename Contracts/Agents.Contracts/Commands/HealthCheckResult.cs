@@ -1,4 +1,4 @@
 namespace Agents.Contracts.Commands;
 
-/// <summary>One router health check's result, in the shape of CloudStack's getRouterHealthCheckResults (the stdout of a <see cref="RunHealthChecks"/> outcome).</summary>
+/// <summary>One health check's result (a router's or a system VM's), in the shape of CloudStack's getRouterHealthCheckResults (the stdout of a <see cref="RunHealthChecks"/> outcome).</summary>
 public sealed record HealthCheckResult(string CheckName, HealthCheckType CheckType, bool Success, string Details, DateTimeOffset LastUpdated);

@@ -1,6 +1,6 @@
 namespace Agents.Contracts.Commands;
 
-/// <summary>getRouterHealthCheckResults with performfreshchecks: run the router's checks now. The outcome's stdout is a JSON array of <see cref="HealthCheckResult"/>.</summary>
+/// <summary>getRouterHealthCheckResults or getSystemVmHealthCheckResults with performfreshchecks: run the checks of the router (no vmId) or of the system VM's agent now. The outcome's stdout is a JSON array of <see cref="HealthCheckResult"/>.</summary>
 public sealed record RunHealthChecks
 {
     /// <summary>Basic, Advanced, or null for both.</summary>
