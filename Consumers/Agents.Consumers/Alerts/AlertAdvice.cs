@@ -14,6 +14,8 @@ public static class AlertAdvice
         EventTypes.AlertCertificateExpiring =>
             "Renew the certificate: provisionCertificate for its holder (or issueCertificate for a new one). " +
             "If automatic renewal is on, check that the holder's agent or bridge is running and connected to its router.",
+        EventTypes.AlertSystemVmHealth => SystemVmAdvice(resourceId),
+        EventTypes.RouterHealthCheck when resourceType == ResourceTypes.VirtualMachine => SystemVmAdvice(resourceId),
         EventTypes.AlertRouterHealth or EventTypes.RouterHealthCheck =>
             $"Look at the router: getRouterHealthCheckResults routerid={resourceId} performfreshchecks=true. " +
             "Restart it or patch it (patchSystemVm) if it does not recover.",
@@ -27,4 +29,8 @@ public static class AlertAdvice
             "if the VM has no agent, attach the agent ISO and install it, then retry.",
         _ => $"Look at {resourceType} {resourceId} (listEvents resourceid={resourceId}) and at the service that raised the event.",
     };
+
+    private static string SystemVmAdvice(string resourceId) =>
+        $"Look at the system VM: getSystemVmHealthCheckResults id={resourceId} performfreshchecks=true. " +
+        "Patch it (patchSystemVm) or restart it if it does not recover.";
 }

@@ -15,6 +15,8 @@ public static class EventTypes
 
     public const string AlertCertificateExpiring = "ALERT.CA.CERTIFICATE.EXPIRING";
     public const string AlertRouterHealth = "ALERT.ROUTER.HEALTH";
+    /// <summary>A health check of a system VM (SSVM, CPVM), run by its agent, started failing or passes again.</summary>
+    public const string AlertSystemVmHealth = "ALERT.SYSTEMVM.HEALTH";
     public const string AlertAgentUnreachable = "ALERT.AGENT.UNREACHABLE";
 
     /// <summary>A bridge saw an agent come up, go down or miss its heartbeats (ResourceStateEvent <see cref="AgentStateChanged"/>).</summary>

@@ -2,7 +2,10 @@ using Agents.Contracts.Commands;
 
 namespace Agents.Contracts.Events;
 
-/// <summary>One router health check's result: a ROUTER.HEALTHCHECK ResourceStateEvent about the router (new-state Passed or Failed).</summary>
+/// <summary>
+/// One health check's result: a ROUTER.HEALTHCHECK ResourceStateEvent (new-state Passed or Failed)
+/// about a router (DomainRouter), or about a system VM (VirtualMachine) whose agent its bridge asked.
+/// </summary>
 public sealed record RouterHealthChecked
 {
     public const string Passed = "Passed";
@@ -11,7 +14,10 @@ public sealed record RouterHealthChecked
     public const string Unknown = "Unknown";
 
     public required Guid MessageId { get; init; }
+    /// <summary>The router's id, or the system VM's when <see cref="ResourceType"/> is VirtualMachine.</summary>
     public required string RouterId { get; init; }
+    /// <summary>DomainRouter (the default) or VirtualMachine (a system VM's agent ran the check).</summary>
+    public string ResourceType { get; init; } = ResourceTypes.DomainRouter;
     public required HealthCheckResult Result { get; init; }
     /// <summary>Whether the check passed the time before; null when it never ran before.</summary>
     public bool? PassedBefore { get; init; }
@@ -20,7 +26,7 @@ public sealed record RouterHealthChecked
     {
         MessageId = MessageId,
         EventType = EventTypes.RouterHealthCheck,
-        ResourceType = ResourceTypes.DomainRouter,
+        ResourceType = ResourceType,
         ResourceUuid = RouterId,
         OldState = PassedBefore is { } before ? State(before) : Unknown,
         NewState = State(Result.Success),
@@ -47,6 +53,7 @@ public sealed record RouterHealthChecked
         {
             MessageId = state.MessageId ?? e.RequiredGuid("messageId"),
             RouterId = state.ResourceUuid,
+            ResourceType = state.ResourceType,
             Result = new HealthCheckResult(e.Required("checkName"), type, e["success"] == "true", e["details"] ?? "", state.ChangedAt),
             PassedBefore = state.OldState switch { Passed => true, Failed => false, _ => null },
         };

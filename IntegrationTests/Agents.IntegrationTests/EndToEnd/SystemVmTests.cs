@@ -54,6 +54,12 @@ public sealed class SystemVmTests(StackFixture fixture)
             var kept = Check(await Api.CallAsync("getSystemVmHealthCheckResults", ("id", vm.Id)));
             Assert.Equal(ResponseValues.Text(fresh["lastupdated"]), ResponseValues.Text(kept["lastupdated"]));
             Assert.False(kept["success"]!.GetValue<bool>());
+
+            // the bridge published the failing result: an ALERT.SYSTEMVM.HEALTH e-mail names the VM and what to do
+            var mail = QuotedPrintable(await File.ReadAllTextAsync(await Mailbox.WaitForAsync(fixture.Stack.Layout.MailDirectory, "console_proxy_check", TimeSpan.FromSeconds(90))));
+            Assert.True(mail.Contains($"health check 'console_proxy_check' of system VM {vm.Id} failed: console proxy not listening on 8443", StringComparison.Ordinal)
+                && mail.Contains("ALERT.SYSTEMVM.HEALTH", StringComparison.Ordinal)
+                && mail.Contains($"getSystemVmHealthCheckResults id={vm.Id}", StringComparison.Ordinal), mail);
         }
         finally
         {
@@ -98,6 +104,10 @@ public sealed class SystemVmTests(StackFixture fixture)
 
     private static System.Text.Json.Nodes.JsonObject Check(System.Text.Json.Nodes.JsonObject response) =>
         Assert.Single((response["systemvmhealthchecks"]?["healthchecks"]?.AsArray() ?? []).OfType<System.Text.Json.Nodes.JsonObject>());
+
+    /// <summary>The e-mail's text without quoted-printable's soft line breaks and with its '=' back.</summary>
+    private static string QuotedPrintable(string mail) =>
+        mail.Replace("=\r\n", "", StringComparison.Ordinal).Replace("=\n", "", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
 
     private static async Task RefusedAsync(int code, Func<Task> call)
     {

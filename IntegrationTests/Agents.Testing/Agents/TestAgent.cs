@@ -12,7 +12,8 @@ public sealed class TestAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
-    public TestAgent(string directory, string caPemPath, IReadOnlyList<string> routers, int port, string? token, AgentPolicy? policy = null, TimeSpan? heartbeat = null)
+    public TestAgent(string directory, string caPemPath, IReadOnlyList<string> routers, int port, string? token, AgentPolicy? policy = null, TimeSpan? heartbeat = null,
+        string? healthChecksDirectory = null)
     {
         Directory = directory;
         Log = new TestLog("agent");
@@ -28,7 +29,7 @@ public sealed class TestAgent : IAsyncDisposable
             HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(30),
         };
         Client = AgentFactory.CreateStandard(options, policy ?? TestPolicies.Everything, Sandbox, TrustAnchor.FromPemFile(caPemPath), Log,
-            recipeDirectory: Path.Combine(directory, "recipes"));
+            recipeDirectory: Path.Combine(directory, "recipes"), healthChecksDirectory: healthChecksDirectory);
         _run = Task.Run(() => Client.RunAsync(_stop.Token));
     }
 

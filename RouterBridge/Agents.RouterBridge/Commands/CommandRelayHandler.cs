@@ -21,6 +21,7 @@ public sealed class CommandRelayHandler(
     IOptions<BridgeOptions> options,
     AgentRegistry agents,
     RouterCommandRunner router,
+    Health.SystemVmHealthChecks systemVmHealth,
     ConfirmingPublisher publisher,
     TimeProvider time,
     ILogger<CommandRelayHandler> logger) : IMessageHandler
@@ -35,6 +36,9 @@ public sealed class CommandRelayHandler(
 
         var started = Stopwatch.StartNew();
         var result = await RunAsync(command, ct).ConfigureAwait(false);
+        // a system VM's checks run on demand (getSystemVmHealthCheckResults) are published as its scheduled ones
+        if (command.Type == CommandTypes.RunHealthChecks && command.VmId is not null)
+            await systemVmHealth.PublishAsync(command.VmId, result).ConfigureAwait(false);
         var completed = AgentCommandCompleted.Of(command, result, started.ElapsedMilliseconds, time.GetUtcNow());
         await publisher.PublishEventAsync(completed.ToEvent(), CancellationToken.None).ConfigureAwait(false);
         logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) on {Target}: {Outcome} in {DurationMs} ms",

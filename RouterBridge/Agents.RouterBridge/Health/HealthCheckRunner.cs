@@ -13,13 +13,13 @@ namespace Agents.RouterBridge.Health;
 /// Runs the router's checks, keeps the last result of each (on disk too, so a failing check is
 /// still known as failing after a restart), publishes every result as a ROUTER.HEALTHCHECK
 /// ResourceStateEvent, raises an AlertEvent when a check starts failing and a resolved one when
-/// it passes again.
+/// it passes again (<see cref="HealthCheckPublisher"/>).
 /// </summary>
 public sealed class HealthCheckRunner(
     IOptions<BridgeOptions> options,
     BasicHealthChecks basic,
     ScriptHealthChecks scripts,
-    ConfirmingPublisher publisher,
+    HealthCheckPublisher publisher,
     ILogger<HealthCheckRunner> logger)
 {
     private readonly ConcurrentDictionary<string, HealthCheckResult> _last = new(StringComparer.Ordinal);
@@ -52,7 +52,7 @@ public sealed class HealthCheckRunner(
                 var previous = _last.GetValueOrDefault(result.CheckName);
                 _last[result.CheckName] = result;
                 results.Add(result);
-                await PublishAsync(result, previous).ConfigureAwait(false);
+                await publisher.PublishAsync(HealthCheckPublisher.Subject.Router(RouterId), result, previous).ConfigureAwait(false);
             }
             Save();
             return results;
@@ -61,41 +61,6 @@ public sealed class HealthCheckRunner(
         {
             _oneRunAtATime.Release();
         }
-    }
-
-    private async Task PublishAsync(HealthCheckResult result, HealthCheckResult? previous)
-    {
-        await publisher.PublishEventAsync(new RouterHealthChecked
-        {
-            MessageId = Guid.NewGuid(),
-            RouterId = RouterId,
-            Result = result,
-            PassedBefore = previous?.Success,
-        }.ToEvent(), CancellationToken.None).ConfigureAwait(false);
-
-        var startedFailing = !result.Success && previous?.Success != false;
-        var recovered = result.Success && previous?.Success == false;
-        if (!startedFailing && !recovered) return;
-        if (startedFailing) logger.LogWarning("Health check {CheckName} on router {RouterId} failed: {Details}", result.CheckName, RouterId, result.Details);
-        else logger.LogInformation("Health check {CheckName} on router {RouterId} recovered", result.CheckName, RouterId);
-        await publisher.PublishEventAsync(new AlertRaised
-        {
-            MessageId = Guid.NewGuid(),
-            AlertType = EventTypes.AlertRouterHealth,
-            Severity = result.CheckType == HealthCheckType.Basic ? AlertSeverity.Critical : AlertSeverity.Warning,
-            State = startedFailing ? AlertState.Firing : AlertState.Resolved,
-            GroupKey = $"router-health/{RouterId}/{result.CheckName}",
-            ResourceType = ResourceTypes.DomainRouter,
-            ResourceUuid = RouterId,
-            Subject = startedFailing
-                ? $"Router {RouterId}: health check {result.CheckName} failed"
-                : $"Router {RouterId}: health check {result.CheckName} passes again",
-            Body = startedFailing
-                ? $"The {result.CheckType.ToString().ToLowerInvariant()} health check '{result.CheckName}' of virtual router {RouterId} failed: {result.Details}\n" +
-                  "Look at the router (getRouterHealthCheckResults id=" + RouterId + " performfreshchecks=true); restart or patch it (patchSystemVm) if it does not recover."
-                : $"The health check '{result.CheckName}' of virtual router {RouterId} passes again: {result.Details}",
-            RaisedAt = result.LastUpdated,
-        }.ToEvent(), CancellationToken.None).ConfigureAwait(false);
     }
 
     private void Load()

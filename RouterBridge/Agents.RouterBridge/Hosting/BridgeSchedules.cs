@@ -54,16 +54,26 @@ public sealed class BridgeSchedules(IOptions<BridgeOptions> options, IServicePro
         _scheduler?.Shutdown(waitForJobsToComplete: false, cancellationToken) ?? Task.CompletedTask;
 }
 
+/// <summary>The router's basic checks, then those of the system VMs connected here.</summary>
 [DisallowConcurrentExecution]
-public sealed class BasicHealthJob(HealthCheckRunner runner) : IJob
+public sealed class BasicHealthJob(HealthCheckRunner runner, SystemVmHealthChecks systemVms) : IJob
 {
-    public Task Execute(IJobExecutionContext context) => runner.RunAsync(HealthCheckType.Basic, context.CancellationToken);
+    public async Task Execute(IJobExecutionContext context)
+    {
+        await runner.RunAsync(HealthCheckType.Basic, context.CancellationToken).ConfigureAwait(false);
+        await systemVms.RunAsync(HealthCheckType.Basic, context.CancellationToken).ConfigureAwait(false);
+    }
 }
 
+/// <summary>The router's advanced checks, then those of the system VMs connected here.</summary>
 [DisallowConcurrentExecution]
-public sealed class AdvancedHealthJob(HealthCheckRunner runner) : IJob
+public sealed class AdvancedHealthJob(HealthCheckRunner runner, SystemVmHealthChecks systemVms) : IJob
 {
-    public Task Execute(IJobExecutionContext context) => runner.RunAsync(HealthCheckType.Advanced, context.CancellationToken);
+    public async Task Execute(IJobExecutionContext context)
+    {
+        await runner.RunAsync(HealthCheckType.Advanced, context.CancellationToken).ConfigureAwait(false);
+        await systemVms.RunAsync(HealthCheckType.Advanced, context.CancellationToken).ConfigureAwait(false);
+    }
 }
 
 [DisallowConcurrentExecution]

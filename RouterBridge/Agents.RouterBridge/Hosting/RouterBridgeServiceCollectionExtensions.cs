@@ -46,7 +46,9 @@ public static class RouterBridgeServiceCollectionExtensions
         });
         services.AddSingleton<BasicHealthChecks>();
         services.AddSingleton<ScriptHealthChecks>();
+        services.AddSingleton<HealthCheckPublisher>();
         services.AddSingleton<HealthCheckRunner>();
+        services.AddSingleton<SystemVmHealthChecks>();
         services.AddSingleton<RouterCommandRunner>();
 
         // order matters: the router's certificate and listener before any command is taken
