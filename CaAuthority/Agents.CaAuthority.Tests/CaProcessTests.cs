@@ -116,7 +116,7 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
         Assert.Null(await NextAsync(channel, alerts, TimeSpan.FromSeconds(5)));
     }
 
-    private static async Task<BasicGetResult?> NextAsync(IChannel channel, string queue, TimeSpan within)
+    internal static async Task<BasicGetResult?> NextAsync(IChannel channel, string queue, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)

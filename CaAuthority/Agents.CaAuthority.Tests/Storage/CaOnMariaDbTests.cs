@@ -4,6 +4,10 @@ using Agents.Contracts.Ca;
 using Agents.Messaging.Rpc;
 using Agents.Storage;
 using Agents.Testing;
+using System.Numerics;
+using System.Security.Cryptography.X509Certificates;
+using Agents.Contracts;
+using RabbitMQ.Client;
 
 namespace Agents.CaAuthority.Tests.Storage;
 
@@ -33,6 +37,52 @@ public sealed class CaOnMariaDbTests(MariaDbFixture mariadb, BrokerFixture broke
         Assert.Equal(issued[0].SerialNumber, Assert.Single(await store.RevokedAsync()).SerialNumber);
         Assert.False(File.Exists(Path.Combine(_dataDirectory, "ca.db")), "a ca.db was made although the store is MariaDB");
         Assert.DoesNotContain(MariaDbNode.Password, ca.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task two_ca_instances_on_one_inventory_issue_unique_serials_serve_one_crl_and_raise_each_expiry_alert_once()
+    {
+        var connectionString = await mariadb.Node.CreateDatabaseAsync("ca_cluster");
+        await using var connection = await broker.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var alerts = (await channel.QueueDeclareAsync("", false, true, true)).QueueName;
+        await channel.QueueBindAsync(alerts, Topology.EventsExchange, "*.AlertEvent.ALERT-CA-CERTIFICATE-EXPIRING.#");
+        var environment = new Dictionary<string, string> { ["Storage__ConnectionString"] = connectionString };
+        // both scan every second for expiring certificates, as two instances of a cluster would (each at its own moment)
+        string[] settings = ["--Storage:Provider=MySql", "--ca.framework.background.task.delay=1", "--ca.framework.cert.automatic.renewal=false"];
+        var (portA, portB) = (FreePort.Next(), FreePort.Next());
+        var rpc = TestRpc.Connect(broker.AmqpUri("producers"), "test", _disposables);
+        // one root key for both: the second instance finds the first one's key in the shared data directory
+        var a = CaFixture.StartProcess(CaFixture.Arguments(broker, _dataDirectory, portA, settings), "cluster test passphrase", environment);
+        _disposables.Add(a);
+        await CaProcessTests.WaitReadyAsync(a, rpc);
+        var b = CaFixture.StartProcess(CaFixture.Arguments(broker, _dataDirectory, portB, settings), "cluster test passphrase", environment);
+        _disposables.Add(b);
+        await CaProcessTests.WaitReadyAsync(b, rpc);
+
+        // competing consumers of ca.requests: both instances issue
+        var issued = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => rpc.CallCaAsync<CertificateIssued>(new IssueCertificate { Csr = CaProcessTests.Csr() }, TimeSpan.FromMinutes(2))));
+        Assert.Equal(1000, issued.Select(c => c.SerialNumber).Distinct(StringComparer.Ordinal).Count());
+        var store = new SqlCaStore(Database.MySql(connectionString));
+        Assert.Equal(1000, await store.CountAsync());
+
+        var revoked = await Task.WhenAll(issued.Take(40).Select(c => rpc.CallCaAsync<CertificateRevocationRecorded>(new RevokeCertificate { SerialNumber = c.SerialNumber, Reason = "keyCompromise" })));
+        Assert.Contains("Revoked certificate", a.Output, StringComparison.Ordinal);
+        Assert.Contains("Revoked certificate", b.Output, StringComparison.Ordinal);
+        using var http = new HttpClient();
+        var fromA = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{portA}/ca/crl"));
+        var fromB = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{portB}/ca/crl"));
+        Assert.Equal(fromA, fromB);
+        var crl = CertificateRevocationListBuilder.Load(fromA, out var number);
+        Assert.True(number >= new BigInteger(revoked.Max(r => r.CrlNumber)), $"served CRL {number} is older than the last revocation's {revoked.Max(r => r.CrlNumber)}");
+        foreach (var certificate in issued.Take(40)) Assert.True(crl.RemoveEntry(Convert.FromHexString(certificate.SerialNumber)), $"{certificate.SerialNumber} is not in the CRL");
+
+        var soon = await rpc.CallCaAsync<CertificateIssued>(new IssueCertificate { DomainNames = ["soon.cluster.internal"], ValidityDays = 2 });
+        var first = await CaProcessTests.NextAsync(channel, alerts, TimeSpan.FromSeconds(30));
+        Assert.True(first is not null, $"no expiry alert within 30 s\n{a.Output}\n{b.Output}");
+        Assert.EndsWith("." + soon.SerialNumber, first.RoutingKey, StringComparison.Ordinal);
+        // both instances scan several times in these seconds: neither alerts again
+        Assert.Null(await CaProcessTests.NextAsync(channel, alerts, TimeSpan.FromSeconds(6)));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -98,13 +98,16 @@ public abstract class CaStoreTests(StoreEngine engine)
         var soon = Record(600) with { NotAfter = DateTimeOffset.UtcNow.AddMinutes(-30).AddYears(-50) };
         await store.AddAsync(soon);
         var at = DateTimeOffset.UtcNow;
-        await store.MarkExpiryAlertAsync(soon.SerialNumber, at);
-        await store.MarkRenewalRequestedAsync(soon.SerialNumber, at);
+        Assert.True(await store.MarkExpiryAlertAsync(soon.SerialNumber, null, at));
+        Assert.True(await store.MarkRenewalRequestedAsync(soon.SerialNumber, null, at));
+        // a second scanner that read the old (empty) marks loses: one alert, one renewal request
+        Assert.False(await store.MarkExpiryAlertAsync(soon.SerialNumber, null, at.AddSeconds(1)));
+        Assert.False(await store.MarkRenewalRequestedAsync(soon.SerialNumber, null, at.AddSeconds(1)));
 
         var found = Assert.Single(await store.ExpiringAsync(DateTimeOffset.UtcNow.AddYears(-49)), c => c.SerialNumber == soon.SerialNumber);
         Assert.Equal(at.ToUnixTimeMilliseconds(), found.LastExpiryAlertAt!.Value.ToUnixTimeMilliseconds());
         Assert.Equal(at.ToUnixTimeMilliseconds(), found.RenewalRequestedAt!.Value.ToUnixTimeMilliseconds());
-        await store.MarkExpiryAlertAsync(soon.SerialNumber, null);
+        Assert.True(await store.MarkExpiryAlertAsync(soon.SerialNumber, found.LastExpiryAlertAt, null));
         Assert.Null((await store.FindAsync(soon.SerialNumber))!.LastExpiryAlertAt);
     }
 

@@ -13,7 +13,9 @@ namespace Agents.CaAuthority.Expiry;
 /// at most once a day); when renewal is off, impossible (no router known) or did not happen by the
 /// next day, it raises an expiry AlertEvent, at most once per certificate per day. The times of
 /// both are in the store, so a restart neither repeats nor forgets them. A mark is written before
-/// its message is sent ("at most once"), and taken back if the broker refuses the message.
+/// its message is sent ("at most once"), and taken back if the broker refuses the message. The mark
+/// is a compare-and-set on the time the scan read, so of several CA instances on one inventory
+/// exactly one raises each alert and requests each renewal.
 /// </summary>
 public sealed class ExpiryScan(ICaStore store, CertificateProvisioner provisioner, ICaEvents events, IOptions<CaOptions> options, ILogger<ExpiryScan> logger)
 {
@@ -55,7 +57,11 @@ public sealed class ExpiryScan(ICaStore store, CertificateProvisioner provisione
 
     private async Task<bool> RequestRenewalAsync(CertificateRecord certificate, DateTimeOffset now, CancellationToken ct)
     {
-        await store.MarkRenewalRequestedAsync(certificate.SerialNumber, now, ct).ConfigureAwait(false);
+        if (!await store.MarkRenewalRequestedAsync(certificate.SerialNumber, certificate.RenewalRequestedAt, now, ct).ConfigureAwait(false))
+        {
+            logger.LogDebug("Renewal of {Serial} already requested by another CA instance", certificate.SerialNumber);
+            return true;
+        }
         try
         {
             await provisioner.RequestRenewalAsync(certificate, ct).ConfigureAwait(false);
@@ -64,14 +70,18 @@ public sealed class ExpiryScan(ICaStore store, CertificateProvisioner provisione
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Renewal request for {Serial} failed: {Error}", certificate.SerialNumber, e.Message);
-            await store.MarkRenewalRequestedAsync(certificate.SerialNumber, certificate.RenewalRequestedAt, ct).ConfigureAwait(false);
+            await store.MarkRenewalRequestedAsync(certificate.SerialNumber, now, certificate.RenewalRequestedAt, ct).ConfigureAwait(false);
             return false;
         }
     }
 
     private async Task<bool> RaiseAlertAsync(CertificateRecord certificate, ExpiryAlertReason why, DateTimeOffset now, CancellationToken ct)
     {
-        await store.MarkExpiryAlertAsync(certificate.SerialNumber, now, ct).ConfigureAwait(false);
+        if (!await store.MarkExpiryAlertAsync(certificate.SerialNumber, certificate.LastExpiryAlertAt, now, ct).ConfigureAwait(false))
+        {
+            logger.LogDebug("Expiry alert for {Serial} already raised by another CA instance", certificate.SerialNumber);
+            return false;
+        }
         try
         {
             await events.PublishAsync(ExpiryAlerts.Firing(certificate, why, now), ct).ConfigureAwait(false);
@@ -82,7 +92,7 @@ public sealed class ExpiryScan(ICaStore store, CertificateProvisioner provisione
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Expiry alert for {Serial} not published ({Error}); the next scan tries again", certificate.SerialNumber, e.Message);
-            await store.MarkExpiryAlertAsync(certificate.SerialNumber, certificate.LastExpiryAlertAt, ct).ConfigureAwait(false);
+            await store.MarkExpiryAlertAsync(certificate.SerialNumber, now, certificate.LastExpiryAlertAt, ct).ConfigureAwait(false);
             return false;
         }
     }

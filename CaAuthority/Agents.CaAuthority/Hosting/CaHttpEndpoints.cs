@@ -19,13 +19,12 @@ public static class CaHttpEndpoints
     {
         endpoints.MapGet(CrlPath, async (CrlPublisher crl, CancellationToken ct) =>
         {
-            if (crl.Current.Length == 0) await crl.RebuildAsync(ct).ConfigureAwait(false);
-            return Results.Bytes(crl.Current, "application/pkix-crl");
+            return Results.Bytes(await crl.CurrentAsync(ct).ConfigureAwait(false), "application/pkix-crl");
         });
         endpoints.MapGet(CrlPath + ".pem", async (CrlPublisher crl, CancellationToken ct) =>
         {
-            if (crl.Current.Length == 0) await crl.RebuildAsync(ct).ConfigureAwait(false);
-            return Results.Text(System.Security.Cryptography.PemEncoding.WriteString("X509 CRL", crl.Current), "application/x-pem-file");
+            var der = await crl.CurrentAsync(ct).ConfigureAwait(false);
+            return Results.Text(System.Security.Cryptography.PemEncoding.WriteString("X509 CRL", der), "application/x-pem-file");
         });
         endpoints.MapGet(CertificatePath, (RootCaKeys ca) => Results.Text(ca.CertificatePem, "application/x-pem-file"));
         endpoints.MapGet("/health", () => Results.Text("ok"));

@@ -26,13 +26,27 @@ public interface ICaStore
     /// <summary>The next CRL number: persisted, so it only ever grows, across restarts too.</summary>
     Task<long> NextCrlNumberAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// Takes the next CRL number and signs the revoked certificates under it with
+    /// <paramref name="sign"/>, in one transaction that also stores the result as the latest CRL.
+    /// </summary>
+    Task<PublishedCrl> PublishCrlAsync(Func<IReadOnlyList<CertificateRecord>, long, byte[]> sign, CancellationToken ct = default);
+
+    /// <summary>The latest CRL any instance published, or null before the first.</summary>
+    Task<PublishedCrl?> PublishedCrlAsync(CancellationToken ct = default);
+
     /// <summary>Valid certificates whose NotAfter is before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<CertificateRecord>> ExpiringAsync(DateTimeOffset before, CancellationToken ct = default);
 
-    /// <summary>Null clears the mark (a message that could not be sent).</summary>
-    Task MarkExpiryAlertAsync(string serialNumber, DateTimeOffset? at, CancellationToken ct = default);
+    /// <summary>
+    /// Sets the time of the last expiry alert to <paramref name="at"/> (null clears it: a message that
+    /// could not be sent) if it is still <paramref name="expected"/>; false when another CA instance
+    /// changed it first, so each alert is raised once across instances sharing the inventory.
+    /// </summary>
+    Task<bool> MarkExpiryAlertAsync(string serialNumber, DateTimeOffset? expected, DateTimeOffset? at, CancellationToken ct = default);
 
-    Task MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset? at, CancellationToken ct = default);
+    /// <summary>The same compare-and-set for the time of the last renewal request.</summary>
+    Task<bool> MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset? expected, DateTimeOffset? at, CancellationToken ct = default);
 
     Task AddTokenAsync(EnrollmentTokenRecord token, CancellationToken ct = default);
 

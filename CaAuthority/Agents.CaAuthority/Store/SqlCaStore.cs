@@ -140,14 +140,40 @@ public sealed class SqlCaStore(Database db) : ICaStore
             return Convert.ToInt64(await tx.ScalarAsync("SELECT number FROM crl WHERE id = 1").ConfigureAwait(false), CultureInfo.InvariantCulture);
         }, ct);
 
+    public Task<PublishedCrl> PublishCrlAsync(Func<IReadOnlyList<CertificateRecord>, long, byte[]> sign, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
+        return db.InTransactionAsync(async tx =>
+        {
+            // the increment locks the row: the revoked list is read after it, so a higher number never lacks a revocation a lower one has
+            await tx.ExecuteAsync("UPDATE crl SET number = number + 1 WHERE id = 1").ConfigureAwait(false);
+            var number = Convert.ToInt64(await tx.ScalarAsync("SELECT number FROM crl WHERE id = 1").ConfigureAwait(false), CultureInfo.InvariantCulture);
+            var revoked = await tx.QueryAsync($"SELECT {CertificateColumns} FROM certificates WHERE status = 'Revoked'", MapCertificate).ConfigureAwait(false);
+            var der = sign(revoked, number);
+            await tx.ExecuteAsync("UPDATE crl SET der = @d WHERE id = 1", ("@d", der)).ConfigureAwait(false);
+            return new PublishedCrl(number, der);
+        }, ct);
+    }
+
+    public Task<PublishedCrl?> PublishedCrlAsync(CancellationToken ct = default) =>
+        db.SingleAsync("SELECT number, der FROM crl WHERE id = 1 AND der IS NOT NULL", r => new PublishedCrl(r.GetInt64(0), r.Bytes(1)));
+
     public async Task<IReadOnlyList<CertificateRecord>> ExpiringAsync(DateTimeOffset before, CancellationToken ct = default) =>
         await QueryCertificatesAsync("WHERE status = 'Valid' AND not_after < @b ORDER BY not_after", ("@b", Time(before))).ConfigureAwait(false);
 
-    public Task MarkExpiryAlertAsync(string serialNumber, DateTimeOffset? at, CancellationToken ct = default) =>
-        db.ExecuteAsync("UPDATE certificates SET last_expiry_alert_at = @at WHERE serial = @s", ("@s", serialNumber), ("@at", at is null ? null : Time(at.Value)));
+    public Task<bool> MarkExpiryAlertAsync(string serialNumber, DateTimeOffset? expected, DateTimeOffset? at, CancellationToken ct = default) =>
+        CompareAndSetAsync("last_expiry_alert_at", serialNumber, expected, at);
 
-    public Task MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset? at, CancellationToken ct = default) =>
-        db.ExecuteAsync("UPDATE certificates SET renewal_requested_at = @at WHERE serial = @s", ("@s", serialNumber), ("@at", at is null ? null : Time(at.Value)));
+    public Task<bool> MarkRenewalRequestedAsync(string serialNumber, DateTimeOffset? expected, DateTimeOffset? at, CancellationToken ct = default) =>
+        CompareAndSetAsync("renewal_requested_at", serialNumber, expected, at);
+
+    /// <summary>Sets a mark only if it still holds what the caller read: of CA instances scanning one inventory, one wins.</summary>
+    private async Task<bool> CompareAndSetAsync(string column, string serialNumber, DateTimeOffset? expected, DateTimeOffset? at)
+    {
+        var guard = expected is null ? $"{column} IS NULL" : $"{column} = @expected";
+        return await db.ExecuteAsync($"UPDATE certificates SET {column} = @at WHERE serial = @s AND {guard}",
+            ("@s", serialNumber), ("@at", at is null ? null : Time(at.Value)), ("@expected", expected is null ? null : Time(expected.Value))).ConfigureAwait(false) == 1;
+    }
 
     public Task AddTokenAsync(EnrollmentTokenRecord token, CancellationToken ct = default)
     {
@@ -165,13 +191,15 @@ public sealed class SqlCaStore(Database db) : ICaStore
         "serial, subject, sans, holder, router_id, not_before, not_after, status, revoked_at, reason, pem, last_expiry_alert_at, renewal_requested_at";
 
     private Task<List<CertificateRecord>> QueryCertificatesAsync(string where, params (string, object?)[] parameters) =>
-        db.QueryAsync($"SELECT {CertificateColumns} FROM certificates {where}", r => new CertificateRecord
+        db.QueryAsync($"SELECT {CertificateColumns} FROM certificates {where}", MapCertificate, parameters);
+
+    private static CertificateRecord MapCertificate(DbDataReader r) => new()
         {
             SerialNumber = r.GetString(0), Subject = r.GetString(1), SubjectAlternativeNames = r.GetString(2), Holder = r.NullableString(3), RouterId = r.NullableString(4),
             NotBefore = ParseTime(r.GetString(5))!.Value, NotAfter = ParseTime(r.GetString(6))!.Value,
             Status = Enum.Parse<CertificateStatus>(r.GetString(7)), RevokedAt = ParseTime(r.NullableString(8)), RevocationReason = r.NullableString(9),
             Pem = r.GetString(10), LastExpiryAlertAt = ParseTime(r.NullableString(11)), RenewalRequestedAt = ParseTime(r.NullableString(12)),
-        }, parameters);
+        };
 
     /// <summary>ISO-8601 UTC with a fixed width, so text comparison in SQL is time comparison (the inventory's format since its first release).</summary>
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

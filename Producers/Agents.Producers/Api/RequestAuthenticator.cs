@@ -24,12 +24,12 @@ public sealed class RequestAuthenticator(IAccountStore accounts, SessionStore se
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(cookies);
-        if (sessions.Find(cookies[SessionCookie]) is { } session)
+        if (await sessions.FindAsync(cookies[SessionCookie], ct).ConfigureAwait(false) is { } session)
         {
             var fromCookie = cookies[SessionKey];
             var fromParameter = parameters.GetValueOrDefault(SessionKey);
-            if (Same(session.Key, fromCookie) && Same(session.Key, fromParameter)) return session.Caller;
-            sessions.End(session);
+            if (session.Matches(fromCookie) && session.Matches(fromParameter) && fromCookie == fromParameter) return session.Caller;
+            await sessions.EndAsync(session, ct).ConfigureAwait(false);
             logger.LogWarning("Session of {Account} ended: the sessionkey {Where} did not match", session.Caller.Account,
                 fromCookie is null ? "cookie was missing" : fromParameter is null ? "parameter was missing" : "cookie or parameter");
             throw ApiException.Unauthorized(SessionRefused);
@@ -48,10 +48,6 @@ public sealed class RequestAuthenticator(IAccountStore accounts, SessionStore se
         }
         return found.Caller;
     }
-
-    private static bool Same(string expected, string? given) =>
-        given is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(given));
 
     private ApiException Deny(string why)
     {

@@ -59,7 +59,7 @@ public sealed class LoginHandler(
         }
         throttle.Succeeded(username, address);
         var user = found.User;
-        var session = sessions.Create(user.AsCaller());
+        var session = await sessions.CreateAsync(user.AsCaller(), ct).ConfigureAwait(false);
         // behind an HTTPS proxy the request itself is plain http: Producers:Sessions:SecureCookies says so
         var secure = context.Request.IsHttps || options.Value.Sessions.SecureCookies;
         context.Response.Cookies.Append(RequestAuthenticator.SessionCookie, $"{session.Id}.{SessionStore.Node}",

@@ -14,12 +14,13 @@ public sealed class LogoutHandler(SessionStore sessions, IHttpContextAccessor ht
         Response = [ApiResponseField.String("description", "Response description")],
     };
 
-    public Task<JsonObject> HandleAsync(ApiCall call, CancellationToken ct)
+    public async Task<JsonObject> HandleAsync(ApiCall call, CancellationToken ct)
     {
         var context = http.HttpContext ?? throw new InvalidOperationException("logout outside an HTTP request");
-        if (sessions.Find(context.Request.Cookies[RequestAuthenticator.SessionCookie]) is { } session) sessions.End(session);
+        if (await sessions.FindAsync(context.Request.Cookies[RequestAuthenticator.SessionCookie], ct).ConfigureAwait(false) is { } session)
+            await sessions.EndAsync(session, ct).ConfigureAwait(false);
         foreach (var cookie in new[] { RequestAuthenticator.SessionCookie, RequestAuthenticator.SessionKey })
             context.Response.Cookies.Delete(cookie, new CookieOptions { Path = "/client", HttpOnly = true });
-        return Task.FromResult(new JsonObject { ["description"] = "success" });
+        return new JsonObject { ["description"] = "success" };
     }
 }

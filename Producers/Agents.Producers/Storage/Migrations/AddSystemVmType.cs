@@ -6,7 +6,7 @@ namespace Agents.Producers.Storage.Migrations;
 /// A registered VM may be a system VM (CloudStack's secondarystoragevm or consoleproxy): its type,
 /// null for a user VM. Existing rows stay user VMs.
 /// </summary>
-[Migration(4, "virtual_machines.system_vm_type")]
+[Migration(5, "virtual_machines.system_vm_type")]
 public sealed class AddSystemVmType : Migration
 {
     public override void Up()
