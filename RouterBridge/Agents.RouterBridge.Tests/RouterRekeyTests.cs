@@ -67,7 +67,6 @@ public sealed class RouterRekeyTests(BrokerFixture broker) : IAsyncLifetime
             $"--Bridge:ListenPort={bridgePort}",
             $"--Bridge:DataDirectory={bridgeData}",
             $"--Bridge:EnrollmentToken={routerToken}",
-            "--Bridge:AuthStrictness=false",
             "--Bridge:HealthChecks:Enabled=false",
         ]);
         await _bridge.WaitForOutputAsync($"Consuming agents.router.{RouterId}");
