@@ -32,7 +32,7 @@ public sealed class MissingAgent(DemoStack stack)
         if (done.Status != AsyncJobStatus.Failed || !done.ErrorText.Contains("seems to have no agent", StringComparison.Ordinal))
             throw new StepFailedException($"the job should fail saying the VM has no agent: {done}");
         var mail = await Mailbox.WaitForAsync(stack.Layout.MailDirectory, vm.Id, TimeSpan.FromSeconds(90));
-        if (!(await File.ReadAllTextAsync(mail)).Contains("install.sh", StringComparison.Ordinal))
+        if (!(await Mailbox.ReadAsync(mail)).Contains("install.sh", StringComparison.Ordinal))
             throw new StepFailedException($"the alert e-mail {mail} does not say how to install the agent");
         return $"{vm.Name}: job at once, attempts {string.Join(", ", attempts)} seen in queryAsyncJobResult, then failed; " +
                $"alert e-mail {Path.GetFileName(mail)} with the install steps";

@@ -63,15 +63,17 @@ public sealed class JobEngine(
             if (outcome.Outcome == CommandOutcome.DeliveryTimedOut)
             {
                 await NotReachedAsync(target, outcome.Message).ConfigureAwait(false);
-                return;
             }
-            await store.UpdateTargetAsync(target with
+            else
             {
-                Status = TargetStatusOf(outcome.Outcome), ExitCode = outcome.ExitCode, Stdout = outcome.Stdout, Stderr = outcome.Stderr,
-                Message = outcome.Message, NextAttemptAt = null, Updated = time.GetUtcNow(),
-            }, CancellationToken.None).ConfigureAwait(false);
-            logger.LogInformation("Job {JobId}: {Target} {Outcome} (command {CommandId}, attempt {Attempt})",
-                jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
+                await store.UpdateTargetAsync(target with
+                {
+                    Status = TargetStatusOf(outcome.Outcome), ExitCode = outcome.ExitCode, Stdout = outcome.Stdout, Stderr = outcome.Stderr,
+                    Message = outcome.Message, NextAttemptAt = null, Updated = time.GetUtcNow(),
+                }, CancellationToken.None).ConfigureAwait(false);
+                logger.LogInformation("Job {JobId}: {Target} {Outcome} (command {CommandId}, attempt {Attempt})",
+                    jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
+            }
         }
         finally
         {
