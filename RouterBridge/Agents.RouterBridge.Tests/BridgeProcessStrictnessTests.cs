@@ -2,7 +2,7 @@ using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
-using static Agents.RouterBridge.Tests.Support.ListenerProbe;
+using static Agents.Testing.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;
 

@@ -6,7 +6,7 @@ using Agents.Security.Identity;
 using Agents.Security.Tls;
 using Agents.Testing;
 using Agents.VmAgent.Core.Identity;
-using static Agents.RouterBridge.Tests.Support.ListenerProbe;
+using static Agents.Testing.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;
 
