@@ -119,8 +119,10 @@ public sealed class AgentListener : IAsyncDisposable
             if (ssl.RemoteCertificate is null)
             {
                 // the one exception to strictness: an enrollment with a valid one-time token; under it, anything else is a refusal
-                if (await _enrollment.ServeAsync(connection, remote, ct).ConfigureAwait(false) is { } notEnrolled && _options.Strict())
-                    Refused(PeerRefusal.Of($"{MutualTls.NoCertificate} and no valid enrollment: {notEnrolled}", null), remote);
+                await _enrollment.ServeAsync(connection, remote, notEnrolled =>
+                {
+                    if (_options.Strict()) Refused(PeerRefusal.Of($"{MutualTls.NoCertificate} and no valid enrollment: {notEnrolled}", null), remote);
+                }, ct).ConfigureAwait(false);
                 return;
             }
             var certificate = ssl.RemoteCertificate as X509Certificate2 ?? throw new AuthenticationException("unexpected certificate type");

@@ -13,28 +13,36 @@ internal sealed class EnrollmentEndpoint(AgentListenerOptions options, IEnrollme
 {
     private readonly EnrollmentRateLimiter _rate = new(options.EnrollmentRateLimit);
 
-    /// <summary>Null when a certificate was issued; otherwise why not (already said to the peer).</summary>
-    public async Task<string?> ServeAsync(FrameConnection connection, EndPoint? remote, CancellationToken ct)
+    /// <summary>Serves the one enroll frame; <paramref name="notEnrolled"/> hears why not before the peer does (so the refusal is recorded first).</summary>
+    public async Task ServeAsync(FrameConnection connection, EndPoint? remote, Action<string> notEnrolled, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(notEnrolled);
         ArgumentNullException.ThrowIfNull(connection);
         var frame = await connection.ReadFirstAsync(options.HandshakeTimeout, ct).ConfigureAwait(false);
         if (frame is not EnrollFrame enroll)
         {
             const string onlyEnroll = "without a client certificate only enroll is allowed";
             logger.LogWarning("Connection from {Remote} without a certificate sent '{Frame}': only enroll is allowed", remote, frame?.GetType().Name ?? "nothing");
+            notEnrolled(onlyEnroll);
             await connection.CloseAsync(onlyEnroll).ConfigureAwait(false);
-            return onlyEnroll;
+            return;
         }
         var answer = _rate.TryAcquire(remote)
             ? await RelayAsync(enroll, remote, ct).ConfigureAwait(false)
             : EnrollmentAnswer.Refused($"too many enrollment attempts from this address (more than {options.EnrollmentRateLimit} a minute); try again later");
-        if (answer.IsIssued) logger.LogInformation("Enrollment from {Remote} issued", remote);
-        else logger.LogInformation("Enrollment from {Remote} refused: {Reason}", remote, answer.RefusalReason);
+        if (answer.IsIssued)
+        {
+            logger.LogInformation("Enrollment from {Remote} issued", remote);
+        }
+        else
+        {
+            logger.LogInformation("Enrollment from {Remote} refused: {Reason}", remote, answer.RefusalReason);
+            notEnrolled(answer.RefusalReason ?? "refused");
+        }
         Frame reply = answer.IsIssued
             ? new EnrolledFrame(answer.CertificatePem!, answer.CaCertificatePem ?? "")
             : new EnrollRefusedFrame(answer.RefusalReason ?? "refused");
         await connection.WriteAsync(reply, ct).ConfigureAwait(false);
-        return answer.IsIssued ? null : answer.RefusalReason ?? "refused";
     }
 
     private async Task<EnrollmentAnswer> RelayAsync(EnrollFrame enroll, EndPoint? remote, CancellationToken ct)
