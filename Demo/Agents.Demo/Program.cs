@@ -52,6 +52,9 @@ await steps.RunAsync("system VMs: certificates renewed (provisionCertificate)", 
 await steps.RunAsync("certificates close to expiry: alert e-mail, automatic renewal", useCases.CertificateNearExpiryAsync);
 await steps.RunAsync("revoke an agent's certificate: it is cut off; it and an impostor are refused and audited", useCases.RevokeAsync);
 await steps.RunAsync("an agent stops: retries, then the unreachable alert", useCases.UnreachableAgentAsync);
+var missingAgent = new MissingAgent(stack);
+await steps.RunAsync("a VM without an agent: a job at once, retries, then the alert e-mail with the install steps", missingAgent.NeverInstalledAsync);
+await steps.RunAsync("a VM whose agent enrolls during the retries: the password is sealed to it and applied", missingAgent.EnrollsDuringRetriesAsync);
 steps.PrintSummary();
 StepRunner.Say($"logs of every service: {layout.LogDirectory}; mailbox: {layout.MailDirectory}");
 return steps.AllDone ? 0 : 1;

@@ -69,7 +69,6 @@ public sealed class RealCaTests : IAsyncLifetime
             $"--Bridge:ListenPort={bridgePort}",
             $"--Bridge:DataDirectory={Path.Combine(_dir, "bridge")}",
             $"--Bridge:EnrollmentToken={routerToken}",
-            "--Bridge:AuthStrictness=false",
             "--Bridge:HealthChecks:Enabled=false",
         ]);
         await _bridge.WaitForOutputAsync($"Consuming agents.router.{RouterId}");

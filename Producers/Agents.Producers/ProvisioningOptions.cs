@@ -30,7 +30,15 @@ public sealed class ProvisioningOptions
     public int DefaultMaxConcurrency { get; set; } = 10;
 
     /// <summary>agents.agent.iso: where an operator finds the agent installer; quoted in the no-agent alert.</summary>
-    public string AgentIso { get; set; } = "the agents ISO (systemvm/agents-agent.iso), attached to the VM as a CD-ROM";
+    public string AgentIso { get; set; } = "the agents ISO agents-vm-agent.iso (register it as an ISO, attachIso to the VM, mount it)";
+
+    /// <summary>agents.agent.packages: where the agent's packages (tarballs, zip) are, for VMs that cannot take an ISO; quoted in the no-agent alert.</summary>
+    public string AgentPackages { get; set; } = "the agents-vm-agent tarball (Linux x64, arm64) and zip (Windows x64, x86) beside the ISO on the management server";
+
+    /// <summary>agents.agent.install.command: the one line that installs the agent in the VM; {router} and {token} are for the operator to fill in.</summary>
+    public string AgentInstallCommand { get; set; } =
+        "Linux: sudo sh /mnt/linux/agents-vm-agent/install.sh --router <router address> --token <createAgentEnrollmentToken virtualmachineid=<vm>>; " +
+        "Windows: .\\install-service.ps1 -Router <router address> -Token <token>";
 
     /// <summary>Timeout of one request to the CA on ca.requests.</summary>
     public int CaTimeoutSeconds { get; set; } = 30;
@@ -45,6 +53,8 @@ public sealed class ProvisioningOptions
         if (PasswordLength is < 12 or > 128) yield return Bad("PasswordLength", "agents.password.length must be 12..128");
         if (DefaultMaxConcurrency is < 1 or > 10_000) yield return Bad("DefaultMaxConcurrency", "must be 1..10000");
         if (CaTimeoutSeconds is < 1 or > 600) yield return Bad("CaTimeoutSeconds", "must be 1..600 s");
+        if (string.IsNullOrWhiteSpace(AgentIso)) yield return Bad("AgentIso", "agents.agent.iso must not be empty");
+        if (string.IsNullOrWhiteSpace(AgentInstallCommand)) yield return Bad("AgentInstallCommand", "agents.agent.install.command must not be empty");
         if (string.IsNullOrWhiteSpace(DefaultUsername)) yield return Bad("DefaultUsername", "must not be empty");
     }
 

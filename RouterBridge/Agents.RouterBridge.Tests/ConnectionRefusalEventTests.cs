@@ -4,7 +4,7 @@ using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
 using Xunit.Abstractions;
-using static Agents.RouterBridge.Tests.Support.ListenerProbe;
+using static Agents.Testing.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;
 

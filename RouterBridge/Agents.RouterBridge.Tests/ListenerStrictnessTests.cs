@@ -3,17 +3,19 @@ using Agents.Contracts.Commands;
 using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Tests.Support;
 using Agents.Security.Identity;
+using Agents.Security.Tls;
 using Agents.Testing;
 using Agents.VmAgent.Core.Identity;
-using static Agents.RouterBridge.Tests.Support.ListenerProbe;
+using static Agents.Testing.ListenerProbe;
 
 namespace Agents.RouterBridge.Tests;
 
 /// <summary>
 /// The strictness matrix (ca.plugin.root.auth.strictness) through the bridge's own agent listener
 /// and TLS wiring, over real TLS with real certificates: with strictness on only a good
-/// certificate gets a session; with it off a connection without a certificate may enroll and do
-/// nothing else, and a bad certificate is refused either way.
+/// certificate gets a session; a connection without a certificate may enroll with a valid one-time
+/// token (rate-limited per address) and do nothing else, whatever the strictness, and under
+/// strictness anything else it does is a reported refusal; a bad certificate is refused either way.
 /// </summary>
 public sealed class ListenerStrictnessTests : IDisposable
 {
@@ -59,8 +61,8 @@ public sealed class ListenerStrictnessTests : IDisposable
 
     /// <summary>
     /// A refused certificate is reported (the bridge publishes it as AGENT.CONNECTION.REFUSE) with
-    /// why and whom it claims; a good one, or a connection without a certificate that strictness
-    /// lets through to the enroll-only rule, is not a certificate refusal.
+    /// why and whom it claims; a good one is not, nor a connection without a certificate while
+    /// strictness is off (it is only logged).
     /// </summary>
     private static void AssertRefusalReported(string client, bool strict, ListenerRig bridge)
     {
@@ -84,9 +86,9 @@ public sealed class ListenerStrictnessTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true, Refused)]
-    [InlineData(false, Enrolled)]
-    public async Task a_connection_without_a_certificate_may_enroll_only_when_strictness_is_off(bool strict, string expected)
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task a_connection_without_a_certificate_enrolls_with_its_token_whatever_the_strictness(bool strict)
     {
         await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict);
         var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
@@ -94,22 +96,24 @@ public sealed class ListenerStrictnessTests : IDisposable
 
         var (outcome, detail) = await TryAsync(bridge.Port, null, new EnrollFrame(bridge.Relay.TokenFor(VmId), csr));
 
-        Assert.True(expected == outcome, $"enroll without a certificate, strictness {strict}: expected {expected}, got {outcome} ({detail})\n{bridge.Log.All}");
-        if (outcome == Enrolled)
-        {
-            using var issued = X509Certificate2.CreateFromPem(detail);
-            Assert.Equal(HolderIdentity.Vm(VmId), HolderIdentity.FromCertificate(issued));
-        }
+        Assert.True(Enrolled == outcome, $"enroll without a certificate, strictness {strict}: got {outcome} ({detail})\n{bridge.Log.All}");
+        using var issued = X509Certificate2.CreateFromPem(detail);
+        Assert.Equal(HolderIdentity.Vm(VmId), HolderIdentity.FromCertificate(issued));
+        Assert.Empty(bridge.Refusals);
     }
 
     [Theory]
-    [InlineData("hello")]
-    [InlineData("heartbeat")]
-    [InlineData("renew")]
-    [InlineData("result")]
-    public async Task with_strictness_off_a_connection_without_a_certificate_is_refused_any_frame_but_enroll(string frame)
+    [InlineData("hello", true)]
+    [InlineData("heartbeat", true)]
+    [InlineData("renew", true)]
+    [InlineData("result", true)]
+    [InlineData("hello", false)]
+    [InlineData("heartbeat", false)]
+    [InlineData("renew", false)]
+    [InlineData("result", false)]
+    public async Task a_connection_without_a_certificate_is_refused_any_frame_but_enroll_whatever_the_strictness(string frame, bool strict)
     {
-        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict: false);
+        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict);
         var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
         using var csrKey = key;
         Frame first = frame switch
@@ -126,6 +130,45 @@ public sealed class ListenerStrictnessTests : IDisposable
         Assert.Contains("only enroll", detail, StringComparison.Ordinal);
         Assert.Equal(0, bridge.Registry.Count);
         Assert.Equal(0, bridge.Relay.Renewals);
+        Assert.Equal(0, bridge.Relay.Enrollments);
+        // under strictness the attempt is a refusal, reported (AGENT.CONNECTION.REFUSE); without it, only logged
+        Assert.Equal(strict ? 1 : 0, bridge.Refusals.Count);
+    }
+
+    [Fact]
+    public async Task under_strictness_an_enrollment_with_a_bad_token_is_a_reported_refusal_that_leaves_nothing_behind()
+    {
+        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict: true);
+        var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
+        using var csrKey = key;
+
+        var (outcome, detail) = await TryAsync(bridge.Port, null, new EnrollFrame("not-a-token-the-ca-made", csr));
+
+        Assert.Equal(Refused, outcome);
+        Assert.Contains("unknown enrollment token", detail, StringComparison.Ordinal);
+        var refusal = Assert.Single(bridge.Refusals);
+        Assert.StartsWith(MutualTls.NoCertificate, refusal.Reason, StringComparison.Ordinal);
+        Assert.Contains("unknown enrollment token", refusal.Reason, StringComparison.Ordinal);
+        Assert.Null(refusal.ClaimedHolder);
+        Assert.Equal(0, bridge.Registry.Count);
+        Assert.DoesNotContain("not-a-token-the-ca-made", bridge.Log.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task enrollments_from_one_address_past_the_rate_limit_are_refused_without_reaching_the_ca()
+    {
+        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict: true, enrollmentRateLimit: 2);
+        var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
+        using var csrKey = key;
+
+        var outcomes = new List<(string Outcome, string Detail)>();
+        for (var i = 0; i < 3; i++)
+            outcomes.Add(await TryAsync(bridge.Port, null, new EnrollFrame(bridge.Relay.TokenFor($"vm-rate-{i}"), csr)));
+
+        Assert.Equal([Enrolled, Enrolled, Refused], outcomes.Select(o => o.Outcome));
+        Assert.Contains("too many enrollment attempts", outcomes[2].Detail, StringComparison.Ordinal);
+        Assert.Equal(2, bridge.Relay.Enrollments);
+        Assert.Contains("too many enrollment attempts", Assert.Single(bridge.Refusals).Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,8 +26,17 @@ public sealed class BridgeOptions : IValidatableObject
     /// <summary>One-time enrollment token for the router's own certificate; also read from AGENTS_BRIDGE_TOKEN. Needed only until the first certificate.</summary>
     public string? EnrollmentToken { get; set; }
 
-    /// <summary>ca.plugin.root.auth.strictness: true requires a valid client certificate; false admits a connection without one, for enrollment only.</summary>
+    /// <summary>
+    /// ca.plugin.root.auth.strictness: true requires a valid client certificate for everything but
+    /// an enrollment with a valid one-time token (rate-limited by <see cref="EnrollmentRateLimit"/>);
+    /// any other connection without one is refused and reported. false: the same rules, but a
+    /// connection without a certificate that does not enroll is only logged.
+    /// </summary>
     public bool AuthStrictness { get; set; } = true;
+
+    /// <summary>Enrollment attempts (connections without a certificate) one source address may make per minute; 0 means no limit.</summary>
+    [Range(0, 100_000)]
+    public int EnrollmentRateLimit { get; set; } = 60;
 
     /// <summary>ca.plugin.root.allow.expired.cert: accept an expired client certificate (renewal of a VM that was off for months).</summary>
     public bool AllowExpiredCertificates { get; set; }

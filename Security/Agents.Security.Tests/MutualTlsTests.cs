@@ -33,6 +33,30 @@ public sealed class MutualTlsTests : IDisposable
     public async Task the_server_admits_a_client_by_its_certificate_and_the_policy(string client, bool strict, bool allowExpired, string expected)
     {
         var revoked = new RevocationSet();
+        var certificate = Client(client, revoked);
+
+        var outcome = await HandshakeAsync(certificate, new MutualTlsPolicy(strict, allowExpired), revoked);
+
+        Assert.Equal(expected, outcome);
+    }
+
+    [Theory]
+    [InlineData("good", "trusted")]
+    [InlineData("revoked", "refused")]
+    [InlineData("impostor", "refused")]
+    [InlineData("expired", "refused")]
+    [InlineData("none", "anonymous")]
+    public async Task with_anonymous_enrollment_a_strict_server_lets_only_a_client_without_a_certificate_through_as_anonymous(string client, string expected)
+    {
+        var revoked = new RevocationSet();
+        var certificate = Client(client, revoked);
+
+        Assert.Equal(expected, await HandshakeAsync(certificate, new MutualTlsPolicy(Strict: true, AnonymousEnrollment: true), revoked));
+    }
+
+    /// <summary>The client's certificate by name ("none": null); a "revoked" one is put in <paramref name="revoked"/>.</summary>
+    private X509Certificate2? Client(string client, RevocationSet revoked)
+    {
         var certificate = client switch
         {
             "good" => _pki.Leaf("good"),
@@ -42,10 +66,7 @@ public sealed class MutualTlsTests : IDisposable
             _ => null,
         };
         if (client == "revoked") revoked.Revoke(certificate!.SerialNumber);
-
-        var outcome = await HandshakeAsync(certificate, new MutualTlsPolicy(strict, allowExpired), revoked);
-
-        Assert.Equal(expected, outcome);
+        return certificate;
     }
 
     [Fact]

@@ -75,9 +75,9 @@ public static class ServiceCommands
             ["Bridge__ListenPort"] = layout.BridgePort.ToString(CultureInfo.InvariantCulture),
             ["Bridge__DataDirectory"] = layout.DataDirectory("bridge"),
             ["Bridge__SandboxRoot"] = layout.SandboxRoot("router"),
-            // not strict: an agent without a certificate yet may connect, but only to enroll with its one-time token;
-            // a certificate that is presented must still be ours, valid and unrevoked
-            ["Bridge__AuthStrictness"] = "false",
+            // strict (ca.plugin.root.auth.strictness=true, the default): an agent without a certificate yet may connect
+            // only to enroll with its one-time token; everything else needs a valid certificate of ours
+            ["Bridge__AuthStrictness"] = "true",
             ["Bridge__CrlUrl"] = layout.CaUrl + "/ca/crl",
             ["Bridge__HealthChecks__ScriptsDirectory"] = layout.HealthChecksDirectory,
             ["AGENTS_BRIDGE_TOKEN"] = enrollmentToken,

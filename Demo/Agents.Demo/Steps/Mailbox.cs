@@ -12,14 +12,14 @@ public static class Mailbox
         return found!;
     }
 
+    /// <summary>The e-mail's text with quoted-printable's soft line ends (a '=' at a line's end, possibly inside a word) removed.</summary>
+    public static async Task<string> ReadAsync(string file) =>
+        (await File.ReadAllTextAsync(file)).Replace("=\r\n", "", StringComparison.Ordinal).Replace("=\n", "", StringComparison.Ordinal);
+
     private static async Task<string?> FindAsync(string directory, string text)
     {
         foreach (var file in Directory.GetFiles(directory, "*.eml"))
-        {
-            // quoted-printable bodies break long lines with a soft '=' line end, possibly inside the text
-            var mail = (await File.ReadAllTextAsync(file)).Replace("=\r\n", "", StringComparison.Ordinal).Replace("=\n", "", StringComparison.Ordinal);
-            if (mail.Contains(text, StringComparison.OrdinalIgnoreCase)) return file;
-        }
+            if ((await ReadAsync(file)).Contains(text, StringComparison.OrdinalIgnoreCase)) return file;
         return null;
     }
 }

@@ -24,10 +24,7 @@ public sealed class UseCases(DemoStack stack)
         var vm = Vms[0];
         var result = await RunJobAsync("resetPasswordForVirtualMachine", ("id", vm.Id));
         var password = ResponseValues.Text(result["virtualmachine"]?["password"]);
-        if (password.Length < 12) throw new StepFailedException($"the job returned no usable password: {result.ToJsonString()}");
-        var shadow = Path.Combine(stack.Layout.SandboxRoot(vm.Id), "etc", "shadow");
-        var hash = File.ReadAllLines(shadow).Select(l => l.Split(':')).First(f => f[0] == "root")[1];
-        if (!Sha512Crypt.Verify(password, hash)) throw new StepFailedException($"{shadow} does not hold the job's password");
+        VerifyPassword(stack.Layout, vm, password);
         return $"{vm.Name}: new password ({password.Length} chars) returned once by the job; the agent's shadow hash verifies it";
     }
 
@@ -185,8 +182,19 @@ public sealed class UseCases(DemoStack stack)
         return done.Result ?? [];
     }
 
+    /// <summary>The sandbox's shadow file of <paramref name="vm"/> holds <paramref name="password"/> for root.</summary>
+    public static void VerifyPassword(StackLayout layout, DemoVm vm, string password)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(vm);
+        if (password.Length < 12) throw new StepFailedException($"the job returned no usable password for {vm.Name}");
+        var shadow = Path.Combine(layout.SandboxRoot(vm.Id), "etc", "shadow");
+        var hash = File.ReadAllLines(shadow).Select(l => l.Split(':')).First(f => f[0] == "root")[1];
+        if (!Sha512Crypt.Verify(password, hash)) throw new StepFailedException($"{shadow} does not hold the job's password");
+    }
+
     /// <summary>An ssh-ed25519 public key line in OpenSSH's format (the blob: type name, then the 32-byte key).</summary>
-    private static string DemoSshKey()
+    public static string DemoSshKey()
     {
         var type = System.Text.Encoding.ASCII.GetBytes("ssh-ed25519");
         var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);

@@ -60,6 +60,7 @@ router = bridge["Bridge__RouterId"]
 check(f"bridge-{router}" in users, f"no broker user bridge-{router} for the bridge's router")
 check(any(q["name"] == f"agents.router.{router}" for q in definitions["queues"]), f"no queue agents.router.{router}")
 check(f'{bridge["Bridge__ListenPort"]}:{bridge["Bridge__ListenPort"]}' in services["bridge"].get("ports", []), "the bridge's listen port is not published")
+check(bridge.get("Bridge__AuthStrictness", "true") == "true", "the bridge does not run with ca.plugin.root.auth.strictness on")
 check(bridge["Bridge__CrlUrl"].startswith(services["ca"]["environment"]["Ca__PublicUrl"]), "the bridge's CRL URL is not the CA's public URL")
 ca_port = services["ca"]["environment"]["Ca__HttpUrl"].rsplit(":", 1)[1]
 check(f"{ca_port}:{ca_port}" in services["ca"].get("ports", []), "the CA's HTTP port is not published")

@@ -14,6 +14,8 @@ public sealed class FakeEnrollmentRelay(TestPki pki) : IEnrollmentRelay
 
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(1);
     public int Renewals;
+    /// <summary>Enrollments that reached this CA (valid or not).</summary>
+    public int Enrollments;
 
     public string TokenFor(string vmId)
     {
@@ -24,6 +26,7 @@ public sealed class FakeEnrollmentRelay(TestPki pki) : IEnrollmentRelay
 
     public Task<EnrollmentAnswer> EnrollAsync(string token, string csrPem, EndPoint? remote, CancellationToken ct)
     {
+        Interlocked.Increment(ref Enrollments);
         if (!_tokens.TryGetValue(token, out var vmId)) return Task.FromResult(EnrollmentAnswer.Refused("unknown enrollment token"));
         if (!_used.TryAdd(token, true)) return Task.FromResult(EnrollmentAnswer.Refused("enrollment token already used"));
         return Task.FromResult(EnrollmentAnswer.Issued(pki.IssueFromCsr(csrPem, HolderIdentity.Vm(vmId), Lifetime), pki.RootPem));

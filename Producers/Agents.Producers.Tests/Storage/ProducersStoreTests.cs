@@ -51,6 +51,32 @@ public abstract class ProducersStoreTests(StoreEngine engine)
     }
 
     [Fact]
+    public async Task a_password_waiting_for_its_agent_is_read_for_each_seal_and_still_handed_out_once()
+    {
+        var store = new SqlJobStore(await OpenAsync(), Box);
+        var job = NewJob();
+        const string password = "Waiting-For-Agent-1a!";
+        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], password, DateTimeOffset.UtcNow.AddMinutes(5), default);
+
+        // every attempt seals it again (to the certificate the VM has then): reading it leaves it in place
+        Assert.Equal(password, await store.PeekSecretAsync(job.Id, default));
+        Assert.Equal(password, await store.PeekSecretAsync(job.Id, default));
+
+        Assert.Equal(password, await store.TakeSecretAsync(job.Id, default));
+        Assert.Null(await store.PeekSecretAsync(job.Id, default));
+    }
+
+    [Fact]
+    public async Task an_expired_password_is_not_read_for_a_seal()
+    {
+        var store = new SqlJobStore(await OpenAsync(), Box);
+        var job = NewJob();
+        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], "pw-expired-2B!", DateTimeOffset.UtcNow.AddSeconds(-1), default);
+
+        Assert.Null(await store.PeekSecretAsync(job.Id, default));
+    }
+
+    [Fact]
     public async Task an_unread_password_is_purged_after_its_ttl()
     {
         var store = new SqlJobStore(await OpenAsync(), Box);

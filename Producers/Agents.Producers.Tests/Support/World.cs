@@ -98,8 +98,9 @@ public sealed class World : IAsyncLifetime
             $"--Bridge:DataDirectory={Path.Combine(_dir, "bridge")}",
             $"--Bridge:EnrollmentToken={Ca.TokenFor(HolderIdentity.Router(RouterId))}",
             $"--Bridge:SandboxRoot={Path.Combine(_dir, "router-sandbox")}",
-            // agents without a certificate yet may connect, to enroll only (ca.plugin.root.auth.strictness=false)
-            "--Bridge:AuthStrictness=false",
+            // strictness on (the default): agents without a certificate yet may connect only to enroll with their token;
+            // no per-address enrollment limit: the world's 50 agents all dial from 127.0.0.1
+            "--Bridge:EnrollmentRateLimit=0",
             "--Bridge:HealthChecks:BasicIntervalMinutes=1",
             $"--Logging:Directory={LogDirectory}",
         ]);

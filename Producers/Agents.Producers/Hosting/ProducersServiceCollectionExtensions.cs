@@ -48,6 +48,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<IAgentDirectory, SqlAgentDirectory>();
 
         services.AddSingleton<JobEvents>();
+        services.AddSingleton<PasswordSealer>();
         services.AddSingleton<JobEngine>();
         services.AddSingleton<JobLauncher>();
         services.AddSingleton<QuartzSchedules>();

@@ -18,6 +18,9 @@ public interface IJobStore
 
     Task UpdateTargetAsync(JobTarget target, CancellationToken ct);
 
+    /// <summary>The job's secret, left in place (to seal it to an agent at a send); null once taken or expired.</summary>
+    Task<string?> PeekSecretAsync(Guid jobId, CancellationToken ct);
+
     /// <summary>The job's secret, removed in the same step: it is handed out once.</summary>
     Task<string?> TakeSecretAsync(Guid jobId, CancellationToken ct);
 

@@ -18,6 +18,7 @@ public sealed class JobEngine(
     ConfirmingPublisher publisher,
     IRetryScheduler retries,
     JobEvents events,
+    PasswordSealer sealer,
     IOptions<ProducersOptions> options,
     TimeProvider time,
     ILogger<JobEngine> logger)
@@ -28,7 +29,9 @@ public sealed class JobEngine(
     public async Task<Job> StartAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var expires = secret is null ? (DateTimeOffset?)null : time.GetUtcNow().AddMinutes(Settings.PasswordTtlMinutes);
+        // a password waits (encrypted) for its agent through every retry, then agents.password.ttl for its reading
+        var waiting = (Settings.Retries + 1) * (Settings.DeliveryTimeoutSeconds + Settings.RetryIntervalSeconds + Settings.ExecutionTimeoutSeconds);
+        var expires = secret is null ? (DateTimeOffset?)null : time.GetUtcNow().AddSeconds(waiting).AddMinutes(Settings.PasswordTtlMinutes);
         await store.CreateAsync(job, targets, secret, expires, ct).ConfigureAwait(false);
         logger.LogInformation("Job {JobId} ({Command}) for {Account} created with {Targets} target(s)", job.Id, job.Command, job.Account, targets.Count);
         await events.JobChangedAsync(job, targets[0].CommandType).ConfigureAwait(false);
@@ -57,38 +60,53 @@ public sealed class JobEngine(
                 return;
             }
             jobId = target.JobId;
-            var now = time.GetUtcNow();
-            if (outcome.Outcome == CommandOutcome.DeliveryTimedOut && target.Attempt <= Settings.Retries
-                && await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false) is { CancelRequested: false } job)
-            {
-                var at = now.AddSeconds(Settings.RetryIntervalSeconds);
-                await store.UpdateTargetAsync(target with { Status = TargetStatus.Retrying, NextAttemptAt = at, Message = outcome.Message, Updated = now }, CancellationToken.None).ConfigureAwait(false);
-                logger.LogWarning("Job {JobId}: {Target} not reached (attempt {Attempt} of {Max}); retrying at {At:O}",
-                    jobId, Describe(target), target.Attempt, Settings.Retries + 1, at);
-                await events.JobChangedAsync(job with { ProcessStatus = "Retrying" }, target.CommandType).ConfigureAwait(false);
-                await retries.ScheduleAsync(jobId, target.Seq, target.Attempt, at).ConfigureAwait(false);
-                return;
-            }
-            var status = TargetStatusOf(outcome.Outcome);
-            var message = outcome.Message;
             if (outcome.Outcome == CommandOutcome.DeliveryTimedOut)
             {
-                message = NoAgentMessage(target, outcome.Message);
-                await events.NoAgentAlertAsync(target, message).ConfigureAwait(false);
+                await NotReachedAsync(target, outcome.Message).ConfigureAwait(false);
             }
-            await store.UpdateTargetAsync(target with
+            else
             {
-                Status = status, ExitCode = outcome.ExitCode, Stdout = outcome.Stdout, Stderr = outcome.Stderr,
-                Message = message, NextAttemptAt = null, Updated = now,
-            }, CancellationToken.None).ConfigureAwait(false);
-            logger.LogInformation("Job {JobId}: {Target} {Outcome} (command {CommandId}, attempt {Attempt})",
-                jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
+                await store.UpdateTargetAsync(target with
+                {
+                    Status = TargetStatusOf(outcome.Outcome), ExitCode = outcome.ExitCode, Stdout = outcome.Stdout, Stderr = outcome.Stderr,
+                    Message = outcome.Message, NextAttemptAt = null, Updated = time.GetUtcNow(),
+                }, CancellationToken.None).ConfigureAwait(false);
+                logger.LogInformation("Job {JobId}: {Target} {Outcome} (command {CommandId}, attempt {Attempt})",
+                    jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
+            }
         }
         finally
         {
             _gate.Release();
         }
         await PumpAsync(jobId).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The target's agent was not reached at this attempt (DeliveryTimedOut from the bridge, or no
+    /// certificate to seal its password to yet): a retry while retries remain, else the target
+    /// fails saying the VM seems to have no agent and how to install one, and the alert goes out.
+    /// Called under the gate; the caller pumps the job afterwards.
+    /// </summary>
+    private async Task NotReachedAsync(JobTarget target, string? message, bool final = false)
+    {
+        var now = time.GetUtcNow();
+        if (!final && target.Attempt <= Settings.Retries
+            && await store.GetAsync(target.JobId, CancellationToken.None).ConfigureAwait(false) is { CancelRequested: false } job)
+        {
+            var at = now.AddSeconds(Settings.RetryIntervalSeconds);
+            await store.UpdateTargetAsync(target with { Status = TargetStatus.Retrying, NextAttemptAt = at, Message = message, Updated = now }, CancellationToken.None).ConfigureAwait(false);
+            logger.LogWarning("Job {JobId}: {Target} not reached (attempt {Attempt} of {Max}): {Reason}; retrying at {At:O}",
+                target.JobId, Describe(target), target.Attempt, Settings.Retries + 1, message, at);
+            await events.JobChangedAsync(job with { ProcessStatus = "Retrying" }, target.CommandType).ConfigureAwait(false);
+            await retries.ScheduleAsync(target.JobId, target.Seq, target.Attempt, at).ConfigureAwait(false);
+            return;
+        }
+        var text = final ? message : NoAgentMessage(target, message);
+        if (!final) await events.NoAgentAlertAsync(target, text!).ConfigureAwait(false);
+        await store.UpdateTargetAsync(target with { Status = TargetStatus.DeliveryTimedOut, Message = text, NextAttemptAt = null, Updated = now },
+            CancellationToken.None).ConfigureAwait(false);
+        logger.LogInformation("Job {JobId}: {Target} DeliveryTimedOut (command {CommandId}, attempt {Attempt})", target.JobId, Describe(target), target.CommandId, target.Attempt);
     }
 
     /// <summary>A retry is due (from the scheduler): the same command id, the next attempt, a new message id.</summary>
@@ -189,6 +207,12 @@ public sealed class JobEngine(
     {
         var sending = target with { Status = TargetStatus.InProgress, NextAttemptAt = null, Updated = time.GetUtcNow() };
         await store.UpdateTargetAsync(sending, CancellationToken.None).ConfigureAwait(false);
+        var payload = await sealer.PayloadAsync(target, ParsePayload(target.Payload)).ConfigureAwait(false);
+        if (payload.Payload is not { } ready)
+        {
+            await NotReachedAsync(sending, payload.NotYet, payload.Final).ConfigureAwait(false);
+            return;
+        }
         var command = new AgentCommand
         {
             MessageId = Guid.NewGuid(),
@@ -201,7 +225,7 @@ public sealed class JobEngine(
             CreatedAt = time.GetUtcNow(),
             DeliveryTimeoutSeconds = Settings.DeliveryTimeoutSeconds,
             ExecutionTimeoutSeconds = Settings.ExecutionTimeoutSeconds,
-            Payload = ParsePayload(target.Payload),
+            Payload = ready,
         };
         try
         {
@@ -258,7 +282,8 @@ public sealed class JobEngine(
     private string NoAgentMessage(JobTarget target, string? last) => target.VmId is null
         ? $"router {target.RouterId} did not take the command after {target.Attempt} attempt(s) ({last ?? "no answer"}): its bridge seems down"
         : $"VM {target.VmId} did not answer after {target.Attempt} attempt(s) ({last ?? "no agent connected"}). " +
-          $"The VM seems to have no agent: install it from {Settings.AgentIso}";
+          $"The VM seems to have no agent. To install it: attach {Settings.AgentIso} (or use {Settings.AgentPackages}), " +
+          $"then in the VM run: {Settings.AgentInstallCommand.Replace("<vm>", target.VmId, StringComparison.Ordinal)}";
 
     private static string Describe(JobTarget target) => target.VmId is null ? $"router {target.RouterId}" : $"VM {target.VmId}";
 }

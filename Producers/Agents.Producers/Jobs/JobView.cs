@@ -6,7 +6,8 @@ namespace Agents.Producers.Jobs;
 
 /// <summary>
 /// A job in CloudStack's asyncjobs shape. The result of a finished job is command-specific; a
-/// fan-out job also lists every target's status and output, while it runs too (for progress).
+/// fan-out job also lists every target's status and output, while it runs too (for progress);
+/// jobprocstatus of any pending job is its highest attempt so far, so retries show.
 /// </summary>
 public static class JobView
 {
@@ -22,7 +23,8 @@ public static class JobView
             ["account"] = job.Account,
             ["cmd"] = job.Command,
             ["jobstatus"] = (int)job.Status,
-            ["jobprocstatus"] = 0,
+            // progress of a pending job: the highest attempt so far (1 the first send, 2 and on the retries of an agent not reached)
+            ["jobprocstatus"] = job.Status == AsyncJobStatus.Pending ? targets.Select(t => t.Attempt).DefaultIfEmpty(0).Max() : 0,
             ["jobresultcode"] = job.Status == AsyncJobStatus.Failed ? 530 : 0,
             ["jobresulttype"] = "object",
             ["created"] = ApiFormat.Date(job.Created),

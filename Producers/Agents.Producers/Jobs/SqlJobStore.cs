@@ -86,6 +86,13 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
             "message = @message, updated = @updated WHERE job_id = @job AND seq = @seq",
             TargetArgs(target));
 
+    public async Task<string?> PeekSecretAsync(Guid jobId, CancellationToken ct)
+    {
+        var sealedValue = await db.ScalarAsync("SELECT sealed FROM job_secrets WHERE job_id = @id AND expires > @now",
+            ("@id", jobId.ToString()), ("@now", DateTimeOffset.UtcNow.Iso())).ConfigureAwait(false) as byte[];
+        return sealedValue is null ? null : box.Open(sealedValue, Purpose(jobId));
+    }
+
     /// <summary>The job's secret, once: whoever deletes the row (one caller, on any instance) gets it.</summary>
     public async Task<string?> TakeSecretAsync(Guid jobId, CancellationToken ct)
     {

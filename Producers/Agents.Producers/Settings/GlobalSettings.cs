@@ -11,6 +11,9 @@ public static class GlobalSettings
     public const string AllowExpiredCert = "ca.plugin.root.allow.expired.cert";
     public const string ProvisioningRetries = "agents.provisioning.retries";
     public const string ProvisioningRetryInterval = "agents.provisioning.retry.interval";
+    public const string AgentIso = "agents.agent.iso";
+    public const string AgentPackages = "agents.agent.packages";
+    public const string AgentInstallCommand = "agents.agent.install.command";
 
     private const string Ca = "CAManager";
     private const string Router = "VirtualNetworkApplianceManager";
@@ -45,6 +48,12 @@ public static class GlobalSettings
             "New attempts of a command after its agent was not reached, before the job fails and the no-agent alert is raised.") { Min = 0, Max = 100 },
         new(ProvisioningRetryInterval, "Advanced", Agents, SettingType.Integer, "60",
             "Seconds between attempts of a command whose agent was not reached.") { Min = 1, Max = 86_400 },
+        new(AgentIso, "Advanced", Agents, SettingType.String, new ProvisioningOptions().AgentIso,
+            "Where an operator finds the agent's ISO; quoted in the failure and the alert of a VM that seems to have no agent."),
+        new(AgentPackages, "Advanced", Agents, SettingType.String, new ProvisioningOptions().AgentPackages,
+            "Where the agent's packages (tarballs, zip) are, for VMs that cannot take an ISO; quoted in the no-agent alert."),
+        new(AgentInstallCommand, "Advanced", Agents, SettingType.String, new ProvisioningOptions().AgentInstallCommand,
+            "The one-line install of the agent in a VM; quoted in the no-agent alert."),
         new("alert.email.addresses", "Alert", Alerts, SettingType.String, "",
             "Comma separated list of email addresses which are going to receive alert emails.") { Group = "Alerts" },
         new("alert.email.sender", "Alert", Alerts, SettingType.String, "",

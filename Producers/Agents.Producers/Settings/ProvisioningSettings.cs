@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Agents.Producers.Settings;
 
 /// <summary>
-/// Applies the settings this service uses itself (agents.provisioning.*) to its live options: the
+/// Applies the settings this service uses itself (agents.provisioning.*, agents.agent.*) to its live options: the
 /// job engine reads them at each decision, so a change holds from the next retry on. Stored
 /// values are applied at start too, over the configuration file's.
 /// </summary>
@@ -15,6 +15,9 @@ public sealed class ProvisioningSettings(IOptions<ProducersOptions> options, ISe
         var provisioning = options.Value.Provisioning;
         if (name == GlobalSettings.ProvisioningRetries) provisioning.Retries = int.Parse(value, CultureInfo.InvariantCulture);
         else if (name == GlobalSettings.ProvisioningRetryInterval) provisioning.RetryIntervalSeconds = int.Parse(value, CultureInfo.InvariantCulture);
+        else if (name == GlobalSettings.AgentIso) provisioning.AgentIso = value;
+        else if (name == GlobalSettings.AgentPackages) provisioning.AgentPackages = value;
+        else if (name == GlobalSettings.AgentInstallCommand) provisioning.AgentInstallCommand = value;
         else return;
         logger.LogInformation("Setting {Name} is now {Value}", name, value);
     }
@@ -24,6 +27,9 @@ public sealed class ProvisioningSettings(IOptions<ProducersOptions> options, ISe
     {
         GlobalSettings.ProvisioningRetries => options.Value.Provisioning.Retries.ToString(CultureInfo.InvariantCulture),
         GlobalSettings.ProvisioningRetryInterval => options.Value.Provisioning.RetryIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+        GlobalSettings.AgentIso => options.Value.Provisioning.AgentIso,
+        GlobalSettings.AgentPackages => options.Value.Provisioning.AgentPackages,
+        GlobalSettings.AgentInstallCommand => options.Value.Provisioning.AgentInstallCommand,
         _ => null,
     };
 

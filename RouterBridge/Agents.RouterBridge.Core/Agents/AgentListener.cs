@@ -14,7 +14,8 @@ namespace Agents.RouterBridge.Core.Agents;
 /// The TLS endpoint agents connect to: the accept loop and the handshake, dual-stack, async all the
 /// way (no thread per connection). The TLS options (certificate, client-certificate policy, chain
 /// and revocation checks) come from the mutual-TLS kit; after the handshake a connection without a
-/// certificate goes to <see cref="EnrollmentEndpoint"/>, one with a certificate to
+/// certificate (admitted by the handshake even under strictness, AnonymousEnrollment) goes to
+/// <see cref="EnrollmentEndpoint"/> and may only enroll, one with a certificate to
 /// <see cref="SessionEndpoint"/>. Silent sessions are closed by <see cref="SessionReaper"/>.
 /// </summary>
 public sealed class AgentListener : IAsyncDisposable
@@ -117,7 +118,11 @@ public sealed class AgentListener : IAsyncDisposable
             }
             if (ssl.RemoteCertificate is null)
             {
-                await _enrollment.ServeAsync(connection, remote, ct).ConfigureAwait(false);
+                // the one exception to strictness: an enrollment with a valid one-time token; under it, anything else is a refusal
+                await _enrollment.ServeAsync(connection, remote, notEnrolled =>
+                {
+                    if (_options.Strict()) Refused(PeerRefusal.Of($"{MutualTls.NoCertificate} and no valid enrollment: {notEnrolled}", null), remote);
+                }, ct).ConfigureAwait(false);
                 return;
             }
             var certificate = ssl.RemoteCertificate as X509Certificate2 ?? throw new AuthenticationException("unexpected certificate type");
@@ -182,6 +187,7 @@ public sealed class AgentListener : IAsyncDisposable
         _socket?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
         await _reaper.StopAsync().ConfigureAwait(false);
+        _enrollment.Dispose();
         foreach (var presence in _registry.Snapshot())
             _registry.Disconnect(HolderIdentity.Vm(presence.VmId), "bridge stopping");
         _stopping.Dispose();

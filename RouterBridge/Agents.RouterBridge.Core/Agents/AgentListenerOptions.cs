@@ -16,4 +16,12 @@ public sealed class AgentListenerOptions
     /// <summary>A session that sends nothing for this long is reported missing and closed (agents beat every 30 s).</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(95);
     public TimeSpan EnrollmentTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Enrollment attempts (connections without a certificate) one source address may make per minute; more are refused without reaching the CA.</summary>
+    public int EnrollmentRateLimit { get; init; } = 60;
+    /// <summary>
+    /// ca.plugin.root.auth.strictness as in force now, read per connection without a certificate:
+    /// when on, such a connection that does not end in an issued certificate is a refusal (reported
+    /// as one); when off it is only logged.
+    /// </summary>
+    public Func<bool> Strict { get; init; } = static () => true;
 }

@@ -34,9 +34,13 @@ public sealed class ListenerRig : IAsyncDisposable
         Relay = new FakeEnrollmentRelay(pki);
         Log = new TestLog("bridge");
         Registry = new AgentRegistry(new Logger<AgentRegistry>(Log));
-        var listenerOptions = BridgeService.ListenerOptions(options);
+        var listenerOptions = BridgeService.ListenerOptions(options, Tls);
         Listener = new AgentListener(
-            new AgentListenerOptions { Address = listenerOptions.Address, Port = 0, HandshakeTimeout = TimeSpan.FromSeconds(5) },
+            new AgentListenerOptions
+            {
+                Address = listenerOptions.Address, Port = 0, HandshakeTimeout = TimeSpan.FromSeconds(5),
+                EnrollmentRateLimit = listenerOptions.EnrollmentRateLimit, Strict = listenerOptions.Strict,
+            },
             Tls.ServerOptions(), Tls.Authorize, Relay, Registry, Log);
         Listener.ConnectionRefused += (refusal, _) => Refusals.Enqueue(refusal);
         Listener.Start();
@@ -53,7 +57,7 @@ public sealed class ListenerRig : IAsyncDisposable
     public int Port => Listener.LocalEndPoint.Port;
 
     /// <summary>A router whose certificate (from <paramref name="pki"/>) is already in <paramref name="dataDirectory"/>, as after enrollment.</summary>
-    public static async Task<ListenerRig> StartAsync(TestPki pki, string dataDirectory, bool strict, bool allowExpired = false)
+    public static async Task<ListenerRig> StartAsync(TestPki pki, string dataDirectory, bool strict, bool allowExpired = false, int enrollmentRateLimit = 60)
     {
         const string routerId = "router-under-test";
         pki.EnrollRouter(dataDirectory, routerId);
@@ -64,6 +68,7 @@ public sealed class ListenerRig : IAsyncDisposable
             DataDirectory = dataDirectory,
             AuthStrictness = strict,
             AllowExpiredCertificates = allowExpired,
+            EnrollmentRateLimit = enrollmentRateLimit,
         };
         // the identity only loads its files here: this broker connection is never opened
         var broker = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = "amqp://127.0.0.1:1/" }), NullLogger<BrokerConnection>.Instance);

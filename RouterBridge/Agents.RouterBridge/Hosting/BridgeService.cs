@@ -42,9 +42,11 @@ public sealed class BridgeService(
 
     public ValueTask DisposeAsync() => listener.DisposeAsync();
 
-    public static AgentListenerOptions ListenerOptions(BridgeOptions options) => new()
+    public static AgentListenerOptions ListenerOptions(BridgeOptions options, AgentTls tls) => new()
     {
         Address = IPAddress.Parse(options.ListenAddress),
         Port = options.ListenPort,
+        EnrollmentRateLimit = options.EnrollmentRateLimit,
+        Strict = () => tls.Strict,
     };
 }

@@ -40,7 +40,7 @@ public static class RouterBridgeServiceCollectionExtensions
         {
             var tls = sp.GetRequiredService<AgentTls>();
             return new AgentListener(
-                BridgeService.ListenerOptions(sp.GetRequiredService<IOptions<BridgeOptions>>().Value),
+                BridgeService.ListenerOptions(sp.GetRequiredService<IOptions<BridgeOptions>>().Value, tls),
                 tls.ServerOptions(), tls.Authorize,
                 sp.GetRequiredService<IEnrollmentRelay>(), sp.GetRequiredService<AgentRegistry>(), sp.GetRequiredService<ILoggerFactory>());
         });

@@ -17,6 +17,9 @@ public static class MutualTls
     private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
 
+    /// <summary>Why a client without a certificate is refused under strictness (the start of every such refusal's reason).</summary>
+    public const string NoCertificate = "no certificate presented (ca.plugin.root.auth.strictness is on)";
+
     public static SslServerAuthenticationOptions ServerOptions(Func<X509Certificate2> serverCertificate, Func<X509Certificate2> root,
         MutualTlsPolicy policy, RevocationSet revoked) => ServerOptions(serverCertificate, root, () => policy, revoked);
 
@@ -58,7 +61,7 @@ public static class MutualTls
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(revoked);
         if (presented is null)
-            return policy.Strict ? PeerVerdict.Refuse("no certificate presented (ca.plugin.root.auth.strictness is on)") : PeerVerdict.Anonymous;
+            return policy.Strict && !policy.AnonymousEnrollment ? PeerVerdict.Refuse(NoCertificate) : PeerVerdict.Anonymous;
         using var certificate = new X509Certificate2(presented);
         if (revoked.IsRevoked(certificate)) return PeerVerdict.Refuse($"certificate {certificate.SerialNumber} is revoked");
         using var chain = new X509Chain();

@@ -6,8 +6,12 @@ namespace Agents.Security.Tls;
 /// (and the caller limits what anonymous may do). <see cref="AllowExpired"/>
 /// (ca.plugin.root.allow.expired.cert): an expired, otherwise valid certificate still passes.
 /// A certificate that is present but bad (untrusted, revoked) is refused either way.
+/// <see cref="AnonymousEnrollment"/>: the one exception to strictness, for a server whose clients
+/// get their first certificate through it (the bridge's agent listener): a client without a
+/// certificate passes the handshake as anonymous even when strict, and the server must then allow
+/// it nothing but an enrollment with a valid one-time token (and rate-limit that).
 /// </summary>
-public sealed record MutualTlsPolicy(bool Strict = true, bool AllowExpired = false);
+public sealed record MutualTlsPolicy(bool Strict = true, bool AllowExpired = false, bool AnonymousEnrollment = false);
 
 public enum PeerStatus { Trusted, Anonymous, Refused }
 

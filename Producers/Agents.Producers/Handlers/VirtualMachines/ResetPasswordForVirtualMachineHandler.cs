@@ -1,24 +1,20 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using Agents.Contracts.Ca;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Producers.Api;
-using Agents.Producers.Handlers.Certificates;
 using Agents.Producers.Jobs;
-using Agents.Security.Identity;
-using Agents.Security.Sealing;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Producers.Handlers.VirtualMachines;
 
 /// <summary>
 /// resetPasswordForVirtualMachine: a new strong password, sealed to the key of the VM's current
-/// agent certificate (from the CA) before it is published, so the bus and the bridge carry only
-/// ciphertext. The caller gets the password from the job result, once; until then it is kept
-/// encrypted and purged after agents.password.ttl.
+/// agent certificate (PasswordSealer: now, and again at each retry), so the bus and the bridge
+/// carry only ciphertext; a VM whose agent has not enrolled yet gets a job that waits for it through the
+/// retries. The caller gets the password from the job result, once; until then it is kept
+/// encrypted with the API's key and purged after agents.password.ttl.
 /// </summary>
-public sealed class ResetPasswordForVirtualMachineHandler(VmAccess vms, CaClient ca, JobLauncher jobs, IOptions<ProducersOptions> options) : IApiHandler
+public sealed class ResetPasswordForVirtualMachineHandler(VmAccess vms, PasswordSealer sealer, JobLauncher jobs, IOptions<ProducersOptions> options) : IApiHandler
 {
     private static readonly ApiParameter Id = new("id", ApiParameterType.Uuid, "The ID of the virtual machine") { Required = true, Entity = VirtualMachineResponse.ObjectName };
     public static readonly ApiParameter Username = new("username", ApiParameterType.String, "the user whose password is reset (agents.default.username when absent)");
@@ -39,12 +35,12 @@ public sealed class ResetPasswordForVirtualMachineHandler(VmAccess vms, CaClient
         ArgumentNullException.ThrowIfNull(call);
         var vm = await vms.RequireAsync(call, call.RequiredId(Id), ct).ConfigureAwait(false);
         var username = call.Username(Username, options.Value.Provisioning.DefaultUsername);
-        var holder = await ca.CallAsync<HolderCertificate>(new GetHolderCertificate { Holder = HolderIdentity.Vm(vm.Id).Uri }, ct).ConfigureAwait(false);
-        using var certificate = X509Certificate2.CreateFromPem(holder.Certificate);
         var password = Passwords.Generate(options.Value.Provisioning.PasswordLength);
-        var payload = new ResetVmPassword { Username = username, SealedPassword = SecretSealer.Seal(password, certificate) };
+        // sealed now when the VM has a certificate (outside the job engine's gate); without one, at a later attempt
+        var unsealed = new JsonObject { ["username"] = username };
+        var (payload, _) = await sealer.SealAsync(vm.Id, password, unsealed, ct).ConfigureAwait(false);
         var job = await jobs.LaunchAsync(call, ResourceTypes.VirtualMachine, vm.Id,
-            [new TargetSpec(vm.RouterId, vm.Id, CommandTypes.ResetVmPassword, payload)], secret: password, ct: ct).ConfigureAwait(false);
+            [new TargetSpec(vm.RouterId, vm.Id, CommandTypes.ResetVmPassword, payload ?? unsealed)], secret: password, ct: ct).ConfigureAwait(false);
         return ApiFormat.Async(job.Id, vm.Id);
     }
 }

@@ -2,9 +2,8 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Agents.Contracts.Protocol;
-using Agents.Testing;
 
-namespace Agents.RouterBridge.Tests.Support;
+namespace Agents.Testing;
 
 /// <summary>Connects to an agent listener over real TLS, sends one first frame, and says what the bridge did with it.</summary>
 public static class ListenerProbe
