@@ -33,6 +33,7 @@ public static class CaHost
         _ = app.Services.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
         // the root CA too: a missing or wrong passphrase is a setup error, reported the same way
         _ = app.Services.GetRequiredService<RootCaKeys>();
+        app.UseAgentsRequestLogging();
         app.MapCaEndpoints();
         return app;
     }

@@ -18,6 +18,7 @@ public static class ProducersApp
         builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var app = builder.Build();
+        app.UseAgentsRequestLogging();
         app.MapCloudStackApi();
         app.MapAgentsConsole();
         return app;
