@@ -1,3 +1,4 @@
+using Agents.Messaging.Health;
 using Agents.CaAuthority.Expiry;
 using Agents.CaAuthority.Hosting;
 using Agents.CaAuthority.Issuance;
@@ -33,6 +34,7 @@ public static class CaAuthorityServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRabbitMqMessaging(configuration);
+        services.AddAgentsHealth().AddCertificateCheck("ca-certificate", sp => sp.GetRequiredService<RootCaKeys>().Certificate);
 
         services.AddSingleton(sp => RootCaKeys.LoadOrCreate(
             sp.GetRequiredService<IOptions<CaOptions>>().Value, sp.GetRequiredService<ILogger<RootCaKeys>>()));

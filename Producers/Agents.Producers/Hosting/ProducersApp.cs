@@ -1,3 +1,4 @@
+using Agents.Messaging.Health;
 using Agents.Messaging.Logging;
 using Agents.WebConsole.Hosting;
 using Agents.Producers.Api;
@@ -19,6 +20,7 @@ public static class ProducersApp
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var app = builder.Build();
         app.UseAgentsRequestLogging();
+        app.MapAgentsHealth();
         app.MapCloudStackApi();
         app.MapAgentsConsole();
         return app;

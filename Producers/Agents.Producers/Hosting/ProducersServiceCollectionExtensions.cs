@@ -1,3 +1,4 @@
+using Agents.Messaging.Health;
 using Agents.Messaging;
 using Agents.Producers.Accounts;
 using Agents.Producers.FirstBoot;
@@ -35,6 +36,7 @@ public static class ProducersServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRabbitMqMessaging(configuration);
+        services.AddAgentsHealth();
         services.AddSingleton(TimeProvider.System);
 
         services.AddStorage(configuration);

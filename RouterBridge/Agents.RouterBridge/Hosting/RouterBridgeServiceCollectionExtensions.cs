@@ -1,3 +1,4 @@
+using Agents.Messaging.Health;
 using Agents.Contracts;
 using Agents.Messaging;
 using Agents.RouterBridge.Audit;
@@ -28,6 +29,8 @@ public static class RouterBridgeServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRabbitMqMessaging(configuration);
+        services.AddAgentsHealthListener(configuration)
+            .AddCertificateCheck("router-certificate", sp => sp.GetRequiredService<RouterIdentity>().Certificate);
 
         services.AddSingleton(TimeProvider.System);
         // the agent library's executor runs the router's own commands; it logs through this seam
