@@ -30,12 +30,12 @@ public sealed class HealthProbeTests(BrokerFixture broker) : IDisposable
         await bridge.StartAsync();
         var bridgeProcess = bridge.Process;
 
-        foreach (var (process, url, checks) in new[]
+        foreach (var (process, url, checks, composeService) in new[]
         {
-            (ca, caUrl, new[] { "broker", "store:", "ca-certificate" }),
-            (api, apiUrl, ["broker", "store:"]),
-            (consumers, consumersUrl, ["broker", "store:"]),
-            (bridgeProcess, bridgeUrl, ["broker", "router-certificate"]),
+            (ca, caUrl, new[] { "broker", "store:", "ca-certificate" }, "ca"),
+            (api, apiUrl, ["broker", "store:"], "api"),
+            (consumers, consumersUrl, ["broker", "store:"], "consumers"),
+            (bridgeProcess, bridgeUrl, ["broker", "router-certificate"], "bridge"),
         })
         {
             await process.WaitForReadyAsync(url);
@@ -47,7 +47,19 @@ public sealed class HealthProbeTests(BrokerFixture broker) : IDisposable
                 Assert.True(named.Any(n => n.StartsWith(check, StringComparison.Ordinal)), $"{process.Name}: no check {check} in {ready.ToJsonString()}");
             Assert.All(ready["checks"]!.AsObject(), c => Assert.Equal("Healthy", (string?)c.Value!["status"]));
             Assert.Equal(HttpStatusCode.OK, (await GetAsync(url + "/health/live")).Status);
+            var composeCheck = await ComposeHealthcheckAsync(composeService, new Uri(url).Port);
+            Assert.True(composeCheck.ExitCode == 0, $"docker-compose.yml's healthcheck of {composeService} fails against the real {process.Name}: {composeCheck.Output}");
         }
+    }
+
+    /// <summary>Runs the healthcheck command docker-compose.yml gives <paramref name="service"/>, aimed at <paramref name="port"/> on this machine.</summary>
+    private static async Task<ProcessResult> ComposeHealthcheckAsync(string service, int port)
+    {
+        const string extract = "import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))['services'][sys.argv[2]]['healthcheck']['test'][3])";
+        var command = await ProcessRunner.RunAsync("/usr/bin/python3", ["-c", extract, Path.Combine(RepositoryPaths.Root, "docker-compose.yml"), service]);
+        Assert.True(command.ExitCode == 0, command.Output);
+        var script = System.Text.RegularExpressions.Regex.Replace(command.Stdout.Trim(), @"/dev/tcp/127\.0\.0\.1/\d+", $"/dev/tcp/127.0.0.1/{port}");
+        return await ProcessRunner.RunAsync("/bin/bash", ["-c", script], timeout: TimeSpan.FromSeconds(30));
     }
 
     [Fact]
