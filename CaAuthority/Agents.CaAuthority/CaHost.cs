@@ -23,6 +23,7 @@ public static class CaHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.AddAgentsSerilog(builder.Configuration, "ca");
+        builder.Services.AddSystemd();
         builder.Services.AddCaAuthority(builder.Configuration);
         builder.WebHost.UseUrls(builder.Configuration[$"{CaOptions.Section}:{nameof(CaOptions.HttpUrl)}"] ?? new CaOptions().HttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));

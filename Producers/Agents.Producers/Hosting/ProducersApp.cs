@@ -13,6 +13,7 @@ public static class ProducersApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddAgentsSerilog(builder.Configuration, "producers");
+        builder.Services.AddSystemd();
         builder.Services.AddAgentsProducers(builder.Configuration);
         builder.Services.AddAgentsConsole<InProcessConsoleApi>(builder.Configuration);
         var urls = builder.Configuration[$"{ProducersOptions.Section}:{nameof(ProducersOptions.ListenUrl)}"] ?? new ProducersOptions().ListenUrl;
