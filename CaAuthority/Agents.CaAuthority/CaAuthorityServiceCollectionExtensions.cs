@@ -1,3 +1,4 @@
+using Agents.Messaging.Scheduling;
 using Agents.Messaging.Health;
 using Agents.CaAuthority.Expiry;
 using Agents.CaAuthority.Hosting;
@@ -57,6 +58,7 @@ public static class CaAuthorityServiceCollectionExtensions
             MessagingServiceCollectionExtensions.QuorumQueue(Topology.CaRequestsQueue, Topology.EventsExchange));
         services.AddQueueConsumer<CaSettingsWatcher>(CaSettingsWatcher.Queue, CaSettingsWatcher.Declare);
         services.AddHostedService<CaSchedules>();
+        services.AddAgentsQuartz("ca", 1);
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Agents.Messaging.Scheduling;
 using Agents.Messaging.Health;
 using Agents.Messaging;
 using Agents.Producers.Accounts;
@@ -75,6 +76,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddHostedService<AdminBootstrap>();
         services.AddHostedService(sp => sp.GetRequiredService<ProvisioningSettings>());
         services.AddHostedService(sp => sp.GetRequiredService<QuartzSchedules>());
+        services.AddAgentsQuartz("producers", 4);
         services.AddQueueConsumer<OutcomeHandler>(OutcomeHandler.Queue, OutcomeHandler.Declare);
         services.AddQueueConsumer<UnroutableHandler>(Contracts.Topology.UnroutableQueue);
         services.AddQueueConsumer<AgentStateHandler>(AgentStateHandler.Queue, AgentStateHandler.Declare);

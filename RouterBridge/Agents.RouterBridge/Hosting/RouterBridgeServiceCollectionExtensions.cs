@@ -1,3 +1,4 @@
+using Agents.Messaging.Scheduling;
 using Agents.Messaging.Health;
 using Agents.Contracts;
 using Agents.Messaging;
@@ -59,6 +60,7 @@ public static class RouterBridgeServiceCollectionExtensions
         // one instance: the settings watcher reschedules the health checks on it
         services.AddSingleton<BridgeSchedules>();
         services.AddHostedService(sp => sp.GetRequiredService<BridgeSchedules>());
+        services.AddAgentsQuartz("bridge", 2);
         // the queues are named after the router: read from the configuration now (ValidateOnStart refuses an empty one)
         var routerId = configuration[$"{BridgeOptions.Section}:{nameof(BridgeOptions.RouterId)}"] ?? "";
         services.AddQueueConsumer<RevocationWatcher>(RevocationWatcher.QueueFor(routerId), RevocationWatcher.Declare(routerId));

@@ -30,7 +30,7 @@ public sealed record SignedCrl(IReadOnlyList<string> Serials, BigInteger Number,
         }
         var issuerCertificate = new X509CertificateParser().ReadCertificate(issuer.RawData);
         if (!crl.IssuerDN.Equivalent(issuerCertificate.SubjectDN))
-            throw new CryptographicException($"the CRL is issued by {crl.IssuerDN}, not by {issuer.Subject}");
+            throw new CryptographicException($"the CRL's signature does not verify against {issuer.Subject}: it is issued by {crl.IssuerDN}");
         try
         {
             crl.Verify(issuerCertificate.GetPublicKey());
