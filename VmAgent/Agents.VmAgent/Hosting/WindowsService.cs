@@ -64,7 +64,7 @@ internal static unsafe partial class WindowsService
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            log.Error("agent stopped by an unexpected error", e);
+            log.Error(e, "agent stopped by an unexpected error");
             _exitCode = 1;
         }
         Report(Stopped, (uint)_exitCode);
