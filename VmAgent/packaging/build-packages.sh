@@ -59,7 +59,7 @@ trap 'rm -rf "$stage"' EXIT
 linux_folder() {
   local dir=$1; shift
   mkdir -p "$dir"
-  cp "$here/linux/install.sh" "$here/linux/$name.service" "$here/README.txt" "$here/config/agent.json.sample" "$here/config/policy.json.sample" "$dir/"
+  cp "$here/linux/install.sh" "$here/linux/$name.service" "$here/linux/privileged.conf" "$here/README.txt" "$here/config/agent.json.sample" "$here/config/policy.json.sample" "$dir/"
   [ -z "$ca" ] || cp "$ca" "$dir/ca.pem"
   chmod 0755 "$dir/install.sh"
   for rid in "$@"; do
