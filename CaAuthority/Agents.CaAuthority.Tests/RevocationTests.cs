@@ -1,10 +1,12 @@
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Agents.CaAuthority.Tests.Support;
 using Agents.Contracts;
 using Agents.Contracts.Ca;
 using Agents.Contracts.Events;
 using Agents.Messaging.Rpc;
+using Agents.Security.Tls;
 using RabbitMQ.Client;
 
 namespace Agents.CaAuthority.Tests;
@@ -86,6 +88,28 @@ public sealed class RevocationTests(CaFixture ca) : IDisposable
         var first = await rpc.CallCaAsync<CertificateRevocationRecorded>(new RevokeCertificate { SerialNumber = issued.SerialNumber });
         var second = await rpc.CallCaAsync<CertificateRevocationRecorded>(new RevokeCertificate { SerialNumber = issued.SerialNumber });
         Assert.Equal(first.RevokedAt, second.RevokedAt);
+    }
+
+    [Fact]
+    public async Task the_crl_the_ca_serves_verifies_against_the_ca_certificate_and_a_tampered_copy_is_refused()
+    {
+        var rpc = ca.Client();
+        var issued = await rpc.CallCaAsync<CertificateIssued>(new IssueCertificate { DomainNames = ["crl-verify.example.internal"] });
+        await rpc.CallCaAsync<CertificateRevocationRecorded>(new RevokeCertificate { SerialNumber = issued.SerialNumber, Reason = "keyCompromise" });
+        using var caCertificate = X509Certificate2.CreateFromPem(issued.CaCertificate);
+        var der = await ca.Http.GetByteArrayAsync(new Uri($"{ca.BaseUrl}/ca/crl"));
+
+        var crl = SignedCrl.Verify(der, caCertificate);
+
+        Assert.Contains(issued.SerialNumber.Replace(":", "", StringComparison.Ordinal), crl.Serials, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(CrlNumber(der), crl.Number);
+        Assert.NotNull(crl.NextUpdate);
+        var tampered = (byte[])der.Clone();
+        tampered[^5] ^= 0x01; // inside the signature
+        Assert.Throws<CryptographicException>(() => SignedCrl.Verify(tampered, caCertificate));
+        var listTampered = (byte[])der.Clone();
+        listTampered[der.Length / 3] ^= 0x01; // inside the signed list
+        Assert.Throws<CryptographicException>(() => SignedCrl.Verify(listTampered, caCertificate));
     }
 
     private async Task<string> FetchCrlAsync(CertificateIssued issued, string name)

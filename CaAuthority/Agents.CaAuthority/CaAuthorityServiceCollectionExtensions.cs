@@ -1,3 +1,5 @@
+using Agents.Messaging.Scheduling;
+using Agents.Messaging.Health;
 using Agents.CaAuthority.Expiry;
 using Agents.CaAuthority.Hosting;
 using Agents.CaAuthority.Issuance;
@@ -33,6 +35,7 @@ public static class CaAuthorityServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRabbitMqMessaging(configuration);
+        services.AddAgentsHealth().AddCertificateCheck("ca-certificate", sp => sp.GetRequiredService<RootCaKeys>().Certificate);
 
         services.AddSingleton(sp => RootCaKeys.LoadOrCreate(
             sp.GetRequiredService<IOptions<CaOptions>>().Value, sp.GetRequiredService<ILogger<RootCaKeys>>()));
@@ -55,6 +58,7 @@ public static class CaAuthorityServiceCollectionExtensions
             MessagingServiceCollectionExtensions.QuorumQueue(Topology.CaRequestsQueue, Topology.EventsExchange));
         services.AddQueueConsumer<CaSettingsWatcher>(CaSettingsWatcher.Queue, CaSettingsWatcher.Declare);
         services.AddHostedService<CaSchedules>();
+        services.AddAgentsQuartz("ca", 1);
         return services;
     }
 }

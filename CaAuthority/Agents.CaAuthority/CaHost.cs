@@ -23,6 +23,7 @@ public static class CaHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.AddAgentsSerilog(builder.Configuration, "ca");
+        builder.Services.AddSystemd();
         builder.Services.AddCaAuthority(builder.Configuration);
         builder.WebHost.UseUrls(builder.Configuration[$"{CaOptions.Section}:{nameof(CaOptions.HttpUrl)}"] ?? new CaOptions().HttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -33,6 +34,7 @@ public static class CaHost
         _ = app.Services.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
         // the root CA too: a missing or wrong passphrase is a setup error, reported the same way
         _ = app.Services.GetRequiredService<RootCaKeys>();
+        app.UseAgentsRequestLogging();
         app.MapCaEndpoints();
         return app;
     }

@@ -1,6 +1,9 @@
 using Agents.CaAuthority;
+using Agents.Messaging.Hosting;
 using Microsoft.Extensions.Options;
 
+if (ServiceCommandLine.Handle("agents-ca", "the certificate authority: issues, renews and revokes the agents' and routers' certificates; serves its CRL", args) is { } exit)
+    return exit;
 try
 {
     await CaHost.Build(args).RunAsync();

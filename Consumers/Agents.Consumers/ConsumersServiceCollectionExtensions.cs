@@ -1,3 +1,4 @@
+using Agents.Messaging.Health;
 using Agents.Storage;
 using Agents.Storage.Audit;
 using Agents.Consumers.Alerts;
@@ -18,6 +19,7 @@ public static class ConsumersServiceCollectionExtensions
     public static IServiceCollection AddAgentsConsumers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRabbitMqMessaging(configuration);
+        services.AddAgentsHealthListener(configuration);
         services.AddOptions<ConsumersOptions>().Bind(configuration.GetSection(ConsumersOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

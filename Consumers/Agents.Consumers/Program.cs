@@ -1,5 +1,6 @@
 using Agents.Consumers;
 using Agents.Consumers.Audit;
+using Agents.Messaging.Hosting;
 using Agents.Messaging.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,11 +9,14 @@ using Microsoft.Extensions.Options;
 if (args.Length > 0 && args[0] == AuditExportCommand.Name)
     return await AuditExportCommand.RunAsync(args[1..], Console.Out, Console.Error);
 
+if (ServiceCommandLine.Handle("agents-consumers", $"the audit log and the alert e-mail, from the CloudStack event bus (also: {AuditExportCommand.Name}, the audit log as JSON lines)", args) is { } exit)
+    return exit;
 try
 {
     // settings: appsettings.json beside the dll, then environment variables (Smtp__Host), then --Smtp:Host=... flags
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Logging.AddAgentsSerilog(builder.Configuration, "consumers");
+    builder.Services.AddSystemd();
     builder.Services.AddAgentsConsumers(builder.Configuration);
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
     await builder.Build().RunAsync();

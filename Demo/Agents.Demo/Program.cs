@@ -1,9 +1,18 @@
 using System.Runtime.InteropServices;
 using Agents.Demo.Stack;
 using Agents.Demo.Steps;
+using Spectre.Console;
 
 // ./run demo → `Agents.Demo demo <runDir>`: every use case end to end, then everything stops.
 // ./run up   → `Agents.Demo up <runDir>`: the same stack left running until SIGTERM (./run down).
+// no ANSI codes into pipes and files (./run up's up.log), and no colour when NO_COLOR is set (no-color.org)
+if (Console.IsOutputRedirected || Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 })
+    AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Console.Out),
+        Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+        ColorSystem = ColorSystemSupport.NoColors,
+    });
 var verb = args.ElementAtOrDefault(0) ?? "demo";
 var runDirectory = args.ElementAtOrDefault(1) ?? Path.Combine(".run", "demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
 var layout = StackLayout.Create(runDirectory);

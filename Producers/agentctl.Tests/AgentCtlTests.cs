@@ -198,6 +198,23 @@ public sealed class AgentCtlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task output_into_pipes_carries_no_ansi_codes_even_when_the_terminal_type_claims_colour()
+    {
+        _api.Handler = (_, _) => Vms();
+
+        var run = await AgentCtl.RunAsync(["vms", .. Keys], _directory, new Dictionary<string, string>
+        {
+            ["TERM"] = "xterm-256color",
+            ["COLORTERM"] = "truecolor",
+        });
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("web-frontend", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', run.Stdout);
+        Assert.DoesNotContain('\u001b', run.Stderr);
+    }
+
+    [Fact]
     public async Task url_and_keys_come_from_the_environment()
     {
         _api.Handler = (_, _) => Vms();

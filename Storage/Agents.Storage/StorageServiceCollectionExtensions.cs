@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,10 +19,14 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Migrates <paramref name="schema"/> in <paramref name="database"/> at start, in the order hosted services are added.</summary>
-    public static IServiceCollection AddSchemaMigration(this IServiceCollection services, StoreSchema schema, Func<IServiceProvider, Database> database) =>
+    /// <summary>Migrates <paramref name="schema"/> in <paramref name="database"/> at start, in the order hosted services are added; the store is a readiness check.</summary>
+    public static IServiceCollection AddSchemaMigration(this IServiceCollection services, StoreSchema schema, Func<IServiceProvider, Database> database)
+    {
+        services.AddHealthChecks().Add(new HealthCheckRegistration("store:" + schema.Name, sp => new StoreHealthCheck(database(sp)),
+            HealthStatus.Unhealthy, [StoreHealthCheck.ReadyTag]));
         // not AddHostedService: it keeps one factory registration per type, and a service may have several stores
-        services.AddSingleton<IHostedService>(sp => new SchemaMigration(database(sp), schema, sp.GetRequiredService<ILogger<SchemaMigration>>()));
+        return services.AddSingleton<IHostedService>(sp => new SchemaMigration(database(sp), schema, sp.GetRequiredService<ILogger<SchemaMigration>>()));
+    }
 
     /// <summary>The database of one store: <paramref name="sqlitePath"/> with SQLite, the shared one with MySql.</summary>
     public static Database OpenDatabase(this IServiceProvider services, string sqlitePath) =>

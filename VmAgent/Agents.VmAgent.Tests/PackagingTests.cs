@@ -193,6 +193,19 @@ public sealed class PackagingTests : IDisposable
             Assert.Contains("install-service.ps1", entries);
             Assert.Single(entries, e => e.EndsWith(".exe", StringComparison.Ordinal));
         }
+        foreach (var arch in new[] { "amd64", "arm64" })
+        {
+            var deb = Path.Combine(output, $"{Name}_1.0.0_{arch}.deb");
+            var (infoCode, info) = await RunAsync("dpkg-deb", ["--info", deb]);
+            Assert.True(infoCode == 0, info);
+            Assert.Contains($"Package: {Name}", info, StringComparison.Ordinal);
+            Assert.Contains($"Architecture: {arch}", info, StringComparison.Ordinal);
+            var (listCode, files) = await RunAsync("dpkg-deb", ["--contents", deb]);
+            Assert.True(listCode == 0, files);
+            foreach (var file in new[] { $"./usr/sbin/{Name}", $"./lib/systemd/system/{Name}.service", $"./usr/share/{Name}/privileged.conf", $"./usr/share/{Name}/ca.pem" })
+                Assert.Contains(file, files, StringComparison.Ordinal);
+            Assert.Contains("root/root", files, StringComparison.Ordinal);
+        }
         var (isoCode, iso) = await RunAsync("xorriso", ["-indev", Path.Combine(output, $"{Name}.iso"), "-find", "/", "-type", "f"]);
         Assert.True(isoCode == 0, iso);
         foreach (var file in new[]

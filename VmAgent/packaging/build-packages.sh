@@ -59,7 +59,7 @@ trap 'rm -rf "$stage"' EXIT
 linux_folder() {
   local dir=$1; shift
   mkdir -p "$dir"
-  cp "$here/linux/install.sh" "$here/linux/$name.service" "$here/README.txt" "$here/config/agent.json.sample" "$here/config/policy.json.sample" "$dir/"
+  cp "$here/linux/install.sh" "$here/linux/$name.service" "$here/linux/privileged.conf" "$here/README.txt" "$here/config/agent.json.sample" "$here/config/policy.json.sample" "$dir/"
   [ -z "$ca" ] || cp "$ca" "$dir/ca.pem"
   chmod 0755 "$dir/install.sh"
   for rid in "$@"; do
@@ -91,6 +91,64 @@ for rid in "${linux_rids[@]}"; do
   tar -C "$stage/$rid" --owner=0 --group=0 -czf "$out/$name-$rid.tar.gz" "$name"
   packages+=("$out/$name-$rid.tar.gz")
 done
+# a Debian package per Linux architecture, built with dpkg-deb: the binary in /usr/sbin, the unit
+# (hardened, not enabled: the router and the token come first), the samples and the privileged-mode
+# drop-in under /usr/share; settings stay the operator's in /etc/agents-vm-agent
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$here/../Agents.VmAgent/Agents.VmAgent.csproj")
+deb_package() {
+  local rid=$1 arch=$2 root="$stage/deb-$1"
+  install -D -m 0755 "$out/$rid/$name" "$root/usr/sbin/$name"
+  mkdir -p "$root/lib/systemd/system"
+  sed 's|/usr/local/sbin/|/usr/sbin/|g' "$here/linux/$name.service" > "$root/lib/systemd/system/$name.service"
+  install -D -m 0644 "$here/linux/privileged.conf" "$root/usr/share/$name/privileged.conf"
+  install -D -m 0644 "$here/config/agent.json.sample" "$root/usr/share/$name/agent.json.sample"
+  install -D -m 0644 "$here/config/policy.json.sample" "$root/usr/share/$name/policy.json.sample"
+  install -D -m 0644 "$here/README.txt" "$root/usr/share/doc/$name/README.txt"
+  [ -z "$ca" ] || install -D -m 0644 "$ca" "$root/usr/share/$name/ca.pem"
+  mkdir -p "$root/DEBIAN"
+  cat > "$root/DEBIAN/control" <<CONTROL
+Package: $name
+Version: $version
+Architecture: $arch
+Maintainer: Agents Framework <agents@localhost>
+Section: admin
+Priority: optional
+Installed-Size: $(du -sk "$root/usr" | cut -f1)
+Description: Agents Framework VM agent
+ Connects the VM to its virtual router over mutual TLS and runs the commands the
+ cloud sends it (password and SSH key resets, approved recipes). Configure
+ /etc/agents-vm-agent/agent.json and the enrollment token, then
+ systemctl enable --now $name.
+CONTROL
+  cat > "$root/DEBIAN/postinst" <<'POSTINST'
+#!/bin/sh
+set -e
+if [ "$1" = configure ]; then
+  install -d -m 0700 /etc/agents-vm-agent /var/lib/agents-vm-agent
+  if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
+fi
+POSTINST
+  cat > "$root/DEBIAN/prerm" <<'PRERM'
+#!/bin/sh
+set -e
+if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
+  systemctl disable --now agents-vm-agent.service || true
+fi
+PRERM
+  cat > "$root/DEBIAN/postrm" <<'POSTRM'
+#!/bin/sh
+set -e
+if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
+if [ "$1" = purge ]; then rm -rf /etc/agents-vm-agent /var/lib/agents-vm-agent; fi
+POSTRM
+  chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
+  dpkg-deb --root-owner-group -Zxz --build "$root" "$out/${name}_${version}_$arch.deb" >/dev/null
+  packages+=("$out/${name}_${version}_$arch.deb")
+}
+command -v dpkg-deb >/dev/null || die "dpkg-deb is not installed (apt-get install dpkg)"
+deb_package linux-x64 amd64
+deb_package linux-arm64 arm64
+
 for rid in "${windows_rids[@]}"; do
   windows_folder "$stage/$rid" "$rid"
   rm -f "$out/$name-$rid.zip"

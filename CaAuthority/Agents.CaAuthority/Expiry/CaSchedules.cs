@@ -8,22 +8,19 @@ using Quartz;
 namespace Agents.CaAuthority.Expiry;
 
 /// <summary>The CA's periodic work on Quartz: the expiry scan every ca.framework.background.task.delay seconds.</summary>
-public sealed class CaSchedules(IOptions<CaOptions> options, IServiceProvider services, ILogger<CaSchedules> logger) : IHostedService
+public sealed class CaSchedules(IOptions<CaOptions> options, ISchedulerFactory schedulers, ILogger<CaSchedules> logger) : IHostedService
 {
-    private IScheduler? _scheduler;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _scheduler = await QuartzScheduler.CreateAsync("ca", 1, services, cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
         var delay = TimeSpan.FromSeconds(options.Value.BackgroundTaskDelaySeconds);
-        await _scheduler.EveryAsync<ExpiryScanJob>(delay, delay, cancellationToken).ConfigureAwait(false);
-        await _scheduler.Start(cancellationToken).ConfigureAwait(false);
+        await scheduler.EveryAsync<ExpiryScanJob>(delay, delay, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Expiry scan every {Delay} s (ca.framework.background.task.delay), alert period {Days} days, automatic renewal {Renewal}",
             options.Value.BackgroundTaskDelaySeconds, options.Value.ExpiryAlertPeriodDays, options.Value.AutomaticRenewal);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        _scheduler?.Shutdown(waitForJobsToComplete: false, cancellationToken) ?? Task.CompletedTask;
+    /// <summary>The scheduler is stopped by Quartz's hosted service.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 [DisallowConcurrentExecution]

@@ -1,3 +1,4 @@
+using Agents.Messaging.Health;
 using Agents.CaAuthority.Providers;
 using Agents.CaAuthority.Revocation;
 using Microsoft.AspNetCore.Builder;
@@ -27,7 +28,7 @@ public static class CaHttpEndpoints
             return Results.Text(System.Security.Cryptography.PemEncoding.WriteString("X509 CRL", der), "application/x-pem-file");
         });
         endpoints.MapGet(CertificatePath, (RootCaKeys ca) => Results.Text(ca.CertificatePem, "application/x-pem-file"));
-        endpoints.MapGet("/health", () => Results.Text("ok"));
+        endpoints.MapAgentsHealth();
         return endpoints;
     }
 }

@@ -30,10 +30,10 @@ public sealed class SmtpSink : IAsyncDisposable
         return sink;
     }
 
-    /// <summary>A server that requires STARTTLS (with this certificate) and a login before it takes a message.</summary>
-    public static async Task<SmtpSink> StartWithTlsAndLoginAsync(string certificatePem, string keyPem, string user, string password)
+    /// <summary>A server that requires TLS (STARTTLS, or from the first byte when <paramref name="implicitTls"/>; with this certificate) and a login before it takes a message.</summary>
+    public static async Task<SmtpSink> StartWithTlsAndLoginAsync(string certificatePem, string keyPem, string user, string password, bool implicitTls = false)
     {
-        var sink = new SmtpSink(Path.Combine(AppContext.BaseDirectory, "Support", "smtp_tls_sink.py"), [certificatePem, keyPem, user, password]);
+        var sink = new SmtpSink(Path.Combine(AppContext.BaseDirectory, "Support", "smtp_tls_sink.py"), [certificatePem, keyPem, user, password, implicitTls ? "implicit" : "starttls"]);
         await sink.StartAgainAsync();
         return sink;
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The demo's smtp_sink.py (PYTHONPATH=Demo/Agents.Demo) behind STARTTLS and a required AUTH.
+"""The demo's smtp_sink.py (PYTHONPATH=Demo/Agents.Demo) behind TLS (STARTTLS or implicit) and a required AUTH.
 
-usage: smtp_tls_sink.py HOST PORT MAIL_DIR CERT_PEM KEY_PEM USER PASSWORD
+usage: smtp_tls_sink.py HOST PORT MAIL_DIR CERT_PEM KEY_PEM USER PASSWORD [starttls|implicit]
 Each .eml also records the login (X-Authenticated-As) and whether TLS was on (X-Tls).
 """
 import asyncio, logging, os, ssl, sys
@@ -12,20 +12,17 @@ from smtp_sink import SaveToDirectory
 
 
 class SaveWithSession(SaveToDirectory):
-    # System.Net.Mail sends "AUTH login"; aiosmtpd 1.4 matches mechanism names case-sensitively
-    # (RFC 4954 says they are not), so the lower-case name is routed to the built-in LOGIN
-    async def auth_login(self, server, args):
-        return await server.auth_LOGIN(server, args)
-
     async def handle_DATA(self, server, session, envelope):
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else ""
-        extra = f"X-Authenticated-As: {login}\r\nX-Tls: {'yes' if session.ssl else 'no'}\r\n".encode()
+        tls = server.transport.get_extra_info('ssl_object') is not None
+        extra = f"X-Authenticated-As: {login}\r\nX-Tls: {'yes' if tls else 'no'}\r\n".encode()
         envelope.original_content = extra + (envelope.original_content or envelope.content)
         return await super().handle_DATA(server, session, envelope)
 
 
 def main():
     host, port, directory, cert, key, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
+    implicit = len(sys.argv) > 8 and sys.argv[8] == 'implicit'
     os.makedirs(directory, exist_ok=True)
     # the SMTP conversation, for a failing test to show
     logging.basicConfig(filename=directory.rstrip('/') + '.log', level=logging.DEBUG)
@@ -36,10 +33,15 @@ def main():
         ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
         return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
-    controller = Controller(SaveWithSession(directory), hostname=host, port=port, tls_context=context, require_starttls=True,
-                            auth_require_tls=True, authenticator=authenticate, auth_required=True, server_hostname="localhost")
+    if implicit:
+        # TLS from the first byte: aiosmtpd 1.4 counts only STARTTLS as TLS for auth_require_tls, so that check is off here
+        controller = Controller(SaveWithSession(directory), hostname=host, port=port, ssl_context=context,
+                                auth_require_tls=False, authenticator=authenticate, auth_required=True, server_hostname="localhost")
+    else:
+        controller = Controller(SaveWithSession(directory), hostname=host, port=port, tls_context=context, require_starttls=True,
+                                auth_require_tls=True, authenticator=authenticate, auth_required=True, server_hostname="localhost")
     controller.start()
-    print(f"smtp tls sink listening on {host}:{port}, saving to {directory}", flush=True)
+    print(f"smtp {'implicit' if implicit else 'starttls'} tls sink listening on {host}:{port}, saving to {directory}", flush=True)
     try:
         asyncio.get_event_loop().run_forever()
     except KeyboardInterrupt:

@@ -1,48 +1,55 @@
 using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
-using System.Text;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Text;
 
 namespace Agents.Consumers.Alerts;
 
-public interface IMailSender
-{
-    Task SendAsync(OutboxMail mail, CancellationToken ct);
-}
-
-/// <summary>Real SMTP through System.Net.Mail: STARTTLS and login when configured, one connection per e-mail.</summary>
+/// <summary>Real SMTP through MailKit: STARTTLS or implicit TLS, SASL login and a pinnable server certificate when configured; one connection per e-mail.</summary>
 public sealed class SmtpMailSender(IOptions<SmtpOptions> smtp, IOptions<AlertOptions> alerts) : IMailSender
 {
     public async Task SendAsync(OutboxMail mail, CancellationToken ct)
     {
         var o = smtp.Value;
-        using var client = new SmtpClient(o.Host, o.Port)
+        using var message = Message(mail, alerts.Value.From);
+        using var client = new SmtpClient { Timeout = o.TimeoutSeconds * 1000, CheckCertificateRevocation = o.CheckCertificateRevocation };
+        if (!string.IsNullOrEmpty(o.ServerCertificateSha256))
+            client.ServerCertificateValidationCallback = (_, certificate, _, _) => IsPinned(certificate, o.ServerCertificateSha256);
+        await client.ConnectAsync(o.Host, o.Port, Security(o), ct).ConfigureAwait(false);
+        if (!string.IsNullOrEmpty(o.UserName))
+            await client.AuthenticateAsync(new NetworkCredential(o.UserName, o.Password), ct).ConfigureAwait(false);
+        await client.SendAsync(message, ct).ConfigureAwait(false);
+        await client.DisconnectAsync(quit: true, ct).ConfigureAwait(false);
+    }
+
+    private static SecureSocketOptions Security(SmtpOptions o) =>
+        o.UseImplicitTls ? SecureSocketOptions.SslOnConnect : o.UseStartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+
+    /// <summary>A pin replaces the chain check: the server's certificate must be exactly this one.</summary>
+    private static bool IsPinned(X509Certificate? certificate, string sha256Hex) =>
+        certificate is not null
+        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(certificate.GetRawCertData()), Convert.FromHexString(SmtpOptions.NormalizeFingerprint(sha256Hex)));
+
+    private static MimeMessage Message(OutboxMail mail, string from)
+    {
+        var message = new MimeMessage
         {
-            EnableSsl = o.UseStartTls,
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            Timeout = o.TimeoutSeconds * 1000,
-            UseDefaultCredentials = false,
-        };
-        if (!string.IsNullOrEmpty(o.UserName)) client.Credentials = new NetworkCredential(o.UserName, o.Password);
-        // UTF-8 quoted-printable always: short ASCII lines stay readable in the stored .eml, and no line
-        // reaches SMTP's 1,000-octet limit (a 7bit body was refused with "Line too long" by aiosmtpd 1.4
-        // in the demo, although its own lines were short)
-        using var message = new MailMessage
-        {
-            From = new MailAddress(alerts.Value.From),
             Subject = mail.Subject,
-            Body = mail.Body,
-            SubjectEncoding = Ascii.IsValid(mail.Subject) ? null : Encoding.UTF8,
-            BodyEncoding = Encoding.UTF8,
-            BodyTransferEncoding = TransferEncoding.QuotedPrintable,
-            IsBodyHtml = false,
+            // the same id on every attempt: a mail system that got it before can drop the copy
+            MessageId = $"{mail.MailId}@agents-framework",
         };
-        foreach (var to in mail.Recipients) message.To.Add(to);
-        // the same id on every attempt: a mail system that got it before can drop the copy
-        message.Headers.Add("Message-ID", $"<{mail.MailId}@agents-framework>");
+        message.From.Add(MailboxAddress.Parse(from));
+        foreach (var to in mail.Recipients) message.To.Add(MailboxAddress.Parse(to));
         message.Headers.Add("X-Agents-Alert-Group", mail.GroupKey.ReplaceLineEndings(" "));
         message.Headers.Add("X-Agents-Alert-Kind", mail.Kind);
-        await client.SendMailAsync(message, ct).ConfigureAwait(false);
+        // UTF-8 quoted-printable always: short ASCII lines stay readable in the stored .eml, and no
+        // line reaches SMTP's 1,000-octet limit
+        message.Body = new TextPart(TextFormat.Plain) { Text = mail.Body, ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        return message;
     }
 }

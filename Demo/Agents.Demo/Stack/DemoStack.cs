@@ -43,14 +43,14 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         await smtp.WaitForPortAsync("127.0.0.1", layout.SmtpPort, Ready.TotalSeconds);
 
         Ca = Track(ServiceCommands.StartCa(this));
-        await Ca.WaitForPortAsync("127.0.0.1", layout.CaHttpPort, Ready.TotalSeconds);
+        await Ca.WaitForReadyAsync(layout.CaUrl, Ready.TotalSeconds);
         using (var http = new HttpClient())
             await File.WriteAllTextAsync(layout.CaCertificateFile, await http.GetStringAsync(new Uri(layout.CaUrl + "/ca/certificate")));
         say($"CA on {layout.CaUrl}; its certificate in {layout.CaCertificateFile}");
 
         Consumers = Track(ServiceCommands.StartConsumers(this));
         var api = Track(ServiceCommands.StartApi(this));
-        await api.WaitForPortAsync("127.0.0.1", layout.ApiPort, Ready.TotalSeconds);
+        await api.WaitForReadyAsync(layout.ApiUrl, Ready.TotalSeconds);
         Api = new CloudStackClient(new Uri(layout.ApiUrl), new ApiKeys(ApiKey, SecretKey));
         await WaitForApiAsync();
         await SetAdminPasswordAsync();
@@ -61,7 +61,8 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
 
         var routerToken = await EnrollmentTokenAsync(("routerid", StackLayout.RouterId));
         Bridge = Track(ServiceCommands.StartBridge(this, routerToken));
-        await Bridge.WaitForPortAsync("127.0.0.1", layout.BridgePort, Ready.TotalSeconds);
+        await Bridge.WaitForReadyAsync(layout.BridgeHealthUrl, Ready.TotalSeconds);
+        await Consumers.WaitForReadyAsync(layout.ConsumersHealthUrl, Ready.TotalSeconds);
         say($"bridge of router {StackLayout.RouterId} on port {layout.BridgePort} (IPv4 and IPv6)");
 
         foreach (var vm in layout.Vms)

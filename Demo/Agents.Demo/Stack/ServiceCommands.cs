@@ -55,6 +55,7 @@ public static class ServiceCommands
         return Dotnet("consumers", "Consumers/Agents.Consumers", stack, new()
         {
             ["RabbitMq__Uri"] = stack.AmqpUri("consumers"),
+            ["Health__Url"] = layout.ConsumersHealthUrl,
             ["Smtp__Host"] = "127.0.0.1",
             ["Smtp__Port"] = layout.SmtpPort.ToString(CultureInfo.InvariantCulture),
             ["Consumers__AuditDatabasePath"] = layout.AuditDatabase,
@@ -71,6 +72,7 @@ public static class ServiceCommands
         {
             ["RabbitMq__Uri"] = stack.AmqpUri("bridge-" + StackLayout.RouterId),
             ["Bridge__RouterId"] = StackLayout.RouterId,
+            ["Health__Url"] = layout.BridgeHealthUrl,
             ["Bridge__ListenAddress"] = "::",
             ["Bridge__ListenPort"] = layout.BridgePort.ToString(CultureInfo.InvariantCulture),
             ["Bridge__DataDirectory"] = layout.DataDirectory("bridge"),

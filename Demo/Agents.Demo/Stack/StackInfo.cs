@@ -19,6 +19,8 @@ public static class StackInfo
             secretKey = stack.SecretKey,
             amqpUrl = stack.AmqpUri("observer"),
             caUrl = layout.CaUrl,
+            // each service's /health/live and /health/ready
+            health = new { api = layout.ApiUrl.TrimEnd('/'), ca = layout.CaUrl, consumers = layout.ConsumersHealthUrl, bridge = layout.BridgeHealthUrl },
             mailDir = layout.MailDirectory,
             logDir = layout.LogDirectory,
             routers = new[] { new { id = StackLayout.RouterId, port = layout.BridgePort } },

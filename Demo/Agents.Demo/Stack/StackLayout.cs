@@ -23,6 +23,11 @@ public sealed record StackLayout
     public int ApiPort { get; } = FreePort.Next();
     public int SmtpPort { get; } = FreePort.Next();
     public int BridgePort { get; } = FreePort.Next();
+    /// <summary>The health probes of the services without an HTTP listener of their own (Health:Url).</summary>
+    public int ConsumersHealthPort { get; } = FreePort.Next();
+    public int BridgeHealthPort { get; } = FreePort.Next();
+    public string ConsumersHealthUrl => $"http://127.0.0.1:{ConsumersHealthPort}";
+    public string BridgeHealthUrl => $"http://127.0.0.1:{BridgeHealthPort}";
 
     public string ApiUrl => $"http://127.0.0.1:{ApiPort}/";
     /// <summary>The operator console, served by the API.</summary>

@@ -50,6 +50,8 @@ public sealed class BridgeProcess : IAsyncDisposable
     public int Port { get; }
     private ServiceProcess Current => _generations.LastOrDefault() ?? throw new InvalidOperationException("the bridge was never started");
     public int Pid => Current.Pid;
+    /// <summary>The running generation.</summary>
+    public ServiceProcess Process => Current;
     public bool HasExited => _generations.Count == 0 || Current.HasExited;
 
     /// <summary>Every line of every generation, each prefixed with its generation.</summary>

@@ -12,8 +12,8 @@ public sealed class TestLog(string name) : IAgentLog, ILoggerFactory, ILogger
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
-    public void Write(AgentLogLevel level, string message, Exception? error = null) =>
-        Lines.Enqueue($"[{name}] {level}: {message}{(error is null ? "" : $" ({error.GetType().Name}: {error.Message})")}");
+    public void Write(AgentLogLevel level, Exception? error, string template, params object?[] values) =>
+        Lines.Enqueue($"[{name}] {level}: {MessageTemplate.Render(template, values)}{(error is null ? "" : $" ({error.GetType().Name}: {error.Message})")}");
 
     public bool Contains(string text) => Lines.Any(l => l.Contains(text, StringComparison.Ordinal));
 

@@ -168,6 +168,31 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Until <paramref name="baseUrl"/>/health/ready answers 200 (broker connected, store open, certificate valid); fails early if the process exits, and with the last answer on time-out.</summary>
+    public async Task WaitForReadyAsync(string baseUrl, double seconds = 90)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var url = new Uri(baseUrl.TrimEnd('/') + "/health/ready");
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var last = "no answer";
+        while (true)
+        {
+            if (_process.HasExited) throw Died($"{url} ready");
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.IsSuccessStatusCode) return;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name}: {url} not ready within {seconds:0} s (last answer: {last}){Where()}\n{Tail()}");
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Until the process ends by itself (a program run for --version or a bad setting); its exit code.</summary>
     public async Task<int> WaitForExitAsync(double seconds = 60)
     {

@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Compact;
 
 namespace Agents.Messaging.Logging;
 
 /// <summary>
-/// Serilog for every service: structured console output, and a JSON file per service in
-/// <c>Logging:Directory</c> when set (the demo gathers every service's log in one folder).
-/// Settings in the <c>Serilog</c> section override the defaults.
+/// Serilog for every service, registered through Serilog.Extensions.Hosting (which also gives
+/// ASP.NET Core's request logging its DiagnosticContext): structured console output, and a
+/// compact JSON (CLEF) file per service in <c>Logging:Directory</c> when set (the demo gathers
+/// every service's log in one folder). Settings in the <c>Serilog</c> section override the defaults.
 /// </summary>
 public static class AgentsLogging
 {
@@ -26,9 +28,9 @@ public static class AgentsLogging
             .ReadFrom.Configuration(configuration);
         var directory = configuration["Logging:Directory"];
         if (!string.IsNullOrWhiteSpace(directory))
-            config = config.WriteTo.File(new JsonFormatter(renderMessage: true), Path.Combine(directory, $"{serviceName}.log.json"));
+            config = config.WriteTo.File(new CompactJsonFormatter(), Path.Combine(directory, $"{serviceName}.log.json"));
         logging.ClearProviders();
-        logging.AddSerilog(config.CreateLogger(), dispose: true);
+        logging.Services.AddSerilog(config.CreateLogger(), dispose: true);
         return logging;
     }
 }

@@ -1,28 +1,30 @@
-using System.Collections.Specialized;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
-using Quartz.Impl;
-using Quartz.Spi;
 
 namespace Agents.Messaging.Scheduling;
 
 /// <summary>
-/// The one way services make their in-memory Quartz scheduler: jobs are built from the service
-/// container (constructor injection), and each scheduler gets a unique name, because Quartz keeps
-/// schedulers by name per process (tests host several services in one).
+/// The one way services get their in-memory Quartz scheduler: Quartz.Extensions.Hosting, with
+/// every job run built in its own DI scope (constructor injection), and a unique scheduler name,
+/// because Quartz keeps schedulers by name per process (tests host several services in one).
 /// </summary>
 public static class QuartzScheduler
 {
-    public static async Task<IScheduler> CreateAsync(string name, int maxConcurrency, IServiceProvider services, CancellationToken ct)
+    /// <summary>
+    /// The scheduler and the hosted service that starts and stops it. Register it after the hosted
+    /// service that schedules the jobs (and after the stores' migrations): the scheduler starts,
+    /// and jobs begin to fire, when the host reaches this registration.
+    /// </summary>
+    public static IServiceCollection AddAgentsQuartz(this IServiceCollection services, string name, int maxConcurrency)
     {
-        var factory = new StdSchedulerFactory(new NameValueCollection
+        services.AddQuartz(q =>
         {
-            ["quartz.scheduler.instanceName"] = $"{name}-{Guid.NewGuid():N}",
-            ["quartz.threadPool.maxConcurrency"] = maxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            q.SchedulerName = $"{name}-{Guid.NewGuid():N}";
+            q.UseInMemoryStore();
+            q.UseDefaultThreadPool(pool => pool.MaxConcurrency = maxConcurrency);
         });
-        var scheduler = await factory.GetScheduler(ct).ConfigureAwait(false);
-        scheduler.JobFactory = new ServiceJobFactory(services);
-        return scheduler;
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        return services;
     }
 
     /// <summary>Runs <typeparamref name="TJob"/> every <paramref name="interval"/>, the first time after <paramref name="firstAfter"/>; a missed run is skipped, not caught up.</summary>
@@ -34,13 +36,5 @@ public static class QuartzScheduler
             TriggerBuilder.Create().StartAt(DateTimeOffset.UtcNow + firstAfter)
                 .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount())
                 .Build(), ct);
-    }
-
-    private sealed class ServiceJobFactory(IServiceProvider services) : IJobFactory
-    {
-        public IJob NewJob(TriggerFiredBundle bundle, IScheduler scheduler) =>
-            (IJob)ActivatorUtilities.CreateInstance(services, bundle.JobDetail.JobType);
-
-        public void ReturnJob(IJob job) { }
     }
 }

@@ -1,3 +1,4 @@
+using Agents.Messaging.Health;
 using Agents.Messaging.Logging;
 using Agents.WebConsole.Hosting;
 using Agents.Producers.Api;
@@ -12,12 +13,15 @@ public static class ProducersApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddAgentsSerilog(builder.Configuration, "producers");
+        builder.Services.AddSystemd();
         builder.Services.AddAgentsProducers(builder.Configuration);
         builder.Services.AddAgentsConsole<InProcessConsoleApi>(builder.Configuration);
         var urls = builder.Configuration[$"{ProducersOptions.Section}:{nameof(ProducersOptions.ListenUrl)}"] ?? new ProducersOptions().ListenUrl;
         builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var app = builder.Build();
+        app.UseAgentsRequestLogging();
+        app.MapAgentsHealth();
         app.MapCloudStackApi();
         app.MapAgentsConsole();
         return app;

@@ -1,3 +1,5 @@
+using Agents.Messaging.Scheduling;
+using Agents.Messaging.Health;
 using Agents.Messaging;
 using Agents.Producers.Accounts;
 using Agents.Producers.FirstBoot;
@@ -36,6 +38,7 @@ public static class ProducersServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRabbitMqMessaging(configuration);
+        services.AddAgentsHealth();
         services.AddSingleton(TimeProvider.System);
 
         services.AddStorage(configuration);
@@ -76,6 +79,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddHostedService<AdminBootstrap>();
         services.AddHostedService(sp => sp.GetRequiredService<ProvisioningSettings>());
         services.AddHostedService(sp => sp.GetRequiredService<QuartzSchedules>());
+        services.AddAgentsQuartz("producers", 4);
         services.AddQueueConsumer<OutcomeHandler>(OutcomeHandler.Queue, OutcomeHandler.Declare);
         services.AddQueueConsumer<UnroutableHandler>(Contracts.Topology.UnroutableQueue);
         services.AddQueueConsumer<AgentStateHandler>(AgentStateHandler.Queue, AgentStateHandler.Declare);

@@ -8,18 +8,17 @@ namespace Agents.Producers.Jobs;
 /// unread passwords past their TTL every minute. Retries are durable through the job store
 /// (status Retrying with next_attempt_at): <see cref="JobEngine.RecoverAsync"/> schedules them again after a restart.
 /// </summary>
-public sealed class QuartzSchedules(IServiceProvider services) : IRetryScheduler, IHostedService
+public sealed class QuartzSchedules(IServiceProvider services, ISchedulerFactory schedulers) : IRetryScheduler, IHostedService
 {
     private readonly TaskCompletionSource<IScheduler> _scheduler = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await QuartzScheduler.CreateAsync("producers", 4, services, cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
         await scheduler.ScheduleJob(
             JobBuilder.Create<PurgeSecretsJob>().WithIdentity("purge-secrets").Build(),
             TriggerBuilder.Create().StartNow().WithSimpleSchedule(s => s.WithIntervalInMinutes(1).RepeatForever()).Build(),
             cancellationToken).ConfigureAwait(false);
-        await scheduler.Start(cancellationToken).ConfigureAwait(false);
         _scheduler.TrySetResult(scheduler);
         await services.GetRequiredService<JobEngine>().RecoverAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -35,9 +34,6 @@ public sealed class QuartzSchedules(IServiceProvider services) : IRetryScheduler
             TriggerBuilder.Create().StartAt(at).Build()).ConfigureAwait(false);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_scheduler.Task.IsCompletedSuccessfully)
-            await _scheduler.Task.Result.Shutdown(waitForJobsToComplete: false, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>The scheduler is stopped by Quartz's hosted service.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

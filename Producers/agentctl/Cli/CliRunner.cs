@@ -11,7 +11,7 @@ namespace Agents.Cli.Cli;
 /// (a progress bar for fan-out jobs) and printed. Exit codes: 0 done, 1 the API or the job failed,
 /// 2 bad usage or configuration.
 /// </summary>
-public sealed class CliRunner(CliSettings settings, IAnsiConsole console, TextWriter output, TextWriter error)
+public sealed class CliRunner(CliSettings settings, IAnsiConsole console, IAnsiConsole progress, TextWriter output, TextWriter error)
 {
     /// <summary>Commands that answer with a job's state rather than start one.</summary>
     private static readonly HashSet<string> JobQueries = new(StringComparer.OrdinalIgnoreCase) { "queryAsyncJobResult", "listAsyncJobs", "cancelAsyncJob" };
@@ -79,7 +79,7 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, TextWr
 
     private async Task<AsyncJob> WaitAsync(CloudStackClient api, string jobId, CancellationToken ct)
     {
-        if (settings.Json || !console.Profile.Capabilities.Interactive)
+        if (settings.Json || !progress.Profile.Capabilities.Interactive)
         {
             // plain lines on stderr, only when something changed: logs and pipes stay readable
             string? last = null;
@@ -92,7 +92,8 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, TextWr
         }
 
         AsyncJob? result = null;
-        await console.Progress()
+        // the progress bar is drawn on stderr: stdout carries only the result
+        await progress.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async context =>

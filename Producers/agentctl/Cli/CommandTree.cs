@@ -20,7 +20,7 @@ public static class CommandTree
     private static readonly Option<int> Timeout = new("--timeout") { Description = "seconds to wait for an async job", DefaultValueFactory = _ => 600, Recursive = true };
     private static readonly Option<int> PollMs = new("--poll-ms") { Description = "milliseconds before the first queryAsyncJobResult poll (each next wait doubles, up to 2 s)", DefaultValueFactory = _ => 100, Recursive = true, Hidden = true };
 
-    public static RootCommand Build(IAnsiConsole console, TextWriter output, TextWriter error)
+    public static RootCommand Build(IAnsiConsole console, IAnsiConsole progress, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("agentctl: the Agents Framework API from a shell, CloudMonkey style. agentctl <apiCommand> key=value ... or a verb below.");
         foreach (var option in new Option[] { Url, ApiKey, SecretKey, Stack, Json, Filter, NoWait, Timeout, PollMs }) root.Options.Add(option);
@@ -36,35 +36,35 @@ public static class CommandTree
                 error.WriteLine("agentctl: name an API command (e.g. listVirtualMachines) or a verb; agentctl --help lists them");
                 return Task.FromResult(2);
             }
-            return RunAsync(result, console, output, error, name, () => ApiParameters.Parse(result.GetValue(parameters) ?? []), ct);
+            return RunAsync(result, console, progress, output, error, name, () => ApiParameters.Parse(result.GetValue(parameters) ?? []), ct);
         });
 
         var vm = new Argument<string>("vm") { Description = "virtual machine id" };
         var job = new Argument<string>("jobid");
         var router = new Option<string?>("--router") { Description = "router id" };
 
-        Add(root, console, output, error, "vms", "list virtual machines (listVirtualMachines)", [router], r =>
+        Add(root, console, progress, output, error, "vms", "list virtual machines (listVirtualMachines)", [router], r =>
             ("listVirtualMachines", Some(("routerid", r.GetValue(router)))));
         var state = new Option<string?>("--state") { Description = "Connected or Disconnected" };
-        Add(root, console, output, error, "agents", "list agents and their connection state (listAgents)", [router, state], r =>
+        Add(root, console, progress, output, error, "agents", "list agents and their connection state (listAgents)", [router, state], r =>
             ("listAgents", Some(("routerid", r.GetValue(router)), ("state", r.GetValue(state)))));
-        Add(root, console, output, error, "jobs", "list async jobs (listAsyncJobs)", [], _ => ("listAsyncJobs", []));
-        Add(root, console, output, error, "job", "show a job, waiting while it runs (queryAsyncJobResult)", [job], r =>
+        Add(root, console, progress, output, error, "jobs", "list async jobs (listAsyncJobs)", [], _ => ("listAsyncJobs", []));
+        Add(root, console, progress, output, error, "job", "show a job, waiting while it runs (queryAsyncJobResult)", [job], r =>
             ("queryAsyncJobResult", Some(("jobid", r.GetValue(job)))));
-        Add(root, console, output, error, "cancel", "cancel a job's targets not yet sent (cancelAsyncJob)", [job], r =>
+        Add(root, console, progress, output, error, "cancel", "cancel a job's targets not yet sent (cancelAsyncJob)", [job], r =>
             ("cancelAsyncJob", Some(("jobid", r.GetValue(job)))));
-        Add(root, console, output, error, "reset-password", "reset a VM's password and print the new one (resetPasswordForVirtualMachine)", [vm], r =>
+        Add(root, console, progress, output, error, "reset-password", "reset a VM's password and print the new one (resetPasswordForVirtualMachine)", [vm], r =>
             ("resetPasswordForVirtualMachine", Some(("id", r.GetValue(vm)))));
         var keypair = new Option<string>("--keypair") { Description = "registered SSH key pair name", Required = true };
-        Add(root, console, output, error, "reset-ssh-key", "put a registered key pair into a VM (resetSSHKeyForVirtualMachine)", [vm, keypair], r =>
+        Add(root, console, progress, output, error, "reset-ssh-key", "put a registered key pair into a VM (resetSSHKeyForVirtualMachine)", [vm, keypair], r =>
             ("resetSSHKeyForVirtualMachine", Some(("id", r.GetValue(vm)), ("keypair", r.GetValue(keypair)))));
-        Add(root, console, output, error, "enroll-token", "a one-time enrollment token for a VM's agent (createAgentEnrollmentToken)", [vm], r =>
+        Add(root, console, progress, output, error, "enroll-token", "a one-time enrollment token for a VM's agent (createAgentEnrollmentToken)", [vm], r =>
             ("createAgentEnrollmentToken", Some(("virtualmachineid", r.GetValue(vm)))));
-        Add(root, console, output, error, "rekey", "make a VM's agent take a new key and certificate (provisionCertificate)", [vm], r =>
+        Add(root, console, progress, output, error, "rekey", "make a VM's agent take a new key and certificate (provisionCertificate)", [vm], r =>
             ("provisionCertificate", Some(("virtualmachineid", r.GetValue(vm)))));
         var routerId = new Argument<string>("router") { Description = "router id" };
         var fresh = new Option<bool>("--fresh") { Description = "run the checks now instead of reporting the last results" };
-        Add(root, console, output, error, "health", "a router's health check results (getRouterHealthCheckResults)", [routerId, fresh], r =>
+        Add(root, console, progress, output, error, "health", "a router's health check results (getRouterHealthCheckResults)", [routerId, fresh], r =>
             ("getRouterHealthCheckResults", Some(("routerid", r.GetValue(routerId)), ("performfreshchecks", r.GetValue(fresh) ? "true" : null))));
 
         var recipe = new Argument<string>("recipe") { Description = "recipe name (the VM's policy must allow it)" };
@@ -73,7 +73,7 @@ public static class CommandTree
         var concurrency = new Option<int?>("--max-concurrency") { Description = "targets in flight at once" };
         var maxErrors = new Option<string?>("--max-errors") { Description = "stop sending after this many failures (number or percentage, e.g. 10%)" };
         var recipeTimeout = new Option<int?>("--recipe-timeout") { Description = "seconds the recipe may run on each VM" };
-        Add(root, console, output, error, "run-recipe", "run a recipe on one or many VMs, with progress (runAgentRecipe)",
+        Add(root, console, progress, output, error, "run-recipe", "run a recipe on one or many VMs, with progress (runAgentRecipe)",
             [recipe, vms, router, parameter, concurrency, maxErrors, recipeTimeout], r =>
             {
                 var list = Some(("name", r.GetValue(recipe)), ("virtualmachineids", Join(r.GetValue(vms))), ("routerid", r.GetValue(router)),
@@ -84,7 +84,7 @@ public static class CommandTree
         return root;
     }
 
-    private static void Add(RootCommand root, IAnsiConsole console, TextWriter output, TextWriter error, string name, string description,
+    private static void Add(RootCommand root, IAnsiConsole console, IAnsiConsole progress, TextWriter output, TextWriter error, string name, string description,
         IReadOnlyList<Symbol> symbols, Func<ParseResult, (string Command, List<KeyValuePair<string, string>> Parameters)> call)
     {
         var command = new Command(name, description);
@@ -96,12 +96,12 @@ public static class CommandTree
         command.SetAction((result, ct) =>
         {
             var (api, parameters) = call(result);
-            return RunAsync(result, console, output, error, api, () => parameters, ct);
+            return RunAsync(result, console, progress, output, error, api, () => parameters, ct);
         });
         root.Subcommands.Add(command);
     }
 
-    private static async Task<int> RunAsync(ParseResult result, IAnsiConsole console, TextWriter output, TextWriter error, string command,
+    private static async Task<int> RunAsync(ParseResult result, IAnsiConsole console, IAnsiConsole progress, TextWriter output, TextWriter error, string command,
         Func<IReadOnlyList<KeyValuePair<string, string>>> parameters, CancellationToken ct)
     {
         IReadOnlyList<KeyValuePair<string, string>> list;
@@ -114,7 +114,7 @@ public static class CommandTree
         var settings = new CliSettings(result.GetValue(Url), result.GetValue(ApiKey), result.GetValue(SecretKey), result.GetValue(Stack),
             result.GetValue(Json), result.GetValue(Filter)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             result.GetValue(NoWait), TimeSpan.FromSeconds(Math.Max(1, result.GetValue(Timeout))), TimeSpan.FromMilliseconds(Math.Max(50, result.GetValue(PollMs))));
-        return await new CliRunner(settings, console, output, error).RunAsync(command, list, ct).ConfigureAwait(false);
+        return await new CliRunner(settings, console, progress, output, error).RunAsync(command, list, ct).ConfigureAwait(false);
     }
 
     private static List<KeyValuePair<string, string>> Some(params (string Key, string? Value)[] pairs) =>

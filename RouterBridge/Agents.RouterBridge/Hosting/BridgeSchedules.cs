@@ -11,19 +11,18 @@ using Quartz;
 namespace Agents.RouterBridge.Hosting;
 
 /// <summary>The router's periodic work on Quartz: basic and advanced health checks, the CRL, and renewal of its own certificate.</summary>
-public sealed class BridgeSchedules(IOptions<BridgeOptions> options, IServiceProvider services, ILogger<BridgeSchedules> logger) : IHostedService
+public sealed class BridgeSchedules(IOptions<BridgeOptions> options, ISchedulerFactory schedulers, ILogger<BridgeSchedules> logger) : IHostedService
 {
     private IScheduler? _scheduler;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _scheduler = await QuartzScheduler.CreateAsync($"bridge-{options.Value.RouterId}", 2, services, cancellationToken).ConfigureAwait(false);
+        _scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
         var health = options.Value.HealthChecks;
         await ScheduleHealthChecksAsync(_scheduler, cancellationToken).ConfigureAwait(false);
         if (options.Value.CrlUrl is not null)
             await _scheduler.EveryAsync<Revocation.CrlRefreshJob>(TimeSpan.FromSeconds(options.Value.CrlRefreshSeconds), TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         await _scheduler.EveryAsync<RenewalJob>(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
-        await _scheduler.Start(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Health checks every {Basic} / {Advanced} min (basic / advanced), enabled: {Enabled}",
             health.BasicIntervalMinutes, health.AdvancedIntervalMinutes, health.Enabled);
     }
@@ -50,8 +49,8 @@ public sealed class BridgeSchedules(IOptions<BridgeOptions> options, IServicePro
             await scheduler.EveryAsync<AdvancedHealthJob>(TimeSpan.FromMinutes(health.AdvancedIntervalMinutes), TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        _scheduler?.Shutdown(waitForJobsToComplete: false, cancellationToken) ?? Task.CompletedTask;
+    /// <summary>The scheduler is stopped by Quartz's hosted service.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>The router's basic checks, then those of the system VMs connected here.</summary>

@@ -1,3 +1,5 @@
+using Agents.Messaging.Scheduling;
+using Agents.Messaging.Health;
 using Agents.Contracts;
 using Agents.Messaging;
 using Agents.RouterBridge.Audit;
@@ -28,6 +30,8 @@ public static class RouterBridgeServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRabbitMqMessaging(configuration);
+        services.AddAgentsHealthListener(configuration)
+            .AddCertificateCheck("router-certificate", sp => sp.GetRequiredService<RouterIdentity>().Certificate);
 
         services.AddSingleton(TimeProvider.System);
         // the agent library's executor runs the router's own commands; it logs through this seam
@@ -58,6 +62,7 @@ public static class RouterBridgeServiceCollectionExtensions
         // one instance: the settings watcher reschedules the health checks on it
         services.AddSingleton<BridgeSchedules>();
         services.AddHostedService(sp => sp.GetRequiredService<BridgeSchedules>());
+        services.AddAgentsQuartz("bridge", 2);
         // the queues are named after the router: read from the configuration now (ValidateOnStart refuses an empty one)
         var routerId = configuration[$"{BridgeOptions.Section}:{nameof(BridgeOptions.RouterId)}"] ?? "";
         services.AddQueueConsumer<RevocationWatcher>(RevocationWatcher.QueueFor(routerId), RevocationWatcher.Declare(routerId));

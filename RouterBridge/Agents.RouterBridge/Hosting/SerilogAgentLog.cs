@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Agents.RouterBridge.Hosting;
 
-/// <summary>The agent library's logging seam, written to the host's logger (Serilog).</summary>
+/// <summary>The agent library's logging seam, written to the host's logger (Serilog): its message templates and their values as they are, so they stay named properties.</summary>
 public sealed class SerilogAgentLog(ILogger<SerilogAgentLog> logger) : IAgentLog
 {
-    public void Write(AgentLogLevel level, string message, Exception? error = null)
+    public void Write(AgentLogLevel level, Exception? error, string template, params object?[] values)
     {
         var mapped = level switch
         {
@@ -15,8 +15,8 @@ public sealed class SerilogAgentLog(ILogger<SerilogAgentLog> logger) : IAgentLog
             AgentLogLevel.Warning => LogLevel.Warning,
             _ => LogLevel.Error,
         };
-#pragma warning disable CA2254 // the library composes its own messages with the ids in them
-        logger.Log(mapped, error, message);
+#pragma warning disable CA2254 // a template, constant at each call site in the agent library
+        logger.Log(mapped, error, template, values);
 #pragma warning restore CA2254
     }
 }

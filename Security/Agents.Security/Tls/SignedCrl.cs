@@ -1,13 +1,17 @@
-using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
 
 namespace Agents.Security.Tls;
 
 /// <summary>
-/// A CRL whose signature was verified against its issuer (.NET's CertificateRevocationListBuilder.Load
-/// does not verify), with its revoked serials (upper-case hex, as X509Certificate2.SerialNumber) and number.
+/// A CRL whose signature was verified against its issuer, parsed and checked by BouncyCastle
+/// (.NET's CertificateRevocationListBuilder.Load does not verify), with its revoked serials
+/// (upper-case hex, as X509Certificate2.SerialNumber) and number.
 /// </summary>
 public sealed record SignedCrl(IReadOnlyList<string> Serials, BigInteger Number, DateTimeOffset? NextUpdate)
 {
@@ -15,83 +19,37 @@ public sealed record SignedCrl(IReadOnlyList<string> Serials, BigInteger Number,
     {
         ArgumentNullException.ThrowIfNull(der);
         ArgumentNullException.ThrowIfNull(issuer);
+        X509Crl crl;
         try
         {
-            var outer = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
-            var tbs = outer.ReadEncodedValue().ToArray();
-            var algorithm = outer.ReadSequence().ReadObjectIdentifier();
-            var signature = outer.ReadBitString(out _);
-            if (!SignatureVerifies(issuer, algorithm, tbs, signature))
-                throw new CryptographicException($"the CRL's signature does not verify against {issuer.Subject}");
-            return Parse(tbs);
+            crl = new X509CrlParser().ReadCrl(der) ?? throw new CryptographicException("not a DER CRL: empty input");
         }
-        catch (AsnContentException e)
+        catch (Exception e) when (e is not CryptographicException)
         {
             throw new CryptographicException($"not a DER CRL: {e.Message}", e);
         }
+        var issuerCertificate = new X509CertificateParser().ReadCertificate(issuer.RawData);
+        if (!crl.IssuerDN.Equivalent(issuerCertificate.SubjectDN))
+            throw new CryptographicException($"the CRL's signature does not verify against {issuer.Subject}: it is issued by {crl.IssuerDN}");
+        try
+        {
+            crl.Verify(issuerCertificate.GetPublicKey());
+        }
+        catch (Exception e) when (e is InvalidKeyException or SignatureException or GeneralSecurityException or ArgumentException or InvalidOperationException)
+        {
+            throw new CryptographicException($"the CRL's signature does not verify against {issuer.Subject}: {e.Message}", e);
+        }
+        var serials = (crl.GetRevokedCertificates() ?? new HashSet<X509CrlEntry>())
+            .Select(entry => Convert.ToHexString(entry.SerialNumber.ToByteArray()))
+            .ToList();
+        return new SignedCrl(serials, CrlNumber(crl), crl.NextUpdate is { } next ? new DateTimeOffset(next, TimeSpan.Zero) : null);
     }
 
-    private static bool SignatureVerifies(X509Certificate2 issuer, string algorithm, byte[] tbs, byte[] signature)
+    private static BigInteger CrlNumber(X509Crl crl)
     {
-        HashAlgorithmName Hash(string suffix) => suffix switch
-        {
-            "2" or "11" => HashAlgorithmName.SHA256,
-            "3" or "12" => HashAlgorithmName.SHA384,
-            "4" or "13" => HashAlgorithmName.SHA512,
-            _ => throw new CryptographicException($"CRL signature algorithm {algorithm} is not accepted"),
-        };
-        if (algorithm.StartsWith("1.2.840.10045.4.3.", StringComparison.Ordinal))
-        {
-            using var ec = issuer.GetECDsaPublicKey() ?? throw new CryptographicException("the CRL is signed with ECDSA but its issuer's key is not EC");
-            return ec.VerifyData(tbs, signature, Hash(algorithm[18..]), DSASignatureFormat.Rfc3279DerSequence);
-        }
-        if (algorithm.StartsWith("1.2.840.113549.1.1.", StringComparison.Ordinal))
-        {
-            using var rsa = issuer.GetRSAPublicKey() ?? throw new CryptographicException("the CRL is signed with RSA but its issuer's key is not RSA");
-            return rsa.VerifyData(tbs, signature, Hash(algorithm[19..]), RSASignaturePadding.Pkcs1);
-        }
-        throw new CryptographicException($"CRL signature algorithm {algorithm} is not accepted");
+        var value = crl.GetExtensionValue(X509Extensions.CrlNumber);
+        if (value is null) return BigInteger.Zero;
+        var number = DerInteger.GetInstance(Asn1Object.FromByteArray(value.GetOctets()));
+        return new BigInteger(number.Value.ToByteArrayUnsigned(), isUnsigned: true, isBigEndian: true);
     }
-
-    private static SignedCrl Parse(byte[] tbsDer)
-    {
-        var tbs = new AsnReader(tbsDer, AsnEncodingRules.DER).ReadSequence();
-        if (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Integer)) tbs.ReadInteger();
-        tbs.ReadSequence();          // signature algorithm
-        tbs.ReadEncodedValue();      // issuer
-        ReadTime(tbs);               // thisUpdate
-        DateTimeOffset? nextUpdate = null;
-        if (tbs.HasData && IsTime(tbs.PeekTag())) nextUpdate = ReadTime(tbs);
-        var serials = new List<string>();
-        if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence))
-        {
-            var entries = tbs.ReadSequence();
-            while (entries.HasData)
-            {
-                var entry = entries.ReadSequence();
-                serials.Add(Convert.ToHexString(entry.ReadIntegerBytes().Span));
-            }
-        }
-        var number = BigInteger.Zero;
-        var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
-        if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(extensionsTag))
-        {
-            var extensions = tbs.ReadSequence(extensionsTag).ReadSequence();
-            while (extensions.HasData)
-            {
-                var extension = extensions.ReadSequence();
-                var oid = extension.ReadObjectIdentifier();
-                if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean)) extension.ReadBoolean();
-                var value = extension.ReadOctetString();
-                if (oid == "2.5.29.20") number = new AsnReader(value, AsnEncodingRules.DER).ReadInteger();
-            }
-        }
-        return new SignedCrl(serials, number, nextUpdate);
-    }
-
-    private static bool IsTime(Asn1Tag tag) =>
-        tag.HasSameClassAndValue(new Asn1Tag(UniversalTagNumber.UtcTime)) || tag.HasSameClassAndValue(new Asn1Tag(UniversalTagNumber.GeneralizedTime));
-
-    private static DateTimeOffset ReadTime(AsnReader reader) =>
-        reader.PeekTag().HasSameClassAndValue(new Asn1Tag(UniversalTagNumber.UtcTime)) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
 }

@@ -14,13 +14,13 @@ public sealed partial class AgentClient
         if (token is null)
         {
             LastError = "no certificate and no enrollment token (config enrollmentToken, AGENTS_ENROLLMENT_TOKEN, or the user-data file)";
-            _log.Error(LastError);
+            _log.Error("{Error}", LastError);
             return SessionOutcome.Failed;
         }
         var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
         using (key)
         {
-            _log.Info($"enrolling with router {endpoint}");
+            _log.Info("enrolling with router {Router}", endpoint);
             await connection.WriteAsync(new EnrollFrame(token, csr), ct).ConfigureAwait(false);
             using var answerTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             answerTimeout.CancelAfter(_options.RenewalAnswerTimeout);
@@ -30,16 +30,16 @@ public sealed partial class AgentClient
                 case EnrolledFrame enrolled:
                     using (var stored = _identity.Save(key, enrolled.CertificatePem, enrolled.CaCertificatePem))
                     {
-                        _log.Info($"enrolled: certificate {stored.SerialNumber} valid until {stored.NotAfter:O}");
+                        _log.Info("enrolled: certificate {SerialNumber} valid until {NotAfter:O}", stored.SerialNumber, stored.NotAfter);
                     }
                     return SessionOutcome.ReconnectNow;
                 case EnrollRefusedFrame refused:
                     LastError = $"enrollment refused: {refused.Reason}";
-                    _log.Error(LastError);
+                    _log.Error("{Error}", LastError);
                     return SessionOutcome.Failed;
                 case ErrorFrame error:
                     LastError = $"router closed the enrollment: {error.Reason}";
-                    _log.Warn(LastError);
+                    _log.Warn("{Error}", LastError);
                     return SessionOutcome.Failed;
                 case null:
                     throw new IOException("router closed the connection during enrollment");

@@ -24,7 +24,7 @@ public sealed partial class AgentClient
                 if (frame is RenewRefusedFrame refused) throw new InvalidOperationException($"renewal refused: {refused.Reason}");
                 var renewed = (RenewedFrame)frame;
                 using var stored = _identity.Save(key, renewed.CertificatePem, renewed.CaCertificatePem);
-                _log.Info($"certificate renewed: {stored.SerialNumber} valid until {stored.NotAfter:O}");
+                _log.Info("certificate renewed: {SerialNumber} valid until {NotAfter:O}", stored.SerialNumber, stored.NotAfter);
             }
             if (reconnect) session.RequestReconnect();
         }
@@ -38,13 +38,13 @@ public sealed partial class AgentClient
     {
         try
         {
-            _log.Info($"renewing the certificate: {why}");
+            _log.Info("renewing the certificate: {Reason}", why);
             await RenewAsync(reconnect, _stopping).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LastError = $"renewal failed: {e.Message}";
-            _log.Warn(LastError, e);
+            _log.Warn(e, "{Error}", LastError);
         }
     }
 

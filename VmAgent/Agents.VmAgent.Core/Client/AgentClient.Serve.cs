@@ -14,7 +14,7 @@ public sealed partial class AgentClient
             Environment.OSVersion.Platform.ToString(), Environment.MachineName), ct).ConfigureAwait(false);
         _session = session;
         SessionCount++;
-        _log.Info($"connected to router {endpoint} with mutual TLS");
+        _log.Info("connected to router {Router} with mutual TLS", endpoint);
         var heartbeats = HeartbeatLoopAsync(session);
         var renewal = RenewalLoopAsync(session);
         try
@@ -24,7 +24,7 @@ public sealed partial class AgentClient
         catch (FrameException e)
         {
             LastError = $"bad frame from router: {e.Message}";
-            _log.Warn($"closing connection to {endpoint}: {LastError}");
+            _log.Warn("closing connection to {Router}: {Error}", endpoint, LastError);
             await connection.CloseAsync(e.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -34,7 +34,7 @@ public sealed partial class AgentClient
         catch (IOException e)
         {
             LastError = $"connection to {endpoint} lost: {e.Message}";
-            _log.Warn(LastError);
+            _log.Warn("{Error}", LastError);
         }
         finally
         {
@@ -57,7 +57,7 @@ public sealed partial class AgentClient
             {
                 case null:
                     LastError = "router closed the connection";
-                    _log.Info(LastError);
+                    _log.Info("{Error}", LastError);
                     return;
                 case HeartbeatFrame:
                     break;
@@ -73,7 +73,7 @@ public sealed partial class AgentClient
                     break;
                 case ErrorFrame error:
                     LastError = $"router closed the connection: {error.Reason}";
-                    _log.Warn(LastError);
+                    _log.Warn("{Error}", LastError);
                     return;
                 default:
                     throw new FrameException($"a '{frame.GetType().Name}' frame is not valid from a router");
@@ -85,17 +85,17 @@ public sealed partial class AgentClient
     {
         try
         {
-            _log.Info($"command {command.CommandId} (job {command.JobId}, {command.Type}) received");
+            _log.Info("command {CommandId} (job {JobId}, {CommandType}) received", command.CommandId, command.JobId, command.Type);
             // the agent's lifetime, not the session's: a command finishes and is journaled even if the connection drops
             var result = await _executor.ExecuteAsync(command, _stopping).ConfigureAwait(false);
             try
             {
                 await session.Connection.WriteAsync(result, session.Token).ConfigureAwait(false);
-                _log.Info($"command {command.CommandId} (job {command.JobId}) answered {result.Outcome}");
+                _log.Info("command {CommandId} (job {JobId}) answered {Outcome}", command.CommandId, command.JobId, result.Outcome);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException)
             {
-                _log.Warn($"result of command {command.CommandId} not sent (connection gone); it is journaled and answers the redelivery");
+                _log.Warn("result of command {CommandId} not sent (connection gone); it is journaled and answers the redelivery", command.CommandId);
             }
         }
         catch (OperationCanceledException)
@@ -105,7 +105,7 @@ public sealed partial class AgentClient
         catch (Exception e)
         {
             // the journal could not be written: answer nothing, the bridge's execution timeout reports it
-            _log.Error($"command {command.CommandId} could not be processed", e);
+            _log.Error(e, "command {CommandId} could not be processed", command.CommandId);
         }
         finally
         {
@@ -124,7 +124,7 @@ public sealed partial class AgentClient
                 if (DateTimeOffset.UtcNow - session.LastReceived > interval * 3)
                 {
                     LastError = $"router silent for {(interval * 3).TotalSeconds:0} s";
-                    _log.Warn(LastError);
+                    _log.Warn("{Error}", LastError);
                     session.End();
                     await session.Connection.DisposeAsync().ConfigureAwait(false);
                     return;

@@ -68,7 +68,7 @@ public sealed partial class AgentClient : ICertificateRenewer
             if (outcome == SessionOutcome.ReconnectNow) { failures = 0; continue; }
             if (outcome == SessionOutcome.Served) failures = 0;
             var delay = Backoff.FullJitter(failures++, _options.InitialBackoff, _options.MaxBackoff);
-            _log.Debug($"reconnecting in {delay.TotalMilliseconds:0} ms");
+            _log.Debug("reconnecting in {DelayMs:0} ms", delay.TotalMilliseconds);
             try { await Task.Delay(delay, ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { break; }
         }
@@ -97,7 +97,7 @@ public sealed partial class AgentClient : ICertificateRenewer
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException or OperationCanceledException or FrameException or InvalidDataException or InvalidOperationException or TimeoutException)
         {
             LastError = $"{endpoint}: {e.Message}";
-            _log.Warn($"connection to router {endpoint} failed", e);
+            _log.Warn(e, "connection to router {Router} failed", endpoint);
             return SessionOutcome.Failed;
         }
         finally
@@ -149,7 +149,7 @@ public sealed partial class AgentClient : ICertificateRenewer
     {
         // SslStream hands us an X509Certificate2 it owns: look, do not dispose
         var error = _identity.Trust.RouterCertificateError(presented as X509Certificate2);
-        if (error is not null) _log.Warn($"router certificate refused: {error}");
+        if (error is not null) _log.Warn("router certificate refused: {Reason}", error);
         return error is null;
     }
 

@@ -33,7 +33,7 @@ public static class RouterEndpoints
             }
             catch (SocketException e)
             {
-                log.Warn($"router address '{name}' does not resolve: {e.Message}");
+                log.Warn("router address '{RouterAddress}' does not resolve: {Reason}", name, e.Message);
             }
         }
         return endpoints;

@@ -48,7 +48,7 @@ public sealed class CommandExecutor
             await Task.Yield();
             if (_journal.Find(command.CommandId) is { } stored)
             {
-                _log.Info($"command {command.CommandId} (job {command.JobId}) was already processed: returning its stored {stored.Outcome} result");
+                _log.Info("command {CommandId} (job {JobId}) was already processed: returning its stored {Outcome} result", command.CommandId, command.JobId, stored.Outcome);
                 return stored;
             }
             if (_journal.WasStarted(command.CommandId))
@@ -58,7 +58,7 @@ public sealed class CommandExecutor
             var refusal = Refusal(command);
             if (refusal is not null)
             {
-                _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {refusal}");
+                _log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, refusal);
                 return await RecordAsync(new ResultFrame(command.CommandId, CommandOutcome.Rejected, Message: refusal)).ConfigureAwait(false);
             }
 
@@ -88,18 +88,18 @@ public sealed class CommandExecutor
         {
             var result = await handler.HandleAsync(context, ct).ConfigureAwait(false);
             if (result.Outcome == CommandOutcome.Rejected)
-                _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {result.Message}");
+                _log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, result.Message);
             return result;
         }
         catch (CommandRejectedException e)
         {
-            _log.Warn($"command {command.CommandId} (job {command.JobId}, {command.Type}) rejected: {e.Message}");
+            _log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, e.Message);
             return HandlerResult.Rejected(e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // the exception's message, never the payload: the payload may hold a sealed secret's context
-            _log.Error($"command {command.CommandId} (job {command.JobId}, {command.Type}) failed", e);
+            _log.Error(e, "command {CommandId} (job {JobId}, {CommandType}) failed", command.CommandId, command.JobId, command.Type);
             return HandlerResult.Failed($"{command.Type} failed: {e.Message}");
         }
     }

@@ -39,7 +39,7 @@ public sealed class ResetPasswordHandler(IGuestOs os, IAgentKeys keys) : IComman
             throw new CommandRejectedException(e.Message, e);
         }
         await os.SetPasswordAsync(payload.Username, password, ct).ConfigureAwait(false);
-        context.Log.Info($"password reset for user {payload.Username} (command {context.Command.CommandId})");
+        context.Log.Info("password reset for user {UserName} (command {CommandId})", payload.Username, context.Command.CommandId);
         return HandlerResult.Success($"password of {payload.Username} reset");
     }
 }

@@ -29,7 +29,7 @@ public sealed class ResetSshKeyHandler(IGuestOs os) : ICommandHandler
             return HandlerResult.Rejected($"writing {payload.Username}'s keys needs root and the policy says privileged: false");
 
         await os.SetAuthorizedKeysAsync(payload.Username, payload.PublicKeys, ct).ConfigureAwait(false);
-        context.Log.Info($"{payload.PublicKeys.Count} SSH key(s) set for user {payload.Username} (command {context.Command.CommandId})");
+        context.Log.Info("{KeyCount} SSH key(s) set for user {UserName} (command {CommandId})", payload.PublicKeys.Count, payload.Username, context.Command.CommandId);
         return HandlerResult.Success($"{payload.PublicKeys.Count} key(s) set for {payload.Username}");
     }
 }

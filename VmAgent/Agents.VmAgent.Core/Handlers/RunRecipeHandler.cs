@@ -49,7 +49,7 @@ public sealed class RunRecipeHandler(RecipeCatalog catalog, RecipeRunner runner,
         await File.WriteAllBytesAsync(scriptPath, source.Content, ct).ConfigureAwait(false);
 
         var timeout = TimeSpan.FromSeconds(Math.Clamp(payload.TimeoutSeconds, 1, MaxTimeoutSeconds));
-        context.Log.Info($"running recipe {payload.Name} ({source.Origin}, sha256 {source.Sha256}) for command {context.Command.CommandId}");
+        context.Log.Info("running recipe {Recipe} ({RecipeOrigin}, sha256 {RecipeSha256}) for command {CommandId}", payload.Name, source.Origin, source.Sha256, context.Command.CommandId);
         try
         {
             var run = await runner.RunAsync(scriptPath, source.Extension, environment, timeout, workDirectory, ct).ConfigureAwait(false);

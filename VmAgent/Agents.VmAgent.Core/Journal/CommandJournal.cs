@@ -132,7 +132,7 @@ public sealed class CommandJournal
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                _log.Error($"the journal could not append to {_path}", e);
+                _log.Error(e, "the journal could not append to {JournalPath}", _path);
                 TryTruncate();
                 foreach (var pending in batch) pending.Done.TrySetException(e);
             }
@@ -191,7 +191,7 @@ public sealed class CommandJournal
             _length = offset;
             _records = kept.Count;
             Compactions++;
-            _log.Info($"journal compacted: {before._records} records ({before._length} bytes) to {_records} ({_length} bytes) in {watch.ElapsedMilliseconds} ms");
+            _log.Info("journal compacted: {RecordsBefore} records ({BytesBefore} bytes) to {Records} ({Bytes} bytes) in {ElapsedMs} ms", before._records, before._length, _records, _length, watch.ElapsedMilliseconds);
         }
     }
 
@@ -206,10 +206,10 @@ public sealed class CommandJournal
         var size = new FileInfo(_path).Length;
         if (end < size)
         {
-            _log.Warn($"journal {_path}: the last record was cut short ({size - end} bytes, a write the agent did not finish): ignored");
+            _log.Warn("journal {JournalPath}: the last record was cut short ({Bytes} bytes, a write the agent did not finish): ignored", _path, size - end);
             JournalFile.Truncate(_path, end);
         }
-        if (torn > 0) _log.Warn($"journal {_path}: {torn} damaged record(s) ignored");
+        if (torn > 0) _log.Warn("journal {JournalPath}: {Damaged} damaged record(s) ignored", _path, torn);
         _length = end;
     }
 
@@ -233,7 +233,7 @@ public sealed class CommandJournal
         if (state is null || !batch.Any(p => p.Record.IsStart == (state == "started"))) return;
         if (Interlocked.Exchange(ref _killHookFired, 1) == 0)
         {
-            _log.Warn($"{JournalOptions.CrashHookVariable}={state}: killing the agent after the append, before its fsync");
+            _log.Warn("{CrashHookVariable}={CrashHookState}: killing the agent after the append, before its fsync", JournalOptions.CrashHookVariable, state);
             using var self = Process.GetCurrentProcess();
             self.Kill();
             Thread.Sleep(Timeout.Infinite); // never reach the fsync, whatever the signal's delivery takes

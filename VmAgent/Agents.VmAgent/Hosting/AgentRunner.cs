@@ -13,7 +13,7 @@ public static class AgentRunner
         ArgumentNullException.ThrowIfNull(log);
         var os = AgentFactory.GuestOsFor(config.SandboxRoot);
         var client = AgentFactory.CreateStandard(config.Client, config.Policy, os, config.Trust, log, config.RecipeDirectory, config.HealthChecksDirectory);
-        log.Info(Describe(config, os.Name));
+        log.Info("{Agent}", Describe(config, os.Name));
         try
         {
             await client.RunAsync(stop).ConfigureAwait(false);
