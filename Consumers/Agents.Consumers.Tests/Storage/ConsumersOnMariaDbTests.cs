@@ -29,4 +29,32 @@ public sealed class ConsumersOnMariaDbTests(MariaDbFixture mariadb, BrokerFixtur
         Assert.False(File.Exists(consumers.AlertDatabasePath), "an alert file was made although the store is MariaDB");
         Assert.DoesNotContain(MariaDbNode.Password, consumers.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task two_consumer_instances_on_one_database_group_alerts_into_one_email_and_keep_one_audit_log()
+    {
+        var connectionString = await mariadb.Node.CreateDatabaseAsync("consumers_cluster");
+        await using var smtp = await SmtpSink.StartAsync();
+        var environment = new Dictionary<string, string> { ["Storage__ConnectionString"] = connectionString };
+        // one queue suffix: the two instances are competing consumers of the same audit and alert queues
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await using var first = ConsumersProcess.Start(broker.AmqpUri("consumers"), smtp.Port, ["--Storage:Provider=MySql", "--Alerts:GroupWaitSeconds=3"],
+            Path.Combine(Path.GetTempPath(), $"agents-consumers-{suffix}-a"), suffix, environment);
+        await first.WaitUntilBoundAsync();
+        await using var second = ConsumersProcess.Start(broker.AmqpUri("consumers"), smtp.Port, ["--Storage:Provider=MySql", "--Alerts:GroupWaitSeconds=3"],
+            Path.Combine(Path.GetTempPath(), $"agents-consumers-{suffix}-b"), suffix, environment);
+        await second.WaitUntilBoundAsync();
+
+        // ten certificates of one holder expiring: one group, whichever instance each alert reaches
+        await using var events = new Events(broker, "ca");
+        for (var i = 0; i < 10; i++) await events.PublishAsync(Events.CertificateExpiring($"C1A5{i:D2}", "urn:cloudstack:vm:cluster").ToEvent());
+
+        var audit = new AuditStore(Database.MySql(connectionString));
+        await Eventually.TrueAsync(async () => (await audit.QueryAsync(new AuditQuery { Category = "AlertEvent" })).TotalCount == 10, "ten audited alerts in the one audit log");
+        await Eventually.TrueAsync(async () => (await smtp.MailsAsync()).Count >= 1, "the grouped expiry e-mail");
+        // both instances poll the shared outbox several times in these seconds: neither sends the group again
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var mail = Assert.Single(await smtp.MailsAsync());
+        Assert.Contains("urn:cloudstack:vm:cluster", mail.Body, StringComparison.Ordinal);
+    }
 }

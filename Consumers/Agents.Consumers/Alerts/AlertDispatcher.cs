@@ -56,6 +56,9 @@ public sealed class AlertDispatcher(
         }
     }
 
+    /// <summary>How long a taken e-mail is left to its sender before another instance may take it (longer than any SMTP exchange).</summary>
+    private static readonly TimeSpan ClaimTime = TimeSpan.FromMinutes(2);
+
     private AlertRule? RuleByName(string name) => options.Value.Rules.FirstOrDefault(r => r.Name == name);
 
     private async Task SendPendingAsync(CancellationToken ct)
@@ -67,6 +70,9 @@ public sealed class AlertDispatcher(
             foreach (var mail in batch)
             {
                 using var scope = logger.BeginScope(new Dictionary<string, object> { ["MailId"] = mail.MailId, ["GroupKey"] = mail.GroupKey });
+                var now = DateTimeOffset.UtcNow;
+                // consumer instances sharing the database poll one outbox: each e-mail is sent by the one that takes it
+                if (!await outbox.ClaimAsync(mail.Id, now, now + ClaimTime, ct).ConfigureAwait(false)) continue;
                 try
                 {
                     await sender.SendAsync(mail, ct).ConfigureAwait(false);

@@ -40,6 +40,15 @@ public sealed class MailOutbox(Database db)
             },
             ("@now", now.ToUnixTimeMilliseconds()), ("@limit", limit)).ConfigureAwait(false);
 
+    /// <summary>
+    /// Takes a due e-mail for sending: its next attempt moves to <paramref name="until"/>, so no other
+    /// instance on the database sends it meanwhile; false when another instance took it first. A
+    /// sender that dies before marking it sent or failed leaves it to be taken again after that time.
+    /// </summary>
+    public async Task<bool> ClaimAsync(long id, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+        await db.ExecuteAsync("UPDATE outbox SET next_attempt_ms = @until WHERE id = @id AND sent_ms IS NULL AND next_attempt_ms <= @now",
+            ("@until", until.ToUnixTimeMilliseconds()), ("@id", id), ("@now", now.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 1;
+
     public Task MarkSentAsync(long id, DateTimeOffset now, CancellationToken ct) =>
         db.ExecuteAsync("UPDATE outbox SET sent_ms = @now, attempts = attempts + 1, last_error = NULL WHERE id = @id",
             ("@now", now.ToUnixTimeMilliseconds()), ("@id", id));
