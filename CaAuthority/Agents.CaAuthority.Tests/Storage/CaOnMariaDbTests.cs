@@ -67,8 +67,7 @@ public sealed class CaOnMariaDbTests(MariaDbFixture mariadb, BrokerFixture broke
         Assert.Equal(1000, await store.CountAsync());
 
         var revoked = await Task.WhenAll(issued.Take(40).Select(c => rpc.CallCaAsync<CertificateRevocationRecorded>(new RevokeCertificate { SerialNumber = c.SerialNumber, Reason = "keyCompromise" })));
-        Assert.Contains("Revoked certificate", a.Output, StringComparison.Ordinal);
-        Assert.Contains("Revoked certificate", b.Output, StringComparison.Ordinal);
+        // which instance takes each revocation is the broker's choice; the CRL of either must hold all of them
         using var http = new HttpClient();
         var fromA = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{portA}/ca/crl"));
         var fromB = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{portB}/ca/crl"));
