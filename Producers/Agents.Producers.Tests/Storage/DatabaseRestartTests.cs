@@ -65,9 +65,16 @@ public sealed class DatabaseRestartTests(BrokerFixture broker) : IClassFixture<B
         await mariadb.StopServerAsync();
         var acceptedBeforeOutage = accepted.Count;
         await Eventually.TrueAsync(() => Task.FromResult(refused.Count >= 20), "20 requests refused while the database is down");
+        using (var http = new HttpClient())
+        {
+            using var ready = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"));
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
         await mariadb.StartAgainAsync();
         var acceptedAtRestart = accepted.Count;
         await Eventually.TrueAsync(() => Task.FromResult(accepted.Count >= acceptedAtRestart + 40), "40 more VMs registered after the database is back", 120);
+        using (var http = new HttpClient())
+            await Eventually.TrueAsync(async () => (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).IsSuccessStatusCode, "ready again");
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
