@@ -22,6 +22,11 @@ try
     await builder.Build().RunAsync();
     return 0;
 }
+catch (Agents.Consumers.Plugins.PluginException e)
+{
+    await Console.Error.WriteLineAsync($"consumers: {e.Message}");
+    return 2;
+}
 catch (OptionsValidationException e)
 {
     await Console.Error.WriteLineAsync($"consumers: invalid settings: {string.Join("; ", e.Failures)}");

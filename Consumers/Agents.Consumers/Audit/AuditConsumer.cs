@@ -1,3 +1,4 @@
+using Agents.Consumers.Plugins;
 using Agents.Audit;
 using Agents.Storage.Audit;
 using Agents.Consumers.Bus;
