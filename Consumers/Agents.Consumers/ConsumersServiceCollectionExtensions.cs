@@ -35,6 +35,8 @@ public static class ConsumersServiceCollectionExtensions
         services.AddSchemaMigration(AuditStore.Schema, sp => ((AuditStore)sp.GetRequiredService<IAuditStore>()).Database);
         services.AddSchemaMigration(AlertGroupStore.Schema, sp => sp.GetRequiredService<AlertGroupStore>().Database);
         services.AddSingleton<IMailSender, SmtpMailSender>();
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.ConsumersMetrics>();
         services.AddSingleton<AlertDispatcher>();
 
         var queues = new List<EventQueue> { new(consumers.AuditQueue, consumers.EffectiveAuditBindings) };
