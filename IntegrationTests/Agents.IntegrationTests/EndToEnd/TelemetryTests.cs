@@ -35,7 +35,14 @@ public sealed class TelemetryTests(StackFixture fixture) : IDisposable
 
         Assert.True(unmoved.Count == 0, "did not move: " + string.Join("; ", unmoved));
         Assert.True(after["bridge"].Sum("agents_bridge_agents_connected", ("router", StackLayout.RouterId)) >= 1, "no agent counted as connected to the bridge");
-        Assert.True(after["ca"].Sum("agents_ca_certificates") >= Layout.Vms.Count + 1, "the CA's inventory gauge does not count the router's and the agents' certificates");
+        // the inventory gauge reads the CA's last count, refreshed after a scrape finds it a few seconds old
+        var certificates = 0d;
+        await Eventually.WithinAsync(async () =>
+        {
+            certificates = (await PrometheusScrape.GetAsync(_http, Layout.CaUrl)).Sum("agents_ca_certificates");
+            return certificates >= Layout.Vms.Count + 1;
+        }, 30);
+        Assert.True(certificates >= Layout.Vms.Count + 1, $"the CA's inventory gauge counts {certificates} valid certificates, not the router's and the {Layout.Vms.Count} agents'");
         Assert.Equal("histogram", after["api"].Types["agents_jobs_duration_seconds"]);
         Assert.Equal("counter", after["api"].Types["agents_commands_published_total"]);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace Agents.Messaging.Hosting;
 
@@ -9,7 +10,8 @@ public static class SystemdHosting
     public static IServiceCollection AddAgentsSystemd(this IServiceCollection services)
     {
         services.AddSystemd();
-        services.AddHostedService<SystemdWatchdog>();
+        // AddSystemd registers its notifier only under systemd; elsewhere there is nothing to ping
+        if (SystemdHelpers.IsSystemdService()) services.AddHostedService<SystemdWatchdog>();
         return services;
     }
 }
