@@ -59,7 +59,8 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddHostedService<CaStartup>();
         services.AddQueueConsumer<CaRequestHandler>(Topology.CaRequestsQueue,
             MessagingServiceCollectionExtensions.QuorumQueue(Topology.CaRequestsQueue, Topology.EventsExchange));
-        services.AddQueueConsumer<CaSettingsWatcher>(CaSettingsWatcher.Queue, CaSettingsWatcher.Declare);
+        var instance = (configuration.GetSection(CaOptions.Section).Get<CaOptions>() ?? new CaOptions()).EffectiveInstanceName;
+        services.AddQueueConsumer<CaSettingsWatcher>(CaSettingsWatcher.QueueFor(instance), CaSettingsWatcher.Declare(instance));
         services.AddHostedService<CaSchedules>();
         services.AddAgentsQuartz("ca", 1);
         return services;

@@ -26,6 +26,15 @@ public sealed class ConsumersOptions : IValidatableObject
     [Required]
     public string AlertDatabasePath { get; set; } = "/var/lib/agents-consumers/alerts.db";
 
+    /// <summary>
+    /// This instance's name among the consumers on one broker: its settings queue is
+    /// <c>consumers.settings.{InstanceName}</c>, so each instance gets every updateConfiguration
+    /// change. Instances on one host need distinct names. Letters, digits, '-', '_'.
+    /// </summary>
+    [Required]
+    [RegularExpression(Messaging.InstanceName.Pattern, ErrorMessage = "Consumers:InstanceName must be 1-100 letters, digits, '-' or '_'")]
+    public string InstanceName { get; set; } = Messaging.InstanceName.OfHost();
+
     /// <summary>Deliveries each consumer may hold unacknowledged.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 64;

@@ -4,7 +4,9 @@ using Agents.Storage.Audit;
 using Agents.Consumers.Alerts;
 using Agents.Consumers.Audit;
 using Agents.Consumers.Bus;
+using Agents.Consumers.Settings;
 using Agents.Messaging;
+using Agents.Contracts.Events;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,10 +40,15 @@ public static class ConsumersServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<Telemetry.ConsumersMetrics>();
         services.AddSingleton<AlertDispatcher>();
+        services.AddSingleton<AlertSettings>();
 
         var queues = new List<EventQueue> { new(consumers.AuditQueue, consumers.EffectiveAuditBindings) };
+        var settingsQueue = new EventQueue(AlertSettingsConsumer.QueueFor(consumers.InstanceName), [ConfigurationChanged.Binding]) { Expires = MessagingServiceCollectionExtensions.InstanceQueueExpiry };
         if (alerts.Enabled)
+        {
             queues.Add(new EventQueue(consumers.AlertQueue, [.. alerts.Rules.SelectMany(r => r.Bindings()).Distinct(StringComparer.Ordinal)]));
+            queues.Add(settingsQueue);
+        }
         // before MassTransit's hosted service: the queues must be bound when it starts consuming
         services.AddHostedService(sp => new EventQueueBindings(sp.GetRequiredService<BrokerConnection>(), queues, sp.GetRequiredService<ILogger<EventQueueBindings>>()));
         if (alerts.Enabled) services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
@@ -49,7 +56,11 @@ public static class ConsumersServiceCollectionExtensions
         services.AddMassTransit(x =>
         {
             x.AddConsumer<AuditConsumer>();
-            if (alerts.Enabled) x.AddConsumer<AlertConsumer>();
+            if (alerts.Enabled)
+            {
+                x.AddConsumer<AlertConsumer>();
+                x.AddConsumer<AlertSettingsConsumer>();
+            }
             x.UsingRabbitMq((context, cfg) =>
             {
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
@@ -67,11 +78,23 @@ public static class ConsumersServiceCollectionExtensions
                     e.ConfigureConsumer<AuditConsumer>(context);
                 });
                 if (alerts.Enabled)
+                {
                     cfg.ReceiveEndpoint(o.AlertQueue, e =>
                     {
                         Endpoint(e, o);
                         e.ConfigureConsumer<AlertConsumer>(context);
                     });
+                    cfg.ReceiveEndpoint(settingsQueue.Name, e =>
+                    {
+                        // a classic queue of this instance's own, declared by EventQueueBindings with the same arguments
+                        e.ConfigureConsumeTopology = false;
+                        e.PublishFaults = false;
+                        foreach (var (name, value) in MessagingServiceCollectionExtensions.ExpiryArguments(MessagingServiceCollectionExtensions.InstanceQueueExpiry)) e.SetQueueArgument(name, value);
+                        e.PrefetchCount = 16;
+                        e.UseMessageRetry(r => r.None());
+                        e.ConfigureConsumer<AlertSettingsConsumer>(context);
+                    });
+                }
             });
         });
         return services;

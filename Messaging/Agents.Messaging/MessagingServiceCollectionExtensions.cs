@@ -52,4 +52,24 @@ public static class MessagingServiceCollectionExtensions
             foreach (var binding in bindings)
                 await channel.QueueBindAsync(queue, exchange, binding, cancellationToken: ct).ConfigureAwait(false);
         };
+
+    /// <summary>
+    /// Declares a durable classic queue of one instance (a bridge's revocations, a service's
+    /// settings) that the broker deletes after <paramref name="expires"/> unused: what is published
+    /// while the instance restarts waits for it; an instance that is gone leaves nothing behind.
+    /// </summary>
+    public static Func<IChannel, CancellationToken, Task> ExpiringQueue(string queue, TimeSpan expires, string exchange, params string[] bindings) =>
+        async (channel, ct) =>
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+                arguments: ExpiryArguments(expires), cancellationToken: ct).ConfigureAwait(false);
+            foreach (var binding in bindings)
+                await channel.QueueBindAsync(queue, exchange, binding, cancellationToken: ct).ConfigureAwait(false);
+        };
+
+    /// <summary>The x-expires argument of <see cref="ExpiringQueue"/>, for a client (MassTransit) that declares the same queue: the same type, or the broker refuses the second declaration.</summary>
+    public static Dictionary<string, object?> ExpiryArguments(TimeSpan expires) => new() { ["x-expires"] = (int)expires.TotalMilliseconds };
+
+    /// <summary>How long an instance's own queue outlives the instance: a day.</summary>
+    public static TimeSpan InstanceQueueExpiry { get; } = TimeSpan.FromHours(24);
 }

@@ -66,6 +66,18 @@ public sealed class CaOptions : IValidatableObject
     [Required(ErrorMessage = "Ca:HttpUrl is required")]
     public string HttpUrl { get; set; } = "http://127.0.0.1:8081";
 
+    /// <summary>
+    /// This instance's name among the CA instances on one broker: its settings queue is
+    /// <c>ca.settings.{name}</c>, so each instance applies every updateConfiguration change.
+    /// Defaults to the host's name and the port of <see cref="HttpUrl"/> (distinct on one host).
+    /// </summary>
+    [RegularExpression(Messaging.InstanceName.Pattern, ErrorMessage = "Ca:InstanceName must be 1-100 letters, digits, '-' or '_'")]
+    public string? InstanceName { get; set; }
+
+    /// <summary><see cref="InstanceName"/>, or host-port.</summary>
+    public string EffectiveInstanceName => !string.IsNullOrWhiteSpace(InstanceName) ? InstanceName
+        : Messaging.InstanceName.OfHost(Uri.TryCreate(HttpUrl, UriKind.Absolute, out var u) ? u.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+
     /// <summary>The base URL others reach <see cref="HttpUrl"/> at; the CRL distribution point written into leaves is {PublicUrl}/ca/crl. Defaults to <see cref="HttpUrl"/>.</summary>
     public string? PublicUrl { get; set; }
 

@@ -16,10 +16,13 @@ namespace Agents.CaAuthority.Settings;
 /// </summary>
 public sealed class CaSettingsWatcher(IOptions<CaOptions> options, ILogger<CaSettingsWatcher> logger) : IMessageHandler
 {
-    public const string Queue = "ca.settings";
+    /// <summary>This CA instance's own queue (<c>ca.settings.{Ca:InstanceName}</c>): with several CA instances on one inventory each gets every change.</summary>
+    public static string QueueFor(string instanceName) => $"ca.settings.{instanceName}";
 
-    public static Func<IChannel, CancellationToken, Task> Declare =>
-        Messaging.MessagingServiceCollectionExtensions.QuorumQueue(Queue, Topology.EventsExchange, ConfigurationChanged.Binding);
+    /// <summary>Durable but self-expiring: a change published while the instance restarts is applied when it is back.</summary>
+    public static Func<IChannel, CancellationToken, Task> Declare(string instanceName) =>
+        Messaging.MessagingServiceCollectionExtensions.ExpiringQueue(QueueFor(instanceName), Messaging.MessagingServiceCollectionExtensions.InstanceQueueExpiry,
+            Topology.EventsExchange, ConfigurationChanged.Binding);
 
     public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {

@@ -20,6 +20,8 @@ public sealed class ConsumersProcess : IAsyncDisposable
     public string AlertDatabasePath => Path.Combine(DataDirectory, "alerts.db");
     public string AuditQueue { get; }
     public string AlertQueue { get; }
+    /// <summary>This instance's queue of updateConfiguration changes.</summary>
+    public string SettingsQueue { get; private init; } = "";
     public string Output => Process.Output;
 
     /// <summary>The dll built beside this test assembly's configuration (Release or Debug).</summary>
@@ -38,6 +40,7 @@ public sealed class ConsumersProcess : IAsyncDisposable
             $"--RabbitMq:ConnectionName=consumers-test-{suffix}",
             $"--Consumers:AuditQueue=consumers.audit-{suffix}",
             $"--Consumers:AlertQueue=consumers.alerts-{suffix}",
+            $"--Consumers:InstanceName=test-{suffix}",
             $"--Consumers:AuditDatabasePath={Path.Combine(data, "audit.db")}",
             $"--Consumers:AlertDatabasePath={Path.Combine(data, "alerts.db")}",
             "--Smtp:Host=127.0.0.1",
@@ -53,11 +56,11 @@ public sealed class ConsumersProcess : IAsyncDisposable
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) settings[name] = value;
         var process = ServiceProcess.StartDotnet("consumers", DllPath, [.. standard, .. flags ?? []],
             new ServiceProcessOptions { Environment = settings, WorkingDirectory = System.Environment.CurrentDirectory });
-        return new ConsumersProcess(process, data, $"consumers.audit-{suffix}", $"consumers.alerts-{suffix}");
+        return new ConsumersProcess(process, data, $"consumers.audit-{suffix}", $"consumers.alerts-{suffix}") { SettingsQueue = $"consumers.settings.test-{suffix}" };
     }
 
     /// <summary>Waits until the service logged that its queues are bound (from then on, events are kept for it).</summary>
-    public Task WaitUntilBoundAsync(int queues = 2, double seconds = 90) =>
+    public Task WaitUntilBoundAsync(int queues = 3, double seconds = 90) =>
         Process.WaitUntilAsync(p => p.CountOf("bound to cloudstack-events") >= queues, $"{queues} queues bound to cloudstack-events", seconds);
 
     /// <summary>SIGTERM, as systemd or the demo stops it; the exit code.</summary>

@@ -24,8 +24,10 @@ public sealed class EventQueueBindings(
         await using var channel = await conn.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var queue in queues)
         {
-            await MessagingServiceCollectionExtensions.QuorumQueue(queue.Name, Topology.EventsExchange, [.. queue.Bindings])(channel, cancellationToken)
-                .ConfigureAwait(false);
+            var declare = queue.Expires is { } expires
+                ? MessagingServiceCollectionExtensions.ExpiringQueue(queue.Name, expires, Topology.EventsExchange, [.. queue.Bindings])
+                : MessagingServiceCollectionExtensions.QuorumQueue(queue.Name, Topology.EventsExchange, [.. queue.Bindings]);
+            await declare(channel, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Queue {Queue} bound to {Exchange} with {Bindings}", queue.Name, Topology.EventsExchange, string.Join(", ", queue.Bindings));
         }
     }
@@ -33,5 +35,8 @@ public sealed class EventQueueBindings(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>A queue of the consumers service and its bindings on cloudstack-events.</summary>
-public sealed record EventQueue(string Name, IReadOnlyList<string> Bindings);
+/// <summary>A queue of the consumers service and its bindings on cloudstack-events: a quorum queue, or with <see cref="Expires"/> a classic durable queue the broker deletes after that long unused.</summary>
+public sealed record EventQueue(string Name, IReadOnlyList<string> Bindings)
+{
+    public TimeSpan? Expires { get; init; }
+}

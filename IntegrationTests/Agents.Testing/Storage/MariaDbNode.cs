@@ -43,23 +43,49 @@ public sealed class MariaDbNode : IAsyncDisposable
         if (!File.Exists(Server) || !File.Exists(InstallDb))
             throw new InvalidOperationException($"MariaDB is not installed ({Server} missing): run `apt-get install mariadb-server` or ./run test, which installs it.");
         Directory.CreateDirectory(_dir);
-        // mariadbd refuses to run as root unless told to
-        string[] user = Environment.UserName == "root" ? ["--user=root"] : [];
+        // mariadbd refuses to run as root unless told to (RootUser)
         var install = await ProcessRunner.RunAsync(InstallDb,
-            ["--no-defaults", $"--datadir={DataDirectory}", "--auth-root-authentication-method=normal", "--skip-test-db", .. user],
+            ["--no-defaults", $"--datadir={DataDirectory}", "--auth-root-authentication-method=normal", "--skip-test-db", .. RootUser],
             timeout: StartTimeout);
         if (install.ExitCode != 0)
             throw new InvalidOperationException($"mariadb-install-db failed ({install.ExitCode}):\n{Tail(install.Output)}");
 
+        Launch();
+        // root (no password, socket only) makes the user the tests sign in as over TCP
+        await WaitForServerAsync($"CREATE USER '{User}'@'%' IDENTIFIED BY '{Password}'; GRANT ALL PRIVILEGES ON *.* TO '{User}'@'%';");
+    }
+
+    /// <summary>Stops the server cleanly (SIGTERM) and keeps its data: clients get connection errors until <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopServerAsync()
+    {
+        if (_process is null) return;
+        await _process.StopAsync(graceSeconds: 30);
+        await _process.DisposeAsync();
+        _process = null;
+    }
+
+    /// <summary>The server stopped by <see cref="StopServerAsync"/> started again on the same port and data.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_process is not null) throw new InvalidOperationException("MariaDB is running: stop it first");
+        Launch();
+        await WaitForServerAsync("SELECT 1");
+    }
+
+    private string[] RootUser => Environment.UserName == "root" ? ["--user=root"] : [];
+
+    private void Launch() =>
         // in a session of its own (setsid), as RabbitMqNode starts its node
         _process = ServiceProcess.Start("mariadbd", "/usr/bin/setsid",
         [
             Server, "--no-defaults", $"--datadir={DataDirectory}", $"--socket={Socket}", $"--pid-file={Path.Combine(_dir, "mariadb.pid")}",
             $"--port={Port}", "--bind-address=127.0.0.1", $"--log-error={ErrorLog}", "--skip-name-resolve",
-            "--innodb-buffer-pool-size=64M", "--max-connections=500", .. user,
+            "--innodb-buffer-pool-size=64M", "--max-connections=500", .. RootUser,
         ]);
 
-        // root (no password, socket only) makes the user the tests sign in as over TCP
+    /// <summary>Runs <paramref name="sql"/> as root over the socket once the server takes connections.</summary>
+    private async Task WaitForServerAsync(string sql)
+    {
         var admin = new MySqlConnectionStringBuilder { Server = Socket, ConnectionProtocol = MySqlConnectionProtocol.UnixSocket, UserID = "root", Pooling = false }.ConnectionString;
         var deadline = DateTime.UtcNow + StartTimeout;
         while (true)
@@ -69,7 +95,7 @@ public sealed class MariaDbNode : IAsyncDisposable
                 await using var connection = new MySqlConnection(admin);
                 await connection.OpenAsync();
                 await using var command = connection.CreateCommand();
-                command.CommandText = $"CREATE USER '{User}'@'%' IDENTIFIED BY '{Password}'; GRANT ALL PRIVILEGES ON *.* TO '{User}'@'%';";
+                command.CommandText = sql;
                 await command.ExecuteNonQueryAsync();
                 return;
             }
@@ -79,7 +105,7 @@ public sealed class MariaDbNode : IAsyncDisposable
             }
             catch (MySqlException e)
             {
-                var (console, log) = (_process.Tail(), LogTail());
+                var (console, log) = (_process?.Tail() ?? "", LogTail());
                 await StopAsync();
                 throw new InvalidOperationException($"MariaDB on port {Port} did not start ({e.Message}).\n--- console ---\n{console}\n--- {ErrorLog} ---\n{log}");
             }

@@ -5,6 +5,7 @@ using Agents.Producers.FirstBoot;
 using Agents.Producers.Inventory;
 using Agents.Producers.Jobs;
 using Agents.Producers.Presence;
+using Agents.Producers.Sessions;
 using Agents.Producers.Settings;
 using Agents.Producers.SshKeys;
 using Agents.Producers.Storage;
@@ -315,6 +316,36 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         await agents.RecordAsync(new HealthCheckInfo(router, "dns", "basic", false, "no answer", t0), default);
         var health = await agents.HealthAsync(router, default);
         Assert.Equal([("disk", true, "ok"), ("dns", false, "no answer")], health.Select(h => (h.CheckName, h.Success, h.Details)));
+    }
+
+    [Fact]
+    public async Task a_session_unused_for_the_idle_timeout_is_over_while_one_in_use_lives_on()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var options = Options.Create(new ProducersOptions { Sessions = { IdleTimeoutMinutes = 30 } });
+        var sessions = new SessionStore(await OpenAsync(), options, clock);
+        var idle = await sessions.CreateAsync(new Caller("alice-" + _run, Role.User), default);
+        var busy = await sessions.CreateAsync(new Caller("bob-" + _run, Role.User), default);
+
+        // bob calls every 20 minutes, alice not at all
+        for (var i = 0; i < 3; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(20));
+            Assert.NotNull(await sessions.FindAsync($"{busy.Id}.{SessionStore.Node}", default));
+        }
+        Assert.Null(await sessions.FindAsync($"{idle.Id}.{SessionStore.Node}", default));
+        // gone for good, not only refused: turning the clock back does not bring it back
+        clock.Advance(TimeSpan.FromMinutes(-59));
+        Assert.Null(await sessions.FindAsync($"{idle.Id}.{SessionStore.Node}", default));
+        Assert.NotNull(await sessions.FindAsync($"{busy.Id}.{SessionStore.Node}", default));
+    }
+
+    /// <summary>A clock the test moves.</summary>
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public void Advance(TimeSpan by) => now += by;
+
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }
 

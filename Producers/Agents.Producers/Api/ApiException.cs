@@ -29,6 +29,10 @@ public sealed class ApiException(int errorCode, string errorText, int? csErrorCo
     /// <summary>A ResourceInUseException: 536, 4375.</summary>
     public static ApiException InUse(string text) => new(ApiErrorCode.ResourceInUse, text, Api.CsErrorCode.ResourceInUse);
 
+    /// <summary>The API's database did not answer (down, restarting, unreachable): 530 with CloudStack's CloudRuntimeException code, 4250.</summary>
+    public static ApiException DatabaseUnavailable() => new(ApiErrorCode.InternalError,
+        "The management server's database is unavailable, so the command was not carried out; try again shortly", Api.CsErrorCode.CloudRuntime);
+
     /// <summary>An unknown command, or one the caller may not call: 432.</summary>
     public static ApiException Unsupported() => new(ApiErrorCode.UnsupportedAction, "The given command does not exist or it is not available for user");
 

@@ -19,13 +19,8 @@ public sealed class RevocationWatcher(AgentTls tls, AgentRegistry agents, ILogge
     public static string QueueFor(string routerId) => $"{Topology.RouterQueue(routerId)}.revocations";
 
     /// <summary>Durable but self-expiring: revocations published while the bridge restarts are not missed; a removed router leaves nothing behind.</summary>
-    public static Func<IChannel, CancellationToken, Task> Declare(string routerId) => async (channel, ct) =>
-    {
-        var queue = QueueFor(routerId);
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-expires"] = 24 * 3600 * 1000 }, cancellationToken: ct).ConfigureAwait(false);
-        await channel.QueueBindAsync(queue, Topology.EventsExchange, Binding, cancellationToken: ct).ConfigureAwait(false);
-    };
+    public static Func<IChannel, CancellationToken, Task> Declare(string routerId) =>
+        Messaging.MessagingServiceCollectionExtensions.ExpiringQueue(QueueFor(routerId), Messaging.MessagingServiceCollectionExtensions.InstanceQueueExpiry, Topology.EventsExchange, Binding);
 
     public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {

@@ -20,13 +20,8 @@ public sealed class SettingsWatcher(AgentTls tls, IOptions<BridgeOptions> option
     public static string QueueFor(string routerId) => $"{Topology.RouterQueue(routerId)}.settings";
 
     /// <summary>Durable but self-expiring, like the revocations queue: a change published while the bridge restarts is applied when it is back.</summary>
-    public static Func<IChannel, CancellationToken, Task> Declare(string routerId) => async (channel, ct) =>
-    {
-        var queue = QueueFor(routerId);
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-expires"] = 24 * 3600 * 1000 }, cancellationToken: ct).ConfigureAwait(false);
-        await channel.QueueBindAsync(queue, Topology.EventsExchange, ConfigurationChanged.Binding, cancellationToken: ct).ConfigureAwait(false);
-    };
+    public static Func<IChannel, CancellationToken, Task> Declare(string routerId) =>
+        Messaging.MessagingServiceCollectionExtensions.ExpiringQueue(QueueFor(routerId), Messaging.MessagingServiceCollectionExtensions.InstanceQueueExpiry, Topology.EventsExchange, ConfigurationChanged.Binding);
 
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
