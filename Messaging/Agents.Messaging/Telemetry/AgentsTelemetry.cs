@@ -32,10 +32,12 @@ public static class AgentsTelemetry
             .ValidateOnStart();
         var endpoint = configuration[$"{TelemetryOptions.Section}:Otlp:Endpoint"];
         var otlp = !string.IsNullOrWhiteSpace(endpoint) || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        void Otlp(OtlpExporterOptions o)
+        // otherwise the exporter reads OTEL_EXPORTER_OTLP_* itself (and adds /v1/<signal> to the base URL for HTTP)
+        void Otlp(OtlpExporterOptions o, string signal)
         {
-            // otherwise the exporter reads OTEL_EXPORTER_OTLP_* itself
-            if (!string.IsNullOrWhiteSpace(endpoint) && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)) o.Endpoint = uri;
+            if (string.IsNullOrWhiteSpace(endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)) return;
+            // an endpoint set in code is taken as the signal's full URL: the base URL the setting names gets the signal's path, as the variable would
+            o.Endpoint = o.Protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(uri.AbsoluteUri.TrimEnd('/') + "/v1/" + signal) : uri;
         }
 
         services.AddOpenTelemetry()
@@ -44,7 +46,7 @@ public static class AgentsTelemetry
             {
                 t.AddSource(AgentsNames).AddSource(librarySources);
                 t.AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context));
-                if (otlp) t.AddOtlpExporter(Otlp);
+                if (otlp) t.AddOtlpExporter(o => Otlp(o, "traces"));
             })
             .WithMetrics(m =>
             {
@@ -52,7 +54,7 @@ public static class AgentsTelemetry
                 m.AddAspNetCoreInstrumentation();
                 m.AddRuntimeInstrumentation();
                 m.AddPrometheusExporter();
-                if (otlp) m.AddOtlpExporter(Otlp);
+                if (otlp) m.AddOtlpExporter(o => Otlp(o, "metrics"));
             });
         return services;
     }
