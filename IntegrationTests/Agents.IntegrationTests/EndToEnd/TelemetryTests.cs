@@ -75,6 +75,35 @@ public sealed class TelemetryTests(StackFixture fixture) : IDisposable
         Assert.Contains(agentLines, l => l.Contains("answered Success", StringComparison.Ordinal) && l.Contains($"(trace {traceId})", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task a_command_retried_while_its_agent_is_gone_keeps_one_trace_through_every_attempt()
+    {
+        var vm = Layout.Vms[0];
+        await fixture.Stack.StopAgentAsync(vm.Id);
+        try
+        {
+            // the demo's settings: 2 retries after a 5 s delivery timeout, 2 s apart; then the job fails
+            var job = await fixture.Stack.Api.RunJobAsync("resetPasswordForVirtualMachine", ("id", vm.Id));
+            Assert.Equal(Agents.Contracts.Events.AsyncJobStatus.Failed, job.Status);
+
+            List<JsonObject> sent = [];
+            await Eventually.TrueAsync(() =>
+            {
+                sent = ClefEvents("producers").Where(e => IsJob(e, job.JobId) && ((string?)e["@mt"])?.StartsWith("Job {JobId}: sent", StringComparison.Ordinal) == true).ToList();
+                return Task.FromResult(sent.Count >= 2);
+            }, $"the API's lines of every attempt of job {job.JobId}");
+            var traces = sent.Select(e => (string?)e["@tr"]).Distinct().ToList();
+            Assert.True(traces.Count == 1 && traces[0] is { Length: 32 }, $"the {sent.Count} attempts of job {job.JobId} were sent under traces {string.Join(", ", traces)}");
+            var bridge = ClefEvents("bridge").Where(e => IsJob(e, job.JobId)).ToList();
+            Assert.True(bridge.Count >= 2, $"the bridge logged {bridge.Count} outcomes of job {job.JobId}");
+            Assert.All(bridge, e => Assert.Equal(traces[0], (string?)e["@tr"]));
+        }
+        finally
+        {
+            await fixture.Stack.RestartAgentAsync(vm, reenroll: false);
+        }
+    }
+
     /// <summary>The counters a password reset must move, per service, and by how much at least.</summary>
     private static IEnumerable<Expectation> Expectations() =>
     [
