@@ -76,9 +76,10 @@ public sealed class TelemetryTests(StackFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task a_command_retried_while_its_agent_is_gone_keeps_one_trace_through_every_attempt()
+    public async Task a_command_retried_while_its_agent_is_gone_keeps_one_trace_through_every_attempt_and_its_alert_is_counted()
     {
         var vm = Layout.Vms[0];
+        var alertsBefore = (await PrometheusScrape.GetAsync(_http, Layout.ConsumersHealthUrl)).Sum("agents_alerts_recorded_total");
         await fixture.Stack.StopAgentAsync(vm.Id);
         try
         {
@@ -97,6 +98,15 @@ public sealed class TelemetryTests(StackFixture fixture) : IDisposable
             var bridge = ClefEvents("bridge").Where(e => IsJob(e, job.JobId)).ToList();
             Assert.True(bridge.Count >= 2, $"the bridge logged {bridge.Count} outcomes of job {job.JobId}");
             Assert.All(bridge, e => Assert.Equal(traces[0], (string?)e["@tr"]));
+
+            // the give-up raised the agent-unreachable alert: the consumers record it in its group (opened, grouped or throttled)
+            var alertsAfter = alertsBefore;
+            await Eventually.WithinAsync(async () =>
+            {
+                alertsAfter = (await PrometheusScrape.GetAsync(_http, Layout.ConsumersHealthUrl)).Sum("agents_alerts_recorded_total");
+                return alertsAfter > alertsBefore;
+            }, 30);
+            Assert.True(alertsAfter > alertsBefore, $"agents_alerts_recorded_total stayed at {alertsBefore}");
         }
         finally
         {
