@@ -38,6 +38,8 @@ public static class ConsumersServiceCollectionExtensions
         services.AddSchemaMigration(AuditStore.Schema, sp => ((AuditStore)sp.GetRequiredService<IAuditStore>()).Database);
         services.AddSchemaMigration(AlertGroupStore.Schema, sp => sp.GetRequiredService<AlertGroupStore>().Database);
         services.AddSingleton<IMailSender, SmtpMailSender>();
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.ConsumersMetrics>();
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<AlertSettings>();
 

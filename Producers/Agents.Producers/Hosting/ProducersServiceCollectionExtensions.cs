@@ -50,6 +50,8 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<IJobStore, SqlJobStore>();
         services.AddSingleton<IAgentDirectory, SqlAgentDirectory>();
 
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.ProducersMetrics>();
         services.AddSingleton<JobEvents>();
         services.AddSingleton<PasswordSealer>();
         services.AddSingleton<JobEngine>();

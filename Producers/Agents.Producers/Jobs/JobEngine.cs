@@ -19,6 +19,7 @@ public sealed class JobEngine(
     IRetryScheduler retries,
     JobEvents events,
     PasswordSealer sealer,
+    Telemetry.ProducersMetrics metrics,
     IOptions<ProducersOptions> options,
     TimeProvider time,
     ILogger<JobEngine> logger)
@@ -230,6 +231,7 @@ public sealed class JobEngine(
         try
         {
             await publisher.PublishCommandAsync(command, CancellationToken.None).ConfigureAwait(false);
+            metrics.CommandPublished(command.Type);
             logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}) to {Target}",
                 job.Id, command.Type, command.CommandId, command.MessageId, command.Attempt, Describe(target));
         }
