@@ -18,6 +18,9 @@ public interface IJobStore
 
     Task UpdateTargetAsync(JobTarget target, CancellationToken ct);
 
+    /// <summary>Several targets in one transaction (a fan-out's sends: one commit, not one per target).</summary>
+    Task UpdateTargetsAsync(IReadOnlyList<JobTarget> targets, CancellationToken ct);
+
     /// <summary>The job's secret, left in place (to seal it to an agent at a send); null once taken or expired.</summary>
     Task<string?> PeekSecretAsync(Guid jobId, CancellationToken ct);
 

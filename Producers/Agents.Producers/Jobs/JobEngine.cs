@@ -181,17 +181,16 @@ public sealed class JobEngine(
             var pending = targets.Where(t => t.Status == TargetStatus.Pending).ToList();
             if (stopped)
             {
-                foreach (var target in pending)
-                    await store.UpdateTargetAsync(target with { Status = TargetStatus.Cancelled, Updated = time.GetUtcNow(),
-                        Message = job.CancelRequested ? "cancelled before it was sent" : $"not sent: the error budget (maxerrors {job.MaxErrors}) was spent" },
-                        CancellationToken.None).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                var message = job.CancelRequested ? "cancelled before it was sent" : $"not sent: the error budget (maxerrors {job.MaxErrors}) was spent";
+                await store.UpdateTargetsAsync([.. pending.Select(t => t with { Status = TargetStatus.Cancelled, Updated = now, Message = message })],
+                    CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
                 var slots = job.MaxConcurrency - targets.Count(t => t.IsInFlight);
                 var first = targets.All(t => t.Status == TargetStatus.Pending);
-                foreach (var target in pending.Take(Math.Max(0, slots)))
-                    await SendAsync(job, target with { Attempt = 1 }).ConfigureAwait(false);
+                await SendAllAsync(job, [.. pending.Take(Math.Max(0, slots)).Select(t => t with { Attempt = 1 })]).ConfigureAwait(false);
                 if (first && pending.Count > 0)
                     await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, targets[0].CommandType).ConfigureAwait(false);
             }
@@ -204,42 +203,63 @@ public sealed class JobEngine(
         }
     }
 
-    private async Task SendAsync(Job job, JobTarget target)
+    /// <summary>Commands published at once by one pump (the messaging kit's confirming channels take them concurrently).</summary>
+    private const int PublishParallelism = 64;
+
+    private Task SendAsync(Job job, JobTarget target) => SendAllAsync(job, [target]);
+
+    /// <summary>
+    /// Sends targets: all marked InProgress in one transaction (durable before anything is
+    /// published), each payload sealed for its agent, then the commands published concurrently,
+    /// each confirmed by the broker; a command the broker did not take fails its target.
+    /// </summary>
+    private async Task SendAllAsync(Job job, IReadOnlyList<JobTarget> targets)
     {
-        var sending = target with { Status = TargetStatus.InProgress, NextAttemptAt = null, Updated = time.GetUtcNow() };
-        await store.UpdateTargetAsync(sending, CancellationToken.None).ConfigureAwait(false);
-        var payload = await sealer.PayloadAsync(target, ParsePayload(target.Payload)).ConfigureAwait(false);
-        if (payload.Payload is not { } ready)
+        if (targets.Count == 0) return;
+        var now = time.GetUtcNow();
+        var sending = targets.Select(t => t with { Status = TargetStatus.InProgress, NextAttemptAt = null, Updated = now }).ToList();
+        await store.UpdateTargetsAsync(sending, CancellationToken.None).ConfigureAwait(false);
+        var commands = new List<(JobTarget Target, AgentCommand Command)>(sending.Count);
+        foreach (var target in sending)
         {
-            await NotReachedAsync(sending, payload.NotYet, payload.Final).ConfigureAwait(false);
-            return;
+            var payload = await sealer.PayloadAsync(target, ParsePayload(target.Payload)).ConfigureAwait(false);
+            if (payload.Payload is not { } ready)
+            {
+                await NotReachedAsync(target, payload.NotYet, payload.Final).ConfigureAwait(false);
+                continue;
+            }
+            commands.Add((target, new AgentCommand
+            {
+                MessageId = Guid.NewGuid(),
+                CommandId = target.CommandId,
+                JobId = job.Id,
+                Type = target.CommandType,
+                RouterId = target.RouterId,
+                VmId = target.VmId,
+                Attempt = target.Attempt,
+                CreatedAt = time.GetUtcNow(),
+                DeliveryTimeoutSeconds = Settings.DeliveryTimeoutSeconds,
+                ExecutionTimeoutSeconds = Settings.ExecutionTimeoutSeconds,
+                Payload = ready,
+            }));
         }
-        var command = new AgentCommand
+        var refused = new System.Collections.Concurrent.ConcurrentBag<JobTarget>();
+        await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = PublishParallelism }, async (c, _) =>
         {
-            MessageId = Guid.NewGuid(),
-            CommandId = target.CommandId,
-            JobId = job.Id,
-            Type = target.CommandType,
-            RouterId = target.RouterId,
-            VmId = target.VmId,
-            Attempt = target.Attempt,
-            CreatedAt = time.GetUtcNow(),
-            DeliveryTimeoutSeconds = Settings.DeliveryTimeoutSeconds,
-            ExecutionTimeoutSeconds = Settings.ExecutionTimeoutSeconds,
-            Payload = ready,
-        };
-        try
-        {
-            await publisher.PublishCommandAsync(command, CancellationToken.None).ConfigureAwait(false);
-            metrics.CommandPublished(command.Type);
-            logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}) to {Target}",
-                job.Id, command.Type, command.CommandId, command.MessageId, command.Attempt, Describe(target));
-        }
-        catch (PublishFailedException e)
-        {
-            logger.LogError("Job {JobId}: command {CommandId} not taken by the broker: {Error}", job.Id, command.CommandId, e.Message);
-            await store.UpdateTargetAsync(sending with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" }, CancellationToken.None).ConfigureAwait(false);
-        }
+            try
+            {
+                await publisher.PublishCommandAsync(c.Command, CancellationToken.None).ConfigureAwait(false);
+                metrics.CommandPublished(c.Command.Type);
+                logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}) to {Target}",
+                    job.Id, c.Command.Type, c.Command.CommandId, c.Command.MessageId, c.Command.Attempt, Describe(c.Target));
+            }
+            catch (PublishFailedException e)
+            {
+                logger.LogError("Job {JobId}: command {CommandId} not taken by the broker: {Error}", job.Id, c.Command.CommandId, e.Message);
+                refused.Add(c.Target with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" });
+            }
+        }).ConfigureAwait(false);
+        if (!refused.IsEmpty) await store.UpdateTargetsAsync([.. refused], CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task FinishAsync(Job job, IReadOnlyList<JobTarget> targets)

@@ -80,11 +80,21 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
             "UPDATE jobs SET status = @status, process_status = @ps, cancel_requested = @cancel, details = @details, error_text = @error, completed = @completed WHERE id = @id",
             JobArgs(job));
 
-    public Task UpdateTargetAsync(JobTarget target, CancellationToken ct) =>
-        db.ExecuteAsync(
-            "UPDATE job_targets SET status = @status, attempt = @attempt, next_attempt_at = @next, exit_code = @exit, stdout = @stdout, stderr = @stderr, " +
-            "message = @message, updated = @updated WHERE job_id = @job AND seq = @seq",
-            TargetArgs(target));
+    private const string UpdateTarget =
+        "UPDATE job_targets SET status = @status, attempt = @attempt, next_attempt_at = @next, exit_code = @exit, stdout = @stdout, stderr = @stderr, " +
+        "message = @message, updated = @updated WHERE job_id = @job AND seq = @seq";
+
+    public Task UpdateTargetAsync(JobTarget target, CancellationToken ct) => db.ExecuteAsync(UpdateTarget, TargetArgs(target));
+
+    public Task UpdateTargetsAsync(IReadOnlyList<JobTarget> targets, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count == 0) return Task.CompletedTask;
+        return db.InTransactionAsync(async tx =>
+        {
+            foreach (var target in targets) await tx.ExecuteAsync(UpdateTarget, TargetArgs(target)).ConfigureAwait(false);
+        }, ct);
+    }
 
     public async Task<string?> PeekSecretAsync(Guid jobId, CancellationToken ct)
     {
