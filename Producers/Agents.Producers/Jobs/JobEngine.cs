@@ -67,11 +67,16 @@ public sealed class JobEngine(
             }
             else
             {
-                await store.UpdateTargetAsync(target with
+                if (!await store.MoveTargetAsync(target, target with
                 {
                     Status = TargetStatusOf(outcome.Outcome), ExitCode = outcome.ExitCode, Stdout = outcome.Stdout, Stderr = outcome.Stderr,
                     Message = outcome.Message, NextAttemptAt = null, Updated = time.GetUtcNow(),
-                }, CancellationToken.None).ConfigureAwait(false);
+                }, CancellationToken.None).ConfigureAwait(false))
+                {
+                    logger.LogInformation("Outcome {Outcome} of command {CommandId} attempt {Attempt} (job {JobId}) ignored: another instance recorded it first",
+                        outcome.Outcome, outcome.CommandId, outcome.Attempt, target.JobId);
+                    return;
+                }
                 logger.LogInformation("Job {JobId}: {Target} {Outcome} (command {CommandId}, attempt {Attempt})",
                     jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
             }
@@ -96,7 +101,8 @@ public sealed class JobEngine(
             && await store.GetAsync(target.JobId, CancellationToken.None).ConfigureAwait(false) is { CancelRequested: false } job)
         {
             var at = now.AddSeconds(Settings.RetryIntervalSeconds);
-            await store.UpdateTargetAsync(target with { Status = TargetStatus.Retrying, NextAttemptAt = at, Message = message, Updated = now }, CancellationToken.None).ConfigureAwait(false);
+            if (!await store.MoveTargetAsync(target, target with { Status = TargetStatus.Retrying, NextAttemptAt = at, Message = message, Updated = now }, CancellationToken.None).ConfigureAwait(false))
+                return;
             logger.LogWarning("Job {JobId}: {Target} not reached (attempt {Attempt} of {Max}): {Reason}; retrying at {At:O}",
                 target.JobId, Describe(target), target.Attempt, Settings.Retries + 1, message, at);
             await events.JobChangedAsync(job with { ProcessStatus = "Retrying" }, target.CommandType).ConfigureAwait(false);
@@ -104,9 +110,10 @@ public sealed class JobEngine(
             return;
         }
         var text = final ? message : NoAgentMessage(target, message);
+        if (!await store.MoveTargetAsync(target, target with { Status = TargetStatus.DeliveryTimedOut, Message = text, NextAttemptAt = null, Updated = now },
+            CancellationToken.None).ConfigureAwait(false))
+            return;
         if (!final) await events.NoAgentAlertAsync(target, text!).ConfigureAwait(false);
-        await store.UpdateTargetAsync(target with { Status = TargetStatus.DeliveryTimedOut, Message = text, NextAttemptAt = null, Updated = now },
-            CancellationToken.None).ConfigureAwait(false);
         logger.LogInformation("Job {JobId}: {Target} DeliveryTimedOut (command {CommandId}, attempt {Attempt})", target.JobId, Describe(target), target.CommandId, target.Attempt);
     }
 
@@ -122,12 +129,12 @@ public sealed class JobEngine(
             if (job is null) return;
             if (job.CancelRequested)
             {
-                await store.UpdateTargetAsync(target with { Status = TargetStatus.Cancelled, NextAttemptAt = null, Updated = time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+                await store.MoveTargetAsync(target, target with { Status = TargetStatus.Cancelled, NextAttemptAt = null, Updated = time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
-                await SendAsync(job, target with { Attempt = target.Attempt + 1 }).ConfigureAwait(false);
-                await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, target.CommandType).ConfigureAwait(false);
+                if (await SendAllAsync(job, [target]).ConfigureAwait(false) > 0)
+                    await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, target.CommandType).ConfigureAwait(false);
             }
         }
         finally
@@ -168,6 +175,39 @@ public sealed class JobEngine(
         }
     }
 
+    /// <summary>
+    /// Takes over what no instance did (its instance died, or the database was away): retries
+    /// overdue by <see cref="ProvisioningOptions.TakeoverAfterSeconds"/> are sent, targets claimed but
+    /// unanswered past the delivery and execution timeouts and that margin are sent again as their
+    /// next attempt (the agent's journal answers a command id it ran without running it again),
+    /// and every unfinished job is pumped. Each step is a conditional move: two instances sweeping
+    /// at once still do it once.
+    /// </summary>
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var margin = TimeSpan.FromSeconds(Settings.TakeoverAfterSeconds);
+        var silent = TimeSpan.FromSeconds(Settings.DeliveryTimeoutSeconds + Settings.ExecutionTimeoutSeconds) + margin;
+        foreach (var jobId in await store.UnfinishedJobIdsAsync(ct).ConfigureAwait(false))
+        {
+            foreach (var target in await store.TargetsAsync(jobId, ct).ConfigureAwait(false))
+            {
+                if (target.Status == TargetStatus.Retrying && target.NextAttemptAt is { } due && due + margin <= now)
+                {
+                    logger.LogWarning("Job {JobId}: {Target} retry due at {Due:O} not sent: taken over", jobId, Describe(target), due);
+                    await RetryAsync(jobId, target.Seq, target.Attempt).ConfigureAwait(false);
+                }
+                else if (target.Status == TargetStatus.InProgress && target.Updated + silent <= now
+                    && await store.MoveTargetAsync(target, target with { Status = TargetStatus.Retrying, NextAttemptAt = now, Updated = now }, ct).ConfigureAwait(false))
+                {
+                    logger.LogWarning("Job {JobId}: {Target} sent at {Sent:O} and never answered: taken over, sent again", jobId, Describe(target), target.Updated);
+                    await RetryAsync(jobId, target.Seq, target.Attempt).ConfigureAwait(false);
+                }
+            }
+            await PumpAsync(jobId).ConfigureAwait(false);
+        }
+    }
+
     private async Task PumpAsync(Guid jobId)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -183,14 +223,14 @@ public sealed class JobEngine(
             {
                 var now = time.GetUtcNow();
                 var message = job.CancelRequested ? "cancelled before it was sent" : $"not sent: the error budget (maxerrors {job.MaxErrors}) was spent";
-                await store.UpdateTargetsAsync([.. pending.Select(t => t with { Status = TargetStatus.Cancelled, Updated = now, Message = message })],
+                await store.MoveTargetsAsync([.. pending.Select(t => (t, t with { Status = TargetStatus.Cancelled, Updated = now, Message = message }))],
                     CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
                 var slots = job.MaxConcurrency - targets.Count(t => t.IsInFlight);
                 var first = targets.All(t => t.Status == TargetStatus.Pending);
-                await SendAllAsync(job, [.. pending.Take(Math.Max(0, slots)).Select(t => t with { Attempt = 1 })]).ConfigureAwait(false);
+                await SendAllAsync(job, [.. pending.Take(Math.Max(0, slots))]).ConfigureAwait(false);
                 if (first && pending.Count > 0)
                     await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, targets[0].CommandType).ConfigureAwait(false);
             }
@@ -206,19 +246,20 @@ public sealed class JobEngine(
     /// <summary>Commands published at once by one pump (the messaging kit's confirming channels take them concurrently).</summary>
     private const int PublishParallelism = 64;
 
-    private Task SendAsync(Job job, JobTarget target) => SendAllAsync(job, [target]);
-
     /// <summary>
-    /// Sends targets: all marked InProgress in one transaction (durable before anything is
-    /// published), each payload sealed for its agent, then the commands published concurrently,
-    /// each confirmed by the broker; a command the broker did not take fails its target.
+    /// Sends targets (Pending or Retrying) as their next attempt: all claimed InProgress in one
+    /// transaction of conditional moves (durable before anything is published; a target another
+    /// instance claimed first is left to it), each payload sealed for its agent, then the commands
+    /// published concurrently, each confirmed by the broker; a command the broker did not take
+    /// fails its target. Returns how many were claimed.
     /// </summary>
-    private async Task SendAllAsync(Job job, IReadOnlyList<JobTarget> targets)
+    private async Task<int> SendAllAsync(Job job, IReadOnlyList<JobTarget> targets)
     {
-        if (targets.Count == 0) return;
+        if (targets.Count == 0) return 0;
         var now = time.GetUtcNow();
-        var sending = targets.Select(t => t with { Status = TargetStatus.InProgress, NextAttemptAt = null, Updated = now }).ToList();
-        await store.UpdateTargetsAsync(sending, CancellationToken.None).ConfigureAwait(false);
+        var sending = await store.MoveTargetsAsync(
+            [.. targets.Select(t => (t, t with { Status = TargetStatus.InProgress, Attempt = t.Attempt + 1, NextAttemptAt = null, Updated = now }))],
+            CancellationToken.None).ConfigureAwait(false);
         var commands = new List<(JobTarget Target, AgentCommand Command)>(sending.Count);
         foreach (var target in sending)
         {
@@ -243,7 +284,7 @@ public sealed class JobEngine(
                 Payload = ready,
             }));
         }
-        var refused = new System.Collections.Concurrent.ConcurrentBag<JobTarget>();
+        var refused = new System.Collections.Concurrent.ConcurrentBag<(JobTarget, JobTarget)>();
         await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = PublishParallelism }, async (c, _) =>
         {
             try
@@ -256,10 +297,11 @@ public sealed class JobEngine(
             catch (PublishFailedException e)
             {
                 logger.LogError("Job {JobId}: command {CommandId} not taken by the broker: {Error}", job.Id, c.Command.CommandId, e.Message);
-                refused.Add(c.Target with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" });
+                refused.Add((c.Target, c.Target with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" }));
             }
         }).ConfigureAwait(false);
-        if (!refused.IsEmpty) await store.UpdateTargetsAsync([.. refused], CancellationToken.None).ConfigureAwait(false);
+        if (!refused.IsEmpty) await store.MoveTargetsAsync([.. refused], CancellationToken.None).ConfigureAwait(false);
+        return sending.Count;
     }
 
     private async Task FinishAsync(Job job, IReadOnlyList<JobTarget> targets)
@@ -278,7 +320,8 @@ public sealed class JobEngine(
             ErrorText = error,
             Completed = time.GetUtcNow(),
         };
-        await store.UpdateJobAsync(done, CancellationToken.None).ConfigureAwait(false);
+        // once across instances: the one whose update completes the job publishes its end
+        if (!await store.CompleteJobAsync(done, CancellationToken.None).ConfigureAwait(false)) return;
         logger.LogInformation("Job {JobId} ({Command}) {ProcessStatus}: {Succeeded} succeeded, {Failed} failed, {NotSent} not sent",
             job.Id, job.Command, done.ProcessStatus, targets.Count(t => t.Status == TargetStatus.Success), failures.Count, notSent);
         await events.JobChangedAsync(done, targets[0].CommandType).ConfigureAwait(false);

@@ -86,14 +86,37 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
 
     public Task UpdateTargetAsync(JobTarget target, CancellationToken ct) => db.ExecuteAsync(UpdateTarget, TargetArgs(target));
 
-    public Task UpdateTargetsAsync(IReadOnlyList<JobTarget> targets, CancellationToken ct)
+    private const string MoveTarget = UpdateTarget + " AND status = @fromStatus AND attempt = @fromAttempt";
+
+    private static (string, object?)[] MoveArgs(JobTarget from, JobTarget to) =>
+        [.. TargetArgs(to), ("@fromStatus", from.Status.ToString()), ("@fromAttempt", from.Attempt)];
+
+    public async Task<bool> MoveTargetAsync(JobTarget from, JobTarget to, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(targets);
-        if (targets.Count == 0) return Task.CompletedTask;
-        return db.InTransactionAsync(async tx =>
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        return await db.ExecuteAsync(MoveTarget, MoveArgs(from, to)).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<IReadOnlyList<JobTarget>> MoveTargetsAsync(IReadOnlyList<(JobTarget From, JobTarget To)> moves, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        if (moves.Count == 0) return [];
+        return await db.InTransactionAsync(async tx =>
         {
-            foreach (var target in targets) await tx.ExecuteAsync(UpdateTarget, TargetArgs(target)).ConfigureAwait(false);
-        }, ct);
+            var moved = new List<JobTarget>(moves.Count);
+            foreach (var (from, to) in moves)
+                if (await tx.ExecuteAsync(MoveTarget, MoveArgs(from, to)).ConfigureAwait(false) == 1) moved.Add(to);
+            return (IReadOnlyList<JobTarget>)moved;
+        }, ct).ConfigureAwait(false);
+    }
+
+    public async Task<bool> CompleteJobAsync(Job done, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        return await db.ExecuteAsync(
+            "UPDATE jobs SET status = @status, process_status = @ps, cancel_requested = @cancel, details = @details, error_text = @error, completed = @completed " +
+            "WHERE id = @id AND completed IS NULL", JobArgs(done)).ConfigureAwait(false) == 1;
     }
 
     public async Task<string?> PeekSecretAsync(Guid jobId, CancellationToken ct)
