@@ -152,7 +152,7 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
     private static async Task RunAsync(CloudStackClient api, string vmId)
     {
         var done = await api.RunJobAsync("runAgentRecipe", [new("virtualmachineid", vmId), new("name", AgentFleet.Recipe)],
-            JobWaitOptions.Every(TimeSpan.FromMilliseconds(50), JobTimeout));
+            JobWaitOptions.Every(TimeSpan.FromMilliseconds(200), JobTimeout));
         if (done.Status != AsyncJobStatus.Succeeded) throw new InvalidOperationException($"a runAgentRecipe job failed: {done.Result}");
     }
 
@@ -199,7 +199,7 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
     /// <summary>CPU seconds so far of each group of processes this section runs.</summary>
     private sealed class CpuMeter(ClusterScale owner, RabbitMqNode broker, MariaDbNode mariadb)
     {
-        private readonly string _brokerMark = broker.NodeName.Split('@')[0];
+        private readonly string _brokerMark = broker.DataDirectory;
 
         public CpuUse Read() => new(new Dictionary<string, double>
         {
