@@ -50,6 +50,9 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddSingleton<CertificateProvisioner>();
         services.AddSingleton<ExpiryScan>();
         services.AddSingleton<CallerPolicy>();
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.CaMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<Telemetry.CaMetrics>());
 
         // order matters: the inventory migrated, the CA loaded and its CRL signed before any request is taken
         services.AddSchemaMigration(SqlCaStore.Schema, sp => sp.GetRequiredService<SqlCaStore>().Database);

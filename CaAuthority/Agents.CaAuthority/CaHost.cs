@@ -1,7 +1,9 @@
 using Agents.CaAuthority.Options;
 using Agents.CaAuthority.Providers;
 using Agents.Messaging;
+using Agents.Messaging.Hosting;
 using Agents.Messaging.Logging;
+using Agents.Messaging.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +25,8 @@ public static class CaHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.AddAgentsSerilog(builder.Configuration, "ca");
-        builder.Services.AddSystemd();
+        builder.Services.AddAgentsSystemd();
+        builder.Services.AddAgentsTelemetry(builder.Configuration, "agents-ca");
         builder.Services.AddCaAuthority(builder.Configuration);
         builder.WebHost.UseUrls(builder.Configuration[$"{CaOptions.Section}:{nameof(CaOptions.HttpUrl)}"] ?? new CaOptions().HttpUrl);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -36,6 +39,7 @@ public static class CaHost
         _ = app.Services.GetRequiredService<RootCaKeys>();
         app.UseAgentsRequestLogging();
         app.MapCaEndpoints();
+        app.MapAgentsMetrics();
         return app;
     }
 }

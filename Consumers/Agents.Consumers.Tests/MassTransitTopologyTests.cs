@@ -1,3 +1,4 @@
+using Agents.Consumers.Plugins;
 using Agents.Consumers.Bus;
 using Agents.Consumers.Tests.Support;
 using Agents.Contracts;

@@ -35,6 +35,9 @@ public sealed class ConsumersOptions : IValidatableObject
     [RegularExpression(Messaging.InstanceName.Pattern, ErrorMessage = "Consumers:InstanceName must be 1-100 letters, digits, '-' or '_'")]
     public string InstanceName { get; set; } = Messaging.InstanceName.OfHost();
 
+    /// <summary>Paths of plugin assemblies: MassTransit consumers marked [EventPlugin] (Agents.Consumers.Plugins), each on its own queue consumers.plugin.{name}.</summary>
+    public List<string> Plugins { get; set; } = [];
+
     /// <summary>Deliveries each consumer may hold unacknowledged.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 64;

@@ -4,6 +4,7 @@ using Agents.Storage.Audit;
 using Agents.Consumers.Alerts;
 using Agents.Consumers.Audit;
 using Agents.Consumers.Bus;
+using Agents.Consumers.Plugins;
 using Agents.Consumers.Settings;
 using Agents.Messaging;
 using Agents.Contracts.Events;
@@ -37,6 +38,8 @@ public static class ConsumersServiceCollectionExtensions
         services.AddSchemaMigration(AuditStore.Schema, sp => ((AuditStore)sp.GetRequiredService<IAuditStore>()).Database);
         services.AddSchemaMigration(AlertGroupStore.Schema, sp => sp.GetRequiredService<AlertGroupStore>().Database);
         services.AddSingleton<IMailSender, SmtpMailSender>();
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.ConsumersMetrics>();
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<AlertSettings>();
 
@@ -47,6 +50,8 @@ public static class ConsumersServiceCollectionExtensions
             queues.Add(new EventQueue(consumers.AlertQueue, [.. alerts.Rules.SelectMany(r => r.Bindings()).Distinct(StringComparer.Ordinal)]));
             queues.Add(settingsQueue);
         }
+        var plugins = EventPlugins.Load(consumers.Plugins);
+        queues.AddRange(plugins.Select(p => new EventQueue(p.Queue, p.Bindings)));
         // before MassTransit's hosted service: the queues must be bound when it starts consuming
         services.AddHostedService(sp => new EventQueueBindings(sp.GetRequiredService<BrokerConnection>(), queues, sp.GetRequiredService<ILogger<EventQueueBindings>>()));
         if (alerts.Enabled) services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
@@ -59,6 +64,7 @@ public static class ConsumersServiceCollectionExtensions
                 x.AddConsumer<AlertConsumer>();
                 x.AddConsumer<AlertSettingsConsumer>();
             }
+            foreach (var plugin in plugins) x.AddConsumer(plugin.Consumer);
             x.UsingRabbitMq((context, cfg) =>
             {
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
@@ -75,6 +81,12 @@ public static class ConsumersServiceCollectionExtensions
                     Endpoint(e, o);
                     e.ConfigureConsumer<AuditConsumer>(context);
                 });
+                foreach (var plugin in plugins)
+                    cfg.ReceiveEndpoint(plugin.Queue, e =>
+                    {
+                        Endpoint(e, o);
+                        e.ConfigureConsumer(context, plugin.Consumer);
+                    });
                 if (alerts.Enabled)
                 {
                     cfg.ReceiveEndpoint(o.AlertQueue, e =>

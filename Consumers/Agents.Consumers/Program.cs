@@ -2,6 +2,7 @@ using Agents.Consumers;
 using Agents.Consumers.Audit;
 using Agents.Messaging.Hosting;
 using Agents.Messaging.Logging;
+using Agents.Messaging.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -16,11 +17,18 @@ try
     // settings: appsettings.json beside the dll, then environment variables (Smtp__Host), then --Smtp:Host=... flags
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Logging.AddAgentsSerilog(builder.Configuration, "consumers");
-    builder.Services.AddSystemd();
+    builder.Services.AddAgentsSystemd();
+    // MassTransit's own spans and meters (the consumers read the bus through it) beside ours
+    builder.Services.AddAgentsTelemetry(builder.Configuration, "agents-consumers", "MassTransit");
     builder.Services.AddAgentsConsumers(builder.Configuration);
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
     await builder.Build().RunAsync();
     return 0;
+}
+catch (Agents.Consumers.Plugins.PluginException e)
+{
+    await Console.Error.WriteLineAsync($"consumers: {e.Message}");
+    return 2;
 }
 catch (OptionsValidationException e)
 {

@@ -17,6 +17,14 @@ public sealed class ProvisioningOptions
     /// <summary>agents.command.execution.timeout: how long the bridge waits for the agent's answer.</summary>
     public int ExecutionTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Seconds past its due time after which any API instance on the database takes over a job
+    /// step its instance did not do (a retry not sent, a target claimed but never answered past
+    /// the delivery and execution timeouts): how long a dead instance's jobs wait. The sweep runs
+    /// every half of it.
+    /// </summary>
+    public int TakeoverAfterSeconds { get; set; } = 60;
+
     /// <summary>agents.password.ttl: minutes an unread reset password is kept (encrypted) before it is purged.</summary>
     public int PasswordTtlMinutes { get; set; } = 60;
 
@@ -49,6 +57,7 @@ public sealed class ProvisioningOptions
         if (RetryIntervalSeconds is < 1 or > 86_400) yield return Bad("RetryIntervalSeconds", "agents.provisioning.retry.interval must be 1..86400 s");
         if (DeliveryTimeoutSeconds is < 1 or > 86_400) yield return Bad("DeliveryTimeoutSeconds", "must be 1..86400 s");
         if (ExecutionTimeoutSeconds is < 1 or > 86_400) yield return Bad("ExecutionTimeoutSeconds", "must be 1..86400 s");
+        if (TakeoverAfterSeconds is < 2 or > 86_400) yield return Bad("TakeoverAfterSeconds", "must be 2..86400 s");
         if (PasswordTtlMinutes is < 1 or > 10_080) yield return Bad("PasswordTtlMinutes", "agents.password.ttl must be 1..10080 min");
         if (PasswordLength is < 12 or > 128) yield return Bad("PasswordLength", "agents.password.length must be 12..128");
         if (DefaultMaxConcurrency is < 1 or > 10_000) yield return Bad("DefaultMaxConcurrency", "must be 1..10000");

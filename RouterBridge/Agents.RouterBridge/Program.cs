@@ -1,5 +1,6 @@
 using Agents.Messaging.Hosting;
 using Agents.Messaging.Logging;
+using Agents.Messaging.Telemetry;
 using Agents.RouterBridge.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +9,8 @@ if (ServiceCommandLine.Handle("agents-bridge", "the router bridge: the agents of
     return exit;
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddAgentsSerilog(builder.Configuration, "bridge");
-builder.Services.AddSystemd();
+builder.Services.AddAgentsSystemd();
+builder.Services.AddAgentsTelemetry(builder.Configuration, "agents-bridge");
 builder.Services.AddRouterBridge(builder.Configuration);
 await builder.Build().RunAsync();
 return 0;

@@ -8,6 +8,7 @@ using Agents.Messaging.Rpc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Agents.Contracts;
+using Agents.CaAuthority.Telemetry;
 
 namespace Agents.CaAuthority.Hosting;
 
@@ -23,6 +24,7 @@ public sealed class CaRequestHandler(
     CallerPolicy callers,
     IOptions<CaOptions> options,
     ConfirmingPublisher publisher,
+    CaMetrics metrics,
     ILogger<CaRequestHandler> logger) : RpcServerHandler(publisher)
 {
     private readonly IReadOnlyList<ICaProvider> _providers = providers.ToList();
@@ -45,19 +47,25 @@ public sealed class CaRequestHandler(
                 CaRequestTypes.GetHolderCertificate => await Provider(null).HolderCertificateAsync(Read<GetHolderCertificate>(request).Holder, ct).ConfigureAwait(false),
                 _ => throw CaRequestException.BadParameter($"unknown request type '{request.Type}'; expected one of {string.Join(", ", KnownTypes)}"),
             };
+            metrics.Answered(MetricType(request.Type), "answered");
             return (answer.GetType().Name, answer);
         }
         catch (CaRequestException refused)
         {
+            metrics.Answered(MetricType(request.Type), "refused");
             logger.LogWarning("Refused {RequestType} {MessageId} from {UserId}: {Reason}", request.Type, request.MessageId, request.UserId, refused.Message);
             return (nameof(CaError), new CaError { ErrorCode = refused.ErrorCode, ErrorText = refused.Message });
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            metrics.Answered(MetricType(request.Type), "failed");
             logger.LogError(e, "{RequestType} {MessageId} failed", request.Type, request.MessageId);
             return (nameof(CaError), new CaError { ErrorCode = 530, ErrorText = $"the CA could not complete {request.Type}: {e.Message}" });
         }
     }
+
+    /// <summary>A known type names itself; anything else a caller sent is "unknown" (no label per stranger's string).</summary>
+    private static string MetricType(string? type) => type is not null && KnownTypes.Contains(type, StringComparer.Ordinal) ? type : "unknown";
 
     private static readonly string[] KnownTypes =
     [

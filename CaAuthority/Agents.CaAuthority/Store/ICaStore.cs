@@ -38,6 +38,9 @@ public interface ICaStore
     /// <summary>Valid certificates whose NotAfter is before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<CertificateRecord>> ExpiringAsync(DateTimeOffset before, CancellationToken ct = default);
 
+    /// <summary>Valid certificates counted by days to expiry from <paramref name="now"/>, in one grouped query (the metrics' inventory gauge).</summary>
+    Task<CertificateExpiryCounts> CountByExpiryAsync(DateTimeOffset now, CancellationToken ct = default);
+
     /// <summary>
     /// Sets the time of the last expiry alert to <paramref name="at"/> (null clears it: a message that
     /// could not be sent) if it is still <paramref name="expected"/>; false when another CA instance

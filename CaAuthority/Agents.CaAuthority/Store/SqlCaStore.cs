@@ -161,6 +161,24 @@ public sealed class SqlCaStore(Database db) : ICaStore
     public async Task<IReadOnlyList<CertificateRecord>> ExpiringAsync(DateTimeOffset before, CancellationToken ct = default) =>
         await QueryCertificatesAsync("WHERE status = 'Valid' AND not_after < @b ORDER BY not_after", ("@b", Time(before))).ConfigureAwait(false);
 
+    public async Task<CertificateExpiryCounts> CountByExpiryAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        var rows = await db.QueryAsync(
+            """
+            SELECT COALESCE(SUM(CASE WHEN not_after < @now THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN not_after >= @now AND not_after < @d7 THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN not_after >= @d7 AND not_after < @d30 THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN not_after >= @d30 AND not_after < @d90 THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN not_after >= @d90 THEN 1 ELSE 0 END), 0)
+            FROM certificates WHERE status = 'Valid'
+            """,
+            r => new CertificateExpiryCounts(Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture),
+                Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture),
+                Convert.ToInt64(r.GetValue(4), CultureInfo.InvariantCulture)),
+            ("@now", Time(now)), ("@d7", Time(now.AddDays(7))), ("@d30", Time(now.AddDays(30))), ("@d90", Time(now.AddDays(90)))).ConfigureAwait(false);
+        return rows[0];
+    }
+
     public Task<bool> MarkExpiryAlertAsync(string serialNumber, DateTimeOffset? expected, DateTimeOffset? at, CancellationToken ct = default) =>
         CompareAndSetAsync("last_expiry_alert_at", serialNumber, expected, at);
 

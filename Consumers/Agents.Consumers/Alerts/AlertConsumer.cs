@@ -1,4 +1,6 @@
+using Agents.Consumers.Plugins;
 using Agents.Consumers.Bus;
+using Agents.Consumers.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +15,7 @@ namespace Agents.Consumers.Alerts;
 public sealed class AlertConsumer(
     AlertGroupStore groups,
     AlertDispatcher dispatcher,
+    ConsumersMetrics metrics,
     IOptions<AlertOptions> options,
     ILogger<AlertConsumer> logger) : IConsumer<CloudStackEventMessage>
 {
@@ -24,12 +27,14 @@ public sealed class AlertConsumer(
         if (signal is null) return;
         var matches = options.Value.Rules.Where(signal.Matches).Select(rule => (rule, signal)).ToList();
         if (matches.Count == 0) return;
-        var recorded = await groups.RecordAsync(signal.EventId, matches, options.Value, DateTimeOffset.UtcNow, context.CancellationToken).ConfigureAwait(false);
+        var folds = new List<(string Rule, AlertFold Fold)>();
+        var recorded = await groups.RecordAsync(signal.EventId, matches, options.Value, DateTimeOffset.UtcNow, context.CancellationToken, folds).ConfigureAwait(false);
         if (!recorded)
         {
             logger.LogInformation("Alert {EventId} seen before; ignored", signal.EventId);
             return;
         }
+        foreach (var (rule, fold) in folds) metrics.Recorded(rule, fold);
         logger.LogInformation("Alert {EventId} {Type} {State} for group {GroupKey} ({Rules})",
             signal.EventId, signal.Type, signal.State, signal.GroupKey, string.Join(", ", matches.Select(m => m.rule.Name)));
         dispatcher.Wake();

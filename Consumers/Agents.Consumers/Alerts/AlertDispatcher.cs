@@ -1,3 +1,4 @@
+using Agents.Consumers.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ public sealed class AlertDispatcher(
     AlertGroupStore groups,
     MailOutbox outbox,
     IMailSender sender,
+    ConsumersMetrics metrics,
     IOptions<AlertOptions> options,
     ILogger<AlertDispatcher> logger) : BackgroundService
 {
@@ -81,12 +83,14 @@ public sealed class AlertDispatcher(
                 {
                     var delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxRetryDelaySeconds, Math.Pow(2, Math.Min(mail.Attempts, 16))));
                     // a failed server fails every e-mail: leave the rest of the outbox untouched until the next attempt
+                    metrics.Failed(mail.Kind);
                     await outbox.MarkFailedAsync(mail.Id, e.GetBaseException().Message, DateTimeOffset.UtcNow + delay, CancellationToken.None).ConfigureAwait(false);
                     logger.LogWarning("Alert e-mail {MailId} ({Kind}, group {GroupKey}) not sent, attempt {Attempt}: {Error}; next try in {Delay}",
                         mail.MailId, mail.Kind, mail.GroupKey, mail.Attempts + 1, e.GetBaseException().Message, delay);
                     return;
                 }
                 await outbox.MarkSentAsync(mail.Id, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+                metrics.Sent(mail.Kind);
                 logger.LogInformation("Alert e-mail {MailId} ({Kind}) sent to {Recipients}: {Subject}",
                     mail.MailId, mail.Kind, string.Join(", ", mail.Recipients), mail.Subject);
             }

@@ -16,17 +16,25 @@ public sealed class AlertGroupStore(Database db)
 
     public Database Database => db;
 
-    /// <summary>Applies the signals of one event; false (and nothing changes) when the event was recorded before.</summary>
-    public Task<bool> RecordAsync(string eventId, IReadOnlyList<(AlertRule Rule, AlertSignal Signal)> matches, AlertOptions options, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>
+    /// Applies the signals of one event; false (and nothing changes) when the event was recorded before.
+    /// <paramref name="folds"/>, when given, receives what each firing signal did to its group (for the metrics).
+    /// </summary>
+    public Task<bool> RecordAsync(string eventId, IReadOnlyList<(AlertRule Rule, AlertSignal Signal)> matches, AlertOptions options, DateTimeOffset now, CancellationToken ct,
+        ICollection<(string Rule, AlertFold Fold)>? folds = null) =>
         db.InTransactionAsync(async tx =>
         {
+            folds?.Clear();
             var seen = await tx.ExecuteAsync($"{db.Dialect.InsertIgnore} INTO processed_events (event_id, at_ms) VALUES (@id, @at)",
                 ("@id", eventId), ("@at", now.ToUnixTimeMilliseconds())).ConfigureAwait(false);
             if (seen == 0) return false;
             foreach (var (rule, signal) in matches)
             {
                 var group = await ReadAsync(tx, rule.Name, signal.GroupKey).ConfigureAwait(false);
-                if (signal.State == AlertState.Firing) await FireAsync(tx, rule, signal, group, options, now).ConfigureAwait(false);
+                if (signal.State == AlertState.Firing)
+                {
+                    if (await FireAsync(tx, rule, signal, group, options, now).ConfigureAwait(false) is { } fold) folds?.Add((rule.Name, fold));
+                }
                 else if (group is { State: AlertState.Firing }) await ResolveAsync(tx, rule, signal, group, options, now).ConfigureAwait(false);
             }
             return true;
@@ -72,10 +80,11 @@ public sealed class AlertGroupStore(Database db)
         (await tx.QueryAsync($"SELECT {AlertGroupRow.Columns} FROM alert_groups WHERE rule = @rule AND group_key = @key{db.Dialect.ForUpdate}",
             AlertGroupRow.Read, ("@rule", rule), ("@key", key)).ConfigureAwait(false)).FirstOrDefault();
 
-    private static async Task FireAsync(DbTransaction tx, AlertRule rule, AlertSignal s, AlertGroup? group, AlertOptions options, DateTimeOffset now)
+    /// <summary>The signal in its group; what it did to the group, or null when its severity is below the rule's minimum.</summary>
+    private static async Task<AlertFold?> FireAsync(DbTransaction tx, AlertRule rule, AlertSignal s, AlertGroup? group, AlertOptions options, DateTimeOffset now)
     {
         var severity = s.Severity ?? rule.SeverityLevel;
-        if (severity < rule.MinSeverityLevel) return;
+        if (severity < rule.MinSeverityLevel) return null;
         if (group is null || group.State == AlertState.Resolved)
         {
             // a new episode: the row is replaced whole (delete + insert is the same on both engines)
@@ -88,7 +97,7 @@ public sealed class AlertGroupStore(Database db)
                 """,
                 [.. Signal(rule, s, severity, now), ("@episode", (group?.Episode ?? 0) + 1),
                  ("@due", (now + TimeSpan.FromSeconds(options.GroupWaitSeconds)).ToUnixTimeMilliseconds())]).ConfigureAwait(false);
-            return;
+            return AlertFold.Opened;
         }
         await tx.ExecuteAsync(
             """
@@ -97,6 +106,7 @@ public sealed class AlertGroupStore(Database db)
             WHERE rule = @rule AND group_key = @key
             """,
             Signal(rule, s, severity > group.Severity ? severity : group.Severity, now)).ConfigureAwait(false);
+        return group.MailsInEpisode == 0 ? AlertFold.Grouped : AlertFold.Throttled;
     }
 
     private async Task ResolveAsync(DbTransaction tx, AlertRule rule, AlertSignal s, AlertGroup group, AlertOptions options, DateTimeOffset now)

@@ -1,3 +1,4 @@
+using Agents.Consumers.Plugins;
 using MassTransit;
 
 namespace Agents.Consumers.Bus;
@@ -8,9 +9,7 @@ public static class ConsumeContextExtensions
     /// <exception cref="Contracts.Events.InvalidEventException">The routing key or the body is not a CloudStack event.</exception>
     public static EventDelivery ToEventDelivery(this ConsumeContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var rabbit = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var r) ? r : null;
-        var routingKey = rabbit?.RoutingKey ?? throw new InvalidOperationException("not a RabbitMQ delivery: no routing key");
-        return EventDelivery.Parse(routingKey, context.ReceiveContext.Body.GetBytes(), rabbit.Properties.MessageId);
+        var (routingKey, body, messageId) = context.RawDelivery();
+        return EventDelivery.Parse(routingKey, body, messageId);
     }
 }

@@ -1,3 +1,4 @@
+using Agents.Consumers.Plugins;
 using Agents.Consumers.Bus;
 using Agents.Contracts.Events;
 using MassTransit;

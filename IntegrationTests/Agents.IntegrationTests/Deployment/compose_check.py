@@ -40,6 +40,17 @@ for name, service in services.items():
     for dependency in (service.get("depends_on") or {}):
         check(dependency in services, f"{name}: depends on unknown service {dependency}")
 
+# every long-running service comes back by itself; every image is pinned to a full version; the broker is a supported release
+for name, service in services.items():
+    if name != "ready":
+        check(service.get("restart") == "unless-stopped", f"{name}: no restart policy (restart: unless-stopped)")
+    image = service.get("image")
+    if image:
+        check(re.search(r":v?\d+\.\d+\.\d+", image) is not None, f"{name}: image {image} is not pinned to a full version")
+m = re.match(r"rabbitmq:(\d+)\.(\d+)", services["rabbitmq"]["image"])
+check(m is not None and (int(m.group(1)), int(m.group(2))) >= (4, 0), "the broker image is not a supported RabbitMQ (4.0 or newer)")
+check("console" in " ".join(services.get("ready", {}).get("entrypoint", [])), "nothing prints the console's address")
+
 # broker users and passwords in the services' URIs are the ones broker-config defines
 definitions = json.load(open(os.path.join(root, "broker-config", "definitions.json")))
 users = {u["name"] for u in definitions["users"]}

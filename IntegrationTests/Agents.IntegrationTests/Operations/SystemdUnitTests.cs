@@ -28,6 +28,7 @@ public sealed class SystemdUnitTests : IDisposable
         var name = unit.Replace(".service", "", StringComparison.Ordinal);
         Assert.Contains($"\nUser={name}\n", text, StringComparison.Ordinal);
         Assert.Contains("\nType=notify\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nWatchdogSec=30\n", text, StringComparison.Ordinal);
         Assert.Contains("\nNoNewPrivileges=yes\n", text, StringComparison.Ordinal);
         Assert.Contains("\nProtectSystem=strict\n", text, StringComparison.Ordinal);
         Assert.Contains($"\nStateDirectory={name}\n", text, StringComparison.Ordinal);

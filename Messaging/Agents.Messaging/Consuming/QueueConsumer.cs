@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Agents.Contracts;
+using Agents.Messaging.Telemetry;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -77,6 +79,8 @@ public sealed class QueueConsumer(
     private async Task DispatchAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken ct)
     {
         var message = ToMessage(delivery);
+        // the publisher's trace goes on here: the handler's log lines and publishes belong to it
+        using var activity = MessagingTracing.StartProcess(message);
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["MessageId"] = message.MessageId,
@@ -104,6 +108,8 @@ public sealed class QueueConsumer(
             disposition = Disposition.Retry;
         }
 
+        MessagingMetrics.Shared.Delivered(queue, disposition);
+        if (disposition != Disposition.Ack) activity?.SetStatus(ActivityStatusCode.Error, disposition.ToString());
         try
         {
             switch (disposition)

@@ -5,12 +5,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Agents.Messaging.Telemetry;
 
 namespace Agents.Messaging.Health;
 
 /// <summary>
 /// The health probes of a service that has no HTTP listener of its own (consumers, bridge): a
-/// small Kestrel on <c>Health:Url</c> answering from the service's own health checks.
+/// small Kestrel on <c>Health:Url</c> answering from the service's own health checks, with the
+/// service's Prometheus scrape endpoint (<c>/metrics</c>) beside them.
 /// </summary>
 public sealed class HealthListener(IServiceProvider services, IOptions<HealthOptions> options, ILogger<HealthListener> logger) : IHostedService, IAsyncDisposable
 {
@@ -26,8 +29,9 @@ public sealed class HealthListener(IServiceProvider services, IOptions<HealthOpt
         builder.Services.AddSingleton(services.GetRequiredService<HealthCheckService>());
         _app = builder.Build();
         _app.MapAgentsHealth();
+        if (services.GetService<MeterProvider>() is { } meters) _app.MapAgentsMetrics(meters);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Health probes on {HealthUrl}{LivePath} and {ReadyPath}", url.TrimEnd('/'), HealthEndpoints.LivePath, HealthEndpoints.ReadyPath);
+        logger.LogInformation("Health probes on {HealthUrl}{LivePath} and {ReadyPath}, metrics on {MetricsPath}", url.TrimEnd('/'), HealthEndpoints.LivePath, HealthEndpoints.ReadyPath, AgentsTelemetry.MetricsPath);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Agents.Messaging.Telemetry;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -11,6 +13,8 @@ namespace Agents.Messaging.Publishing;
 /// channels, each publishing one message at a time, because RabbitMQ.Client 7.1.2 must not publish
 /// concurrently on one channel nor cancel a tracked publish. A publish interrupted by a lost
 /// connection is sent again on a fresh channel (at-least-once; consumers are idempotent).
+/// Each publish is a span whose W3C trace context travels in the message's headers
+/// (<see cref="MessagingTracing"/>), and confirms, retries and failures are counted (<see cref="MessagingMetrics"/>).
 /// </summary>
 public sealed class ConfirmingPublisher : IAsyncDisposable
 {
@@ -36,15 +40,36 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
 
     public async Task PublishAsync(OutgoingMessage message, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        using var activity = MessagingTracing.StartPublish(message);
+        var traced = WithTraceContext(message, activity ?? Activity.Current);
         var pooled = await _pool.Reader.ReadAsync(ct).ConfigureAwait(false);
         try
         {
-            await PublishWithRetryAsync(pooled, message, ct).ConfigureAwait(false);
+            await PublishWithRetryAsync(pooled, traced, ct).ConfigureAwait(false);
+            MessagingMetrics.Shared.Confirmed(message.Exchange);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            MessagingMetrics.Shared.Failed(message.Exchange);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
         }
         finally
         {
             _pool.Writer.TryWrite(pooled);
         }
+    }
+
+    /// <summary>The message with the trace context of <paramref name="activity"/> in its headers, unless it carries one already.</summary>
+    private static OutgoingMessage WithTraceContext(OutgoingMessage message, Activity? activity)
+    {
+        if (MessagingTracing.TraceParentOf(activity) is not { } traceParent || message.Headers?.ContainsKey(MessagingTracing.TraceParentHeader) == true)
+            return message;
+        var headers = message.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(message.Headers);
+        headers[MessagingTracing.TraceParentHeader] = traceParent;
+        if (!string.IsNullOrEmpty(activity!.TraceStateString)) headers[MessagingTracing.TraceStateHeader] = activity.TraceStateString;
+        return message with { Headers = headers };
     }
 
     private async Task PublishWithRetryAsync(PooledChannel pooled, OutgoingMessage message, CancellationToken ct)
@@ -75,6 +100,7 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
                 // (channel.open, confirm.select) after its ContinuationTimeout: the broker is slow or frozen, not gone
                 _logger.LogWarning("Publish of {MessageId} to {Exchange} interrupted ({Error}); sending again (attempt {Attempt})",
                     message.MessageId, message.Exchange, Describe(e), attempt + 1);
+                MessagingMetrics.Shared.Retried(message.Exchange);
                 await pooled.ResetAsync().ConfigureAwait(false);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000)), ct).ConfigureAwait(false);
             }

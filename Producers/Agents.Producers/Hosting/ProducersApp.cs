@@ -1,5 +1,7 @@
 using Agents.Messaging.Health;
+using Agents.Messaging.Hosting;
 using Agents.Messaging.Logging;
+using Agents.Messaging.Telemetry;
 using Agents.WebConsole.Hosting;
 using Agents.Producers.Api;
 using Agents.Producers.WebConsole;
@@ -13,7 +15,8 @@ public static class ProducersApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddAgentsSerilog(builder.Configuration, "producers");
-        builder.Services.AddSystemd();
+        builder.Services.AddAgentsSystemd();
+        builder.Services.AddAgentsTelemetry(builder.Configuration, "agents-api");
         builder.Services.AddAgentsProducers(builder.Configuration);
         builder.Services.AddAgentsConsole<InProcessConsoleApi>(builder.Configuration);
         var urls = builder.Configuration[$"{ProducersOptions.Section}:{nameof(ProducersOptions.ListenUrl)}"] ?? new ProducersOptions().ListenUrl;
@@ -22,6 +25,7 @@ public static class ProducersApp
         var app = builder.Build();
         app.UseAgentsRequestLogging();
         app.MapAgentsHealth();
+        app.MapAgentsMetrics();
         app.MapCloudStackApi();
         app.MapAgentsConsole();
         return app;

@@ -50,6 +50,8 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<IJobStore, SqlJobStore>();
         services.AddSingleton<IAgentDirectory, SqlAgentDirectory>();
 
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.ProducersMetrics>();
         services.AddSingleton<JobEvents>();
         services.AddSingleton<PasswordSealer>();
         services.AddSingleton<JobEngine>();
@@ -79,6 +81,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddHostedService<AdminBootstrap>();
         services.AddHostedService(sp => sp.GetRequiredService<ProvisioningSettings>());
         services.AddHostedService(sp => sp.GetRequiredService<QuartzSchedules>());
+        services.AddHostedService<JobSweeper>();
         services.AddAgentsQuartz("producers", 4);
         services.AddQueueConsumer<OutcomeHandler>(OutcomeHandler.Queue, OutcomeHandler.Declare);
         services.AddQueueConsumer<UnroutableHandler>(Contracts.Topology.UnroutableQueue);

@@ -18,6 +18,20 @@ public interface IJobStore
 
     Task UpdateTargetAsync(JobTarget target, CancellationToken ct);
 
+    /// <summary>
+    /// Moves a target from the state <paramref name="from"/> (its status and attempt) to
+    /// <paramref name="to"/> in one conditional update: false when the target is no longer in that
+    /// state (another API instance, or a duplicate outcome, moved it first). Every instance on one
+    /// database may drive any job: this is what keeps each step happening once.
+    /// </summary>
+    Task<bool> MoveTargetAsync(JobTarget from, JobTarget to, CancellationToken ct);
+
+    /// <summary>Several moves in one transaction (a fan-out's sends: one commit, not one per target); the targets that moved.</summary>
+    Task<IReadOnlyList<JobTarget>> MoveTargetsAsync(IReadOnlyList<(JobTarget From, JobTarget To)> moves, CancellationToken ct);
+
+    /// <summary>Records the job's end once: false when it was already complete (another instance finished it).</summary>
+    Task<bool> CompleteJobAsync(Job done, CancellationToken ct);
+
     /// <summary>The job's secret, left in place (to seal it to an agent at a send); null once taken or expired.</summary>
     Task<string?> PeekSecretAsync(Guid jobId, CancellationToken ct);
 

@@ -19,6 +19,7 @@ public sealed class JobEngine(
     IRetryScheduler retries,
     JobEvents events,
     PasswordSealer sealer,
+    Telemetry.ProducersMetrics metrics,
     IOptions<ProducersOptions> options,
     TimeProvider time,
     ILogger<JobEngine> logger)
@@ -66,11 +67,16 @@ public sealed class JobEngine(
             }
             else
             {
-                await store.UpdateTargetAsync(target with
+                if (!await store.MoveTargetAsync(target, target with
                 {
                     Status = TargetStatusOf(outcome.Outcome), ExitCode = outcome.ExitCode, Stdout = outcome.Stdout, Stderr = outcome.Stderr,
                     Message = outcome.Message, NextAttemptAt = null, Updated = time.GetUtcNow(),
-                }, CancellationToken.None).ConfigureAwait(false);
+                }, CancellationToken.None).ConfigureAwait(false))
+                {
+                    logger.LogInformation("Outcome {Outcome} of command {CommandId} attempt {Attempt} (job {JobId}) ignored: another instance recorded it first",
+                        outcome.Outcome, outcome.CommandId, outcome.Attempt, target.JobId);
+                    return;
+                }
                 logger.LogInformation("Job {JobId}: {Target} {Outcome} (command {CommandId}, attempt {Attempt})",
                     jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
             }
@@ -95,7 +101,8 @@ public sealed class JobEngine(
             && await store.GetAsync(target.JobId, CancellationToken.None).ConfigureAwait(false) is { CancelRequested: false } job)
         {
             var at = now.AddSeconds(Settings.RetryIntervalSeconds);
-            await store.UpdateTargetAsync(target with { Status = TargetStatus.Retrying, NextAttemptAt = at, Message = message, Updated = now }, CancellationToken.None).ConfigureAwait(false);
+            if (!await store.MoveTargetAsync(target, target with { Status = TargetStatus.Retrying, NextAttemptAt = at, Message = message, Updated = now }, CancellationToken.None).ConfigureAwait(false))
+                return;
             logger.LogWarning("Job {JobId}: {Target} not reached (attempt {Attempt} of {Max}): {Reason}; retrying at {At:O}",
                 target.JobId, Describe(target), target.Attempt, Settings.Retries + 1, message, at);
             await events.JobChangedAsync(job with { ProcessStatus = "Retrying" }, target.CommandType).ConfigureAwait(false);
@@ -103,9 +110,10 @@ public sealed class JobEngine(
             return;
         }
         var text = final ? message : NoAgentMessage(target, message);
+        if (!await store.MoveTargetAsync(target, target with { Status = TargetStatus.DeliveryTimedOut, Message = text, NextAttemptAt = null, Updated = now },
+            CancellationToken.None).ConfigureAwait(false))
+            return;
         if (!final) await events.NoAgentAlertAsync(target, text!).ConfigureAwait(false);
-        await store.UpdateTargetAsync(target with { Status = TargetStatus.DeliveryTimedOut, Message = text, NextAttemptAt = null, Updated = now },
-            CancellationToken.None).ConfigureAwait(false);
         logger.LogInformation("Job {JobId}: {Target} DeliveryTimedOut (command {CommandId}, attempt {Attempt})", target.JobId, Describe(target), target.CommandId, target.Attempt);
     }
 
@@ -121,12 +129,12 @@ public sealed class JobEngine(
             if (job is null) return;
             if (job.CancelRequested)
             {
-                await store.UpdateTargetAsync(target with { Status = TargetStatus.Cancelled, NextAttemptAt = null, Updated = time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+                await store.MoveTargetAsync(target, target with { Status = TargetStatus.Cancelled, NextAttemptAt = null, Updated = time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
-                await SendAsync(job, target with { Attempt = target.Attempt + 1 }).ConfigureAwait(false);
-                await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, target.CommandType).ConfigureAwait(false);
+                if (await SendAllAsync(job, [target]).ConfigureAwait(false) > 0)
+                    await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, target.CommandType).ConfigureAwait(false);
             }
         }
         finally
@@ -167,6 +175,39 @@ public sealed class JobEngine(
         }
     }
 
+    /// <summary>
+    /// Takes over what no instance did (its instance died, or the database was away): retries
+    /// overdue by <see cref="ProvisioningOptions.TakeoverAfterSeconds"/> are sent, targets claimed but
+    /// unanswered past the delivery and execution timeouts and that margin are sent again as their
+    /// next attempt (the agent's journal answers a command id it ran without running it again),
+    /// and every unfinished job is pumped. Each step is a conditional move: two instances sweeping
+    /// at once still do it once.
+    /// </summary>
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var margin = TimeSpan.FromSeconds(Settings.TakeoverAfterSeconds);
+        var silent = TimeSpan.FromSeconds(Settings.DeliveryTimeoutSeconds + Settings.ExecutionTimeoutSeconds) + margin;
+        foreach (var jobId in await store.UnfinishedJobIdsAsync(ct).ConfigureAwait(false))
+        {
+            foreach (var target in await store.TargetsAsync(jobId, ct).ConfigureAwait(false))
+            {
+                if (target.Status == TargetStatus.Retrying && target.NextAttemptAt is { } due && due + margin <= now)
+                {
+                    logger.LogWarning("Job {JobId}: {Target} retry due at {Due:O} not sent: taken over", jobId, Describe(target), due);
+                    await RetryAsync(jobId, target.Seq, target.Attempt).ConfigureAwait(false);
+                }
+                else if (target.Status == TargetStatus.InProgress && target.Updated + silent <= now
+                    && await store.MoveTargetAsync(target, target with { Status = TargetStatus.Retrying, NextAttemptAt = now, Updated = now }, ct).ConfigureAwait(false))
+                {
+                    logger.LogWarning("Job {JobId}: {Target} sent at {Sent:O} and never answered: taken over, sent again", jobId, Describe(target), target.Updated);
+                    await RetryAsync(jobId, target.Seq, target.Attempt).ConfigureAwait(false);
+                }
+            }
+            await PumpAsync(jobId).ConfigureAwait(false);
+        }
+    }
+
     private async Task PumpAsync(Guid jobId)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -180,17 +221,16 @@ public sealed class JobEngine(
             var pending = targets.Where(t => t.Status == TargetStatus.Pending).ToList();
             if (stopped)
             {
-                foreach (var target in pending)
-                    await store.UpdateTargetAsync(target with { Status = TargetStatus.Cancelled, Updated = time.GetUtcNow(),
-                        Message = job.CancelRequested ? "cancelled before it was sent" : $"not sent: the error budget (maxerrors {job.MaxErrors}) was spent" },
-                        CancellationToken.None).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                var message = job.CancelRequested ? "cancelled before it was sent" : $"not sent: the error budget (maxerrors {job.MaxErrors}) was spent";
+                await store.MoveTargetsAsync([.. pending.Select(t => (t, t with { Status = TargetStatus.Cancelled, Updated = now, Message = message }))],
+                    CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
                 var slots = job.MaxConcurrency - targets.Count(t => t.IsInFlight);
                 var first = targets.All(t => t.Status == TargetStatus.Pending);
-                foreach (var target in pending.Take(Math.Max(0, slots)))
-                    await SendAsync(job, target with { Attempt = 1 }).ConfigureAwait(false);
+                await SendAllAsync(job, [.. pending.Take(Math.Max(0, slots))]).ConfigureAwait(false);
                 if (first && pending.Count > 0)
                     await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, targets[0].CommandType).ConfigureAwait(false);
             }
@@ -203,41 +243,65 @@ public sealed class JobEngine(
         }
     }
 
-    private async Task SendAsync(Job job, JobTarget target)
+    /// <summary>Commands published at once by one pump (the messaging kit's confirming channels take them concurrently).</summary>
+    private const int PublishParallelism = 64;
+
+    /// <summary>
+    /// Sends targets (Pending or Retrying) as their next attempt: all claimed InProgress in one
+    /// transaction of conditional moves (durable before anything is published; a target another
+    /// instance claimed first is left to it), each payload sealed for its agent, then the commands
+    /// published concurrently, each confirmed by the broker; a command the broker did not take
+    /// fails its target. Returns how many were claimed.
+    /// </summary>
+    private async Task<int> SendAllAsync(Job job, IReadOnlyList<JobTarget> targets)
     {
-        var sending = target with { Status = TargetStatus.InProgress, NextAttemptAt = null, Updated = time.GetUtcNow() };
-        await store.UpdateTargetAsync(sending, CancellationToken.None).ConfigureAwait(false);
-        var payload = await sealer.PayloadAsync(target, ParsePayload(target.Payload)).ConfigureAwait(false);
-        if (payload.Payload is not { } ready)
+        if (targets.Count == 0) return 0;
+        var now = time.GetUtcNow();
+        var sending = await store.MoveTargetsAsync(
+            [.. targets.Select(t => (t, t with { Status = TargetStatus.InProgress, Attempt = t.Attempt + 1, NextAttemptAt = null, Updated = now }))],
+            CancellationToken.None).ConfigureAwait(false);
+        var commands = new List<(JobTarget Target, AgentCommand Command)>(sending.Count);
+        foreach (var target in sending)
         {
-            await NotReachedAsync(sending, payload.NotYet, payload.Final).ConfigureAwait(false);
-            return;
+            var payload = await sealer.PayloadAsync(target, ParsePayload(target.Payload)).ConfigureAwait(false);
+            if (payload.Payload is not { } ready)
+            {
+                await NotReachedAsync(target, payload.NotYet, payload.Final).ConfigureAwait(false);
+                continue;
+            }
+            commands.Add((target, new AgentCommand
+            {
+                MessageId = Guid.NewGuid(),
+                CommandId = target.CommandId,
+                JobId = job.Id,
+                Type = target.CommandType,
+                RouterId = target.RouterId,
+                VmId = target.VmId,
+                Attempt = target.Attempt,
+                CreatedAt = time.GetUtcNow(),
+                DeliveryTimeoutSeconds = Settings.DeliveryTimeoutSeconds,
+                ExecutionTimeoutSeconds = Settings.ExecutionTimeoutSeconds,
+                Payload = ready,
+            }));
         }
-        var command = new AgentCommand
+        var refused = new System.Collections.Concurrent.ConcurrentBag<(JobTarget, JobTarget)>();
+        await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = PublishParallelism }, async (c, _) =>
         {
-            MessageId = Guid.NewGuid(),
-            CommandId = target.CommandId,
-            JobId = job.Id,
-            Type = target.CommandType,
-            RouterId = target.RouterId,
-            VmId = target.VmId,
-            Attempt = target.Attempt,
-            CreatedAt = time.GetUtcNow(),
-            DeliveryTimeoutSeconds = Settings.DeliveryTimeoutSeconds,
-            ExecutionTimeoutSeconds = Settings.ExecutionTimeoutSeconds,
-            Payload = ready,
-        };
-        try
-        {
-            await publisher.PublishCommandAsync(command, CancellationToken.None).ConfigureAwait(false);
-            logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}) to {Target}",
-                job.Id, command.Type, command.CommandId, command.MessageId, command.Attempt, Describe(target));
-        }
-        catch (PublishFailedException e)
-        {
-            logger.LogError("Job {JobId}: command {CommandId} not taken by the broker: {Error}", job.Id, command.CommandId, e.Message);
-            await store.UpdateTargetAsync(sending with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" }, CancellationToken.None).ConfigureAwait(false);
-        }
+            try
+            {
+                await publisher.PublishCommandAsync(c.Command, CancellationToken.None).ConfigureAwait(false);
+                metrics.CommandPublished(c.Command.Type);
+                logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}) to {Target}",
+                    job.Id, c.Command.Type, c.Command.CommandId, c.Command.MessageId, c.Command.Attempt, Describe(c.Target));
+            }
+            catch (PublishFailedException e)
+            {
+                logger.LogError("Job {JobId}: command {CommandId} not taken by the broker: {Error}", job.Id, c.Command.CommandId, e.Message);
+                refused.Add((c.Target, c.Target with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" }));
+            }
+        }).ConfigureAwait(false);
+        if (!refused.IsEmpty) await store.MoveTargetsAsync([.. refused], CancellationToken.None).ConfigureAwait(false);
+        return sending.Count;
     }
 
     private async Task FinishAsync(Job job, IReadOnlyList<JobTarget> targets)
@@ -256,7 +320,8 @@ public sealed class JobEngine(
             ErrorText = error,
             Completed = time.GetUtcNow(),
         };
-        await store.UpdateJobAsync(done, CancellationToken.None).ConfigureAwait(false);
+        // once across instances: the one whose update completes the job publishes its end
+        if (!await store.CompleteJobAsync(done, CancellationToken.None).ConfigureAwait(false)) return;
         logger.LogInformation("Job {JobId} ({Command}) {ProcessStatus}: {Succeeded} succeeded, {Failed} failed, {NotSent} not sent",
             job.Id, job.Command, done.ProcessStatus, targets.Count(t => t.Status == TargetStatus.Success), failures.Count, notSent);
         await events.JobChangedAsync(done, targets[0].CommandType).ConfigureAwait(false);

@@ -12,13 +12,15 @@ namespace Agents.Producers.Jobs;
 /// Never a secret: cmdInfo holds the job's details (names, never values of secrets) and jobResult
 /// only the error of a failed job; a reset password reaches only queryAsyncJobResult.
 /// </summary>
-public sealed class JobEvents(ConfirmingPublisher publisher, TimeProvider time, ILogger<JobEvents> logger)
+public sealed class JobEvents(ConfirmingPublisher publisher, Telemetry.ProducersMetrics metrics, TimeProvider time, ILogger<JobEvents> logger)
 {
     /// <param name="commandType">The command type of the job's targets: its outcomes' event type is the job's commandEventType.</param>
     public async Task JobChangedAsync(Job job, string commandType)
     {
         ArgumentNullException.ThrowIfNull(job);
         var commandEventType = AgentCommandCompleted.EventTypeOf(commandType);
+        // a job completes once (the engine finishes it under its gate): counted here, where every state change passes
+        if (job.IsDone) metrics.JobCompleted(job.Command, job.Status, (job.Completed ?? time.GetUtcNow()) - job.Created);
         try
         {
             await publisher.PublishEventAsync(new AsyncJobChanged

@@ -1,6 +1,7 @@
 using Agents.Contracts;
 using Agents.Contracts.Events;
 using Agents.Messaging.Consuming;
+using Agents.Producers.Telemetry;
 using RabbitMQ.Client;
 
 namespace Agents.Producers.Jobs;
@@ -11,7 +12,7 @@ namespace Agents.Producers.Jobs;
 /// own VM.RESETPASSWORD) is acked and ignored. The job engine ignores a duplicate or a stale
 /// attempt, so a redelivery is harmless; the ack follows the store update.
 /// </summary>
-public sealed class OutcomeHandler(JobEngine engine) : IMessageHandler
+public sealed class OutcomeHandler(JobEngine engine, ProducersMetrics metrics) : IMessageHandler
 {
     public const string Queue = "producers.outcomes";
 
@@ -24,7 +25,14 @@ public sealed class OutcomeHandler(JobEngine engine) : IMessageHandler
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (AgentCommandCompleted.FromEvent(message.ReadEvent()) is { } outcome) await engine.OnOutcomeAsync(outcome).ConfigureAwait(false);
+        if (AgentCommandCompleted.FromEvent(message.ReadEvent()) is not { } outcome) return Disposition.Ack;
+        // inside the delivery's span, which continues the command's trace from the bridge's outcome event
+        using var activity = ProducersTracing.Source.StartActivity("complete command");
+        activity?.SetTag("agents.command.id", outcome.CommandId);
+        activity?.SetTag("agents.job.id", outcome.JobId);
+        activity?.SetTag("agents.command.outcome", outcome.Outcome.ToString());
+        await engine.OnOutcomeAsync(outcome).ConfigureAwait(false);
+        metrics.CommandCompleted(outcome.CommandType, outcome.Outcome);
         return Disposition.Ack;
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Agents.Messaging.Telemetry;
 using Agents.Messaging.Scheduling;
 using Quartz;
 
@@ -30,7 +32,9 @@ public sealed class QuartzSchedules(IServiceProvider services, ISchedulerFactory
         if (await scheduler.CheckExists(key).ConfigureAwait(false)) return;
         await scheduler.ScheduleJob(
             JobBuilder.Create<RetryCommandJob>().WithIdentity(key)
-                .UsingJobData("jobId", jobId.ToString()).UsingJobData("seq", seq).UsingJobData("attempt", afterAttempt).Build(),
+                .UsingJobData("jobId", jobId.ToString()).UsingJobData("seq", seq).UsingJobData("attempt", afterAttempt)
+                // the retry goes on in the command's trace (the outcome that asked for it runs in that trace)
+                .UsingJobData(RetryCommandJob.TraceParentKey, MessagingTracing.TraceParentOf(Activity.Current) ?? "").Build(),
             TriggerBuilder.Create().StartAt(at).Build()).ConfigureAwait(false);
     }
 

@@ -80,11 +80,44 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
             "UPDATE jobs SET status = @status, process_status = @ps, cancel_requested = @cancel, details = @details, error_text = @error, completed = @completed WHERE id = @id",
             JobArgs(job));
 
-    public Task UpdateTargetAsync(JobTarget target, CancellationToken ct) =>
-        db.ExecuteAsync(
-            "UPDATE job_targets SET status = @status, attempt = @attempt, next_attempt_at = @next, exit_code = @exit, stdout = @stdout, stderr = @stderr, " +
-            "message = @message, updated = @updated WHERE job_id = @job AND seq = @seq",
-            TargetArgs(target));
+    private const string UpdateTarget =
+        "UPDATE job_targets SET status = @status, attempt = @attempt, next_attempt_at = @next, exit_code = @exit, stdout = @stdout, stderr = @stderr, " +
+        "message = @message, updated = @updated WHERE job_id = @job AND seq = @seq";
+
+    public Task UpdateTargetAsync(JobTarget target, CancellationToken ct) => db.ExecuteAsync(UpdateTarget, TargetArgs(target));
+
+    private const string MoveTarget = UpdateTarget + " AND status = @fromStatus AND attempt = @fromAttempt";
+
+    private static (string, object?)[] MoveArgs(JobTarget from, JobTarget to) =>
+        [.. TargetArgs(to), ("@fromStatus", from.Status.ToString()), ("@fromAttempt", from.Attempt)];
+
+    public async Task<bool> MoveTargetAsync(JobTarget from, JobTarget to, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        return await db.ExecuteAsync(MoveTarget, MoveArgs(from, to)).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<IReadOnlyList<JobTarget>> MoveTargetsAsync(IReadOnlyList<(JobTarget From, JobTarget To)> moves, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        if (moves.Count == 0) return [];
+        return await db.InTransactionAsync(async tx =>
+        {
+            var moved = new List<JobTarget>(moves.Count);
+            foreach (var (from, to) in moves)
+                if (await tx.ExecuteAsync(MoveTarget, MoveArgs(from, to)).ConfigureAwait(false) == 1) moved.Add(to);
+            return (IReadOnlyList<JobTarget>)moved;
+        }, ct).ConfigureAwait(false);
+    }
+
+    public async Task<bool> CompleteJobAsync(Job done, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        return await db.ExecuteAsync(
+            "UPDATE jobs SET status = @status, process_status = @ps, cancel_requested = @cancel, details = @details, error_text = @error, completed = @completed " +
+            "WHERE id = @id AND completed IS NULL", JobArgs(done)).ConfigureAwait(false) == 1;
+    }
 
     public async Task<string?> PeekSecretAsync(Guid jobId, CancellationToken ct)
     {

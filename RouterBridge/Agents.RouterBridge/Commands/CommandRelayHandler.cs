@@ -5,6 +5,8 @@ using Agents.Contracts.Events;
 using Agents.Contracts.Protocol;
 using Agents.Messaging.Consuming;
 using Agents.Messaging.Publishing;
+using Agents.Messaging.Telemetry;
+using Agents.RouterBridge.Telemetry;
 using Agents.RouterBridge.Core.Agents;
 using Agents.Security.Identity;
 using Microsoft.Extensions.Logging;
@@ -23,6 +25,7 @@ public sealed class CommandRelayHandler(
     RouterCommandRunner router,
     Health.SystemVmHealthChecks systemVmHealth,
     ConfirmingPublisher publisher,
+    BridgeMetrics metrics,
     TimeProvider time,
     ILogger<CommandRelayHandler> logger) : IMessageHandler
 {
@@ -34,13 +37,19 @@ public sealed class CommandRelayHandler(
         if (Violation(command) is { } violation)
             throw new InvalidMessageException($"command {command.CommandId}: {violation}");
 
+        using var activity = BridgeTracing.Source.StartActivity($"relay {command.Type}");
+        activity?.SetTag("agents.command.id", command.CommandId);
+        activity?.SetTag("agents.job.id", command.JobId);
+        activity?.SetTag("agents.vm.id", command.VmId);
         var started = Stopwatch.StartNew();
         var result = await RunAsync(command, ct).ConfigureAwait(false);
+        activity?.SetTag("agents.command.outcome", result.Outcome.ToString());
         // a system VM's checks run on demand (getSystemVmHealthCheckResults) are published as its scheduled ones
         if (command.Type == CommandTypes.RunHealthChecks && command.VmId is not null)
             await systemVmHealth.PublishAsync(command.VmId, result).ConfigureAwait(false);
         var completed = AgentCommandCompleted.Of(command, result, started.ElapsedMilliseconds, time.GetUtcNow());
         await publisher.PublishEventAsync(completed.ToEvent(), CancellationToken.None).ConfigureAwait(false);
+        metrics.Relayed(command.Type, completed.Outcome, started.Elapsed);
         logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) on {Target}: {Outcome} in {DurationMs} ms",
             command.CommandId, command.JobId, command.Type, command.VmId ?? "router", completed.Outcome, completed.DurationMs);
         return Disposition.Ack;
@@ -61,7 +70,8 @@ public sealed class CommandRelayHandler(
     private Task<ResultFrame> RunAsync(AgentCommand command, CancellationToken ct)
     {
         if (command.VmId is null) return router.RunAsync(command, ct);
-        return agents.SendCommandAsync(command.VmId, CommandFrame.For(command),
+        // the agent logs this span's trace id with the command and returns it in its result
+        return agents.SendCommandAsync(command.VmId, CommandFrame.For(command, MessagingTracing.TraceParentOf(Activity.Current)),
             TimeSpan.FromSeconds(Math.Max(1, command.DeliveryTimeoutSeconds)),
             TimeSpan.FromSeconds(Math.Max(1, command.ExecutionTimeoutSeconds)), ct);
     }

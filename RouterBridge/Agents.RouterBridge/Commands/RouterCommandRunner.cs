@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Agents.Messaging.Telemetry;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Protocol;
 using Agents.RouterBridge.Health;
@@ -52,7 +54,7 @@ public sealed class RouterCommandRunner
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, command.ExecutionTimeoutSeconds)));
         try
         {
-            return await _executor.ExecuteAsync(CommandFrame.For(command), timeout.Token).ConfigureAwait(false);
+            return await _executor.ExecuteAsync(CommandFrame.For(command, MessagingTracing.TraceParentOf(Activity.Current)), timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -54,6 +54,8 @@ public static class RouterBridgeServiceCollectionExtensions
         services.AddSingleton<HealthCheckRunner>();
         services.AddSingleton<SystemVmHealthChecks>();
         services.AddSingleton<RouterCommandRunner>();
+        services.AddMetrics();
+        services.AddSingleton<Telemetry.BridgeMetrics>();
 
         // order matters: the router's certificate and listener before any command is taken
         services.AddHostedService<BridgeService>();

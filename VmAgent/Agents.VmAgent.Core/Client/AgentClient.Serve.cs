@@ -83,19 +83,22 @@ public sealed partial class AgentClient
 
     private async Task RunCommandAsync(AgentSession session, CommandFrame command)
     {
+        // the command's trace (from the frame's traceparent) on each of its lines; no tracing library in the agent
+        var log = _log.WithTrace(command.TraceId);
         try
         {
-            _log.Info("command {CommandId} (job {JobId}, {CommandType}) received", command.CommandId, command.JobId, command.Type);
+            log.Info("command {CommandId} (job {JobId}, {CommandType}) received", command.CommandId, command.JobId, command.Type);
             // the agent's lifetime, not the session's: a command finishes and is journaled even if the connection drops
             var result = await _executor.ExecuteAsync(command, _stopping).ConfigureAwait(false);
             try
             {
-                await session.Connection.WriteAsync(result, session.Token).ConfigureAwait(false);
-                _log.Info("command {CommandId} (job {JobId}) answered {Outcome}", command.CommandId, command.JobId, result.Outcome);
+                // the trace goes back with the result (a stored result of a redelivery answers under the redelivery's trace)
+                await session.Connection.WriteAsync(result with { TraceParent = command.TraceParent }, session.Token).ConfigureAwait(false);
+                log.Info("command {CommandId} (job {JobId}) answered {Outcome}", command.CommandId, command.JobId, result.Outcome);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException)
             {
-                _log.Warn("result of command {CommandId} not sent (connection gone); it is journaled and answers the redelivery", command.CommandId);
+                log.Warn("result of command {CommandId} not sent (connection gone); it is journaled and answers the redelivery", command.CommandId);
             }
         }
         catch (OperationCanceledException)
@@ -105,7 +108,7 @@ public sealed partial class AgentClient
         catch (Exception e)
         {
             // the journal could not be written: answer nothing, the bridge's execution timeout reports it
-            _log.Error(e, "command {CommandId} could not be processed", command.CommandId);
+            log.Error(e, "command {CommandId} could not be processed", command.CommandId);
         }
         finally
         {

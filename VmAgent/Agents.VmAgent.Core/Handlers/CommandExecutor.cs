@@ -43,12 +43,13 @@ public sealed class CommandExecutor
 
     private async Task<ResultFrame> RunOnceAsync(CommandFrame command, CancellationToken ct)
     {
+        var log = _log.WithTrace(command.TraceId);
         try
         {
             await Task.Yield();
             if (_journal.Find(command.CommandId) is { } stored)
             {
-                _log.Info("command {CommandId} (job {JobId}) was already processed: returning its stored {Outcome} result", command.CommandId, command.JobId, stored.Outcome);
+                log.Info("command {CommandId} (job {JobId}) was already processed: returning its stored {Outcome} result", command.CommandId, command.JobId, stored.Outcome);
                 return stored;
             }
             if (_journal.WasStarted(command.CommandId))
@@ -58,13 +59,13 @@ public sealed class CommandExecutor
             var refusal = Refusal(command);
             if (refusal is not null)
             {
-                _log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, refusal);
+                log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, refusal);
                 return await RecordAsync(new ResultFrame(command.CommandId, CommandOutcome.Rejected, Message: refusal)).ConfigureAwait(false);
             }
 
             await _journal.MarkStartedAsync(command.CommandId).ConfigureAwait(false);
             var stopwatch = Stopwatch.StartNew();
-            var result = await RunHandlerAsync(command, ct).ConfigureAwait(false);
+            var result = await RunHandlerAsync(command, log, ct).ConfigureAwait(false);
             return await RecordAsync(new ResultFrame(command.CommandId, result.Outcome, result.ExitCode, result.Stdout, result.Stderr, result.Message, stopwatch.ElapsedMilliseconds)).ConfigureAwait(false);
         }
         finally
@@ -80,26 +81,26 @@ public sealed class CommandExecutor
         return null;
     }
 
-    private async Task<HandlerResult> RunHandlerAsync(CommandFrame command, CancellationToken ct)
+    private async Task<HandlerResult> RunHandlerAsync(CommandFrame command, IAgentLog log, CancellationToken ct)
     {
         var handler = _handlers[command.Type];
-        var context = new CommandContext(command, _policy, _log, _workDirectory);
+        var context = new CommandContext(command, _policy, log, _workDirectory);
         try
         {
             var result = await handler.HandleAsync(context, ct).ConfigureAwait(false);
             if (result.Outcome == CommandOutcome.Rejected)
-                _log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, result.Message);
+                log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, result.Message);
             return result;
         }
         catch (CommandRejectedException e)
         {
-            _log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, e.Message);
+            log.Warn("command {CommandId} (job {JobId}, {CommandType}) rejected: {Reason}", command.CommandId, command.JobId, command.Type, e.Message);
             return HandlerResult.Rejected(e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // the exception's message, never the payload: the payload may hold a sealed secret's context
-            _log.Error(e, "command {CommandId} (job {JobId}, {CommandType}) failed", command.CommandId, command.JobId, command.Type);
+            log.Error(e, "command {CommandId} (job {JobId}, {CommandType}) failed", command.CommandId, command.JobId, command.Type);
             return HandlerResult.Failed($"{command.Type} failed: {e.Message}");
         }
     }

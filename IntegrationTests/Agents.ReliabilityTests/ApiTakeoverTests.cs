@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Agents.Contracts.Events;
+using Agents.Producers.Client;
+using Agents.ReliabilityTests.Support;
+using Agents.Testing;
+
+namespace Agents.ReliabilityTests;
+
+/// <summary>
+/// Fault: one of two API instances on one MariaDB database is killed with SIGKILL while its
+/// 200-target fan-out is running, through the real bridge process and 200 agents over mutual TLS.
+/// The survivor takes the job over (outcomes reach it as a competing consumer, its sweep takes
+/// what nobody answers) and completes it: every target ends in exactly one terminal status.
+/// </summary>
+[Collection(BridgeCollection.Name)]
+public sealed class ApiTakeoverTests(BrokerFixture broker)
+{
+    private const int Targets = 200;
+
+    [Fact]
+    public async Task an_api_instance_killed_mid_fan_out_leaves_its_job_to_the_other_which_completes_every_target_once()
+    {
+        await using var mariadb = new MariaDbNode();
+        await mariadb.StartAsync();
+        var database = await mariadb.CreateDatabaseAsync("takeover");
+        await using var rig = new BridgeRig(broker);
+        await rig.Bridge.StartAsync();
+        var apiKey = "admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        string[] shared =
+        [
+            "--Storage:Provider=MySql", $"--Storage:ConnectionString={database}",
+            "--Producers:Provisioning:TakeoverAfterSeconds=4", "--Producers:Provisioning:DeliveryTimeoutSeconds=5", "--Producers:Provisioning:ExecutionTimeoutSeconds=10",
+        ];
+        var (portA, portB) = (FreePort.Next(), FreePort.Next());
+        await using var a = ServicesRig.StartApi(broker, rig.Temp.Sub("api-a"), portA, apiKey, secret, shared);
+        await a.WaitForOutputAsync("Consuming producers.outcomes", 90);
+        await using var b = ServicesRig.StartApi(broker, rig.Temp.Sub("api-b"), portB, apiKey, secret, shared);
+        await b.WaitForOutputAsync("Consuming producers.outcomes", 90);
+        using var onA = new CloudStackClient(new Uri($"http://127.0.0.1:{portA}"), new ApiKeys(apiKey, secret));
+        using var onB = new CloudStackClient(new Uri($"http://127.0.0.1:{portB}"), new ApiKeys(apiKey, secret));
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, Targets), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+            await (i % 2 == 0 ? onA : onB).CallAsync("registerVirtualMachine", ("id", AgentFleet.VmId(i)), ("routerid", rig.RouterId)));
+        await using var fleet = new AgentFleet(rig.Pki, rig.Temp.Sub("fleet"), rig.Bridge.Port);
+        await fleet.GrowToAsync(Targets, TimeSpan.FromMinutes(3));
+
+        // A takes the fan-out (ten at a time) and dies with it under way
+        var started = await onA.CallAsync("runAgentRecipe", ("routerid", rig.RouterId), ("name", AgentFleet.Recipe),
+            ("maxconcurrency", "10"), ("maxerrors", "0"));
+        var jobId = ResponseValues.Text(started["jobid"]);
+        await a.KillAsync();
+
+        var done = await onB.WaitForJobAsync(jobId, new JobWaitOptions { Timeout = TimeSpan.FromMinutes(4) });
+        var targets = done.Result!["agentjob"]!["targets"]!.AsArray()
+            .Select(t => (Vm: t!["virtualmachineid"]!.GetValue<string>(), Status: t["status"]!.GetValue<string>())).ToList();
+        Assert.True(done.Status == AsyncJobStatus.Succeeded, $"job {jobId} ended {done}\n--- survivor ---\n{b.Tail(40)}");
+        Assert.Equal(Targets, targets.Count);
+        Assert.Equal(Targets, targets.Select(t => t.Vm).Distinct().Count());
+        Assert.All(targets, t => Assert.Equal("Success", t.Status));
+        // the survivor completed it: its log has the job's end, published once
+        Assert.Equal(1, b.CountOf($"Job {jobId} (runAgentRecipe) Succeeded"));
+        Assert.Equal(0, await b.StopAsync());
+    }
+}
