@@ -4,7 +4,7 @@ using Agents.Testing;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
 var quick = args.Contains("--quick");
-// --only pipeline,executor,scale,ca,footprint,api,ansible: a subset (the broker baseline always runs: every ratio needs it)
+// --only pipeline,executor,scale,ca,footprint,api,ansible,cluster: a subset (the broker baseline always runs: every ratio needs it)
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
 var outDir = Path.Combine(RepositoryPaths.Root, "bench", "results");
 var results = new Results();
@@ -48,6 +48,9 @@ try
 
     await SectionAsync("ansible", "the alternative a user would pick: a password reset on N targets with Ansible and with this system", () =>
         new AnsibleComparison(node, pki, work).RunAsync(results, targets: quick ? 20 : 100, concurrency: 20));
+
+    await SectionAsync("cluster", "management cluster: API saturation on SQLite, on MariaDB, two APIs on one MariaDB; a fan-out through them to K bridges x M agents", () =>
+        new ClusterScale(node, pki, work).RunAsync(results, bridges: quick ? 4 : 10, agentsPerBridge: quick ? 50 : 200, jobs: quick ? 200 : 400, inFlight: 32));
 
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");

@@ -17,9 +17,10 @@ namespace Agents.Testing;
 /// journal each) in this process, each with its own certificate naming its VM, connected over
 /// mutual TLS to one bridge. Identities are issued once per VM and kept across fleets.
 /// With <paramref name="sandboxPerAgent"/> each agent is its own pretend VM (its own sandbox root,
-/// so its own etc/shadow); otherwise they share one.
+/// so its own etc/shadow); otherwise they share one. Several fleets at once give each its own
+/// <paramref name="vmIdPrefix"/>, so their VM ids differ.
 /// </summary>
-public sealed class AgentFleet(TestPki pki, string directory, int bridgePort, bool sandboxPerAgent = false) : IAsyncDisposable
+public sealed class AgentFleet(TestPki pki, string directory, int bridgePort, bool sandboxPerAgent = false, string vmIdPrefix = "vm-") : IAsyncDisposable
 {
     /// <summary>The no-op recipe every agent's policy allows by its sha256.</summary>
     public const string Recipe = "noop";
@@ -39,7 +40,11 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort, bo
 
     public int Count => _agents.Count;
 
+    /// <summary>The VM id of agent <paramref name="index"/> of a fleet with the default prefix.</summary>
     public static string VmId(int index) => $"vm-{index:D5}";
+
+    /// <summary>The VM id of this fleet's agent <paramref name="index"/>.</summary>
+    public string IdOf(int index) => $"{vmIdPrefix}{index:D5}";
 
     public int Connected => _agents.Count(a => a.Client.IsConnected);
 
@@ -88,7 +93,7 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort, bo
         _agents.Add((client, Task.Run(() => client.RunAsync(_stop.Token))));
     }
 
-    private string DataDirectory(int index) => Path.Combine(directory, "agents", VmId(index));
+    private string DataDirectory(int index) => Path.Combine(directory, "agents", IdOf(index));
 
     /// <summary>The pretend VM of agent <paramref name="index"/> (with sandboxPerAgent).</summary>
     public string SandboxRoot(int index) => Path.Combine(DataDirectory(index), "sandbox");
@@ -99,7 +104,7 @@ public sealed class AgentFleet(TestPki pki, string directory, int bridgePort, bo
     /// <summary>Identities are issued once per VM and kept across fleets.</summary>
     private void EnsureIdentity(int index)
     {
-        if (!File.Exists(Path.Combine(DataDirectory(index), "agent.crt"))) pki.EnrollAgent(DataDirectory(index), VmId(index));
+        if (!File.Exists(Path.Combine(DataDirectory(index), "agent.crt"))) pki.EnrollAgent(DataDirectory(index), IdOf(index));
     }
 
     public static string WriteRecipe(string directory)
