@@ -12,6 +12,7 @@ public sealed class CommandLineTests
         { "agents-consumers", "Consumers/Agents.Consumers", "Agents.Consumers" },
         { "agents-bridge", "RouterBridge/Agents.RouterBridge", "Agents.RouterBridge" },
         { "agents-vm-agent", "VmAgent/Agents.VmAgent", "agents-vm-agent" },
+        { "agents-front", "Front/Agents.Front", "Agents.Front" },
     };
 
     [Theory]

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Agents.Producers.Client;
+using Agents.ReliabilityTests.Support;
+using Agents.Testing;
+
+namespace Agents.ReliabilityTests;
+
+/// <summary>
+/// The cluster's one address: two API instances on one MariaDB database behind the front
+/// (Front/Agents.Front, real processes). Requests take turns between the instances, a login session
+/// made through the front holds on both, the console's files pass unchanged, and with one
+/// instance stopped the front keeps answering from the other.
+/// </summary>
+[Collection(BridgeCollection.Name)]
+public sealed class ApiFrontTests(BrokerFixture broker)
+{
+    private const string Answered = "/client/api responded 200";
+
+    [Fact]
+    public async Task requests_alternate_between_two_api_instances_and_the_front_keeps_answering_when_one_stops()
+    {
+        await using var mariadb = new MariaDbNode();
+        await mariadb.StartAsync();
+        var database = await mariadb.CreateDatabaseAsync("front");
+        using var temp = new TempDirectory();
+        var apiKey = "admin-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        string[] shared = ["--Storage:Provider=MySql", $"--Storage:ConnectionString={database}"];
+        var (portA, portB, frontPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        await using var a = ServicesRig.StartApi(broker, temp.Sub("api-a"), portA, apiKey, secret, shared);
+        await a.WaitForReadyAsync($"http://127.0.0.1:{portA}");
+        await using var b = ServicesRig.StartApi(broker, temp.Sub("api-b"), portB, apiKey, secret, shared);
+        await b.WaitForReadyAsync($"http://127.0.0.1:{portB}");
+        var frontUrl = $"http://127.0.0.1:{frontPort}";
+        await using var front = ServiceProcess.StartDotnet("front", ServiceProcess.DllOf("Front/Agents.Front"),
+            ["--listen", frontUrl, "--backend", $"http://127.0.0.1:{portA}", "--backend", $"http://127.0.0.1:{portB}", "--Front:HealthIntervalSeconds=1"]);
+        await front.WaitForReadyAsync(frontUrl);
+
+        // the bootstrap admin gets a password (updateUser) and signs in through the front: one session for both instances
+        using var keys = new CloudStackClient(CloudStackClient.EndpointOf(frontUrl), new ApiKeys(apiKey, secret));
+        var admin = ResponseValues.Text((await keys.CallAsync("listUsers", ("username", "admin")))["user"]?[0]?["id"]);
+        await keys.CallAsync("updateUser", ("id", admin), ("password", "front-test-password"));
+        using var session = await CloudStackClient.LoginAsync(CloudStackClient.EndpointOf(frontUrl), "admin", "front-test-password");
+        var (beforeA, beforeB) = (a.CountOf(Answered), b.CountOf(Answered));
+        for (var i = 0; i < 10; i++)
+            await session.CallAsync("registerVirtualMachine", ("id", $"front-vm-{i}"), ("routerid", "front-router"));
+        await Eventually.TrueAsync(() => a.CountOf(Answered) - beforeA + b.CountOf(Answered) - beforeB == 10, "ten API answers in the instances' logs");
+        Assert.Equal(5, a.CountOf(Answered) - beforeA);
+        Assert.Equal(5, b.CountOf(Answered) - beforeB);
+        var listed = await session.CallAsync("listVirtualMachines", ("listall", "true"));
+        Assert.Equal(10, listed["virtualmachine"]!.AsArray().Count(v => ResponseValues.Text(v?["id"]).StartsWith("front-vm-", StringComparison.Ordinal)));
+
+        // the console's files come through unchanged
+        using var http = new HttpClient();
+        var direct = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{portA}/console/assets/console.css"));
+        Assert.Equal(direct, await http.GetByteArrayAsync(new Uri(frontUrl + "/console/assets/console.css")));
+
+        // A stops: once the front has seen it gone, every request is answered by B
+        Assert.Equal(0, await a.StopAsync());
+        await Eventually.TrueAsync(async () => await AnswersAsync(session, 4), "the front answering every request with instance A stopped", 30);
+        var afterB = b.CountOf(Answered);
+        for (var i = 0; i < 6; i++)
+            await session.CallAsync("listVirtualMachines", ("id", $"front-vm-{i}"));
+        await Eventually.TrueAsync(() => b.CountOf(Answered) - afterB == 6, "six more answers from instance B");
+        Assert.False(front.HasExited, front.Tail());
+    }
+
+    private static async Task<bool> AnswersAsync(CloudStackClient client, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            try { await client.CallAsync("listApis", ("name", "listVirtualMachines")); }
+            catch (Exception e) when (e is CloudStackApiException or HttpRequestException) { return false; }
+        }
+        return true;
+    }
+}
