@@ -1,8 +1,13 @@
 using Agents.CaAuthority;
 using Agents.Messaging.Hosting;
+using Agents.Storage.Copying;
 using Microsoft.Extensions.Options;
 
-if (ServiceCommandLine.Handle("agents-ca", "the certificate authority: issues, renews and revokes the agents' and routers' certificates; serves its CRL", args) is { } exit)
+// migrate-store: the inventory of a SQLite install (ca.db) copied onto MariaDB
+if (args.Length > 0 && args[0] == StoreCopyCommand.Name)
+    return await StoreCopyCommand.RunAsync("agents-ca", [Agents.CaAuthority.Store.SqlCaStore.Schema], args[1..], Console.Out, Console.Error);
+
+if (ServiceCommandLine.Handle("agents-ca", $"the certificate authority: issues, renews and revokes the agents' and routers' certificates; serves its CRL (also: {StoreCopyCommand.Name}, its SQLite inventory copied onto MariaDB)", args) is { } exit)
     return exit;
 try
 {

@@ -9,8 +9,12 @@ using Microsoft.Extensions.Options;
 
 if (args.Length > 0 && args[0] == AuditExportCommand.Name)
     return await AuditExportCommand.RunAsync(args[1..], Console.Out, Console.Error);
+// the audit log or the alert state of a SQLite install copied onto MariaDB
+if (args.Length > 0 && args[0] == Agents.Storage.Copying.StoreCopyCommand.Name)
+    return await Agents.Storage.Copying.StoreCopyCommand.RunAsync("agents-consumers",
+        [Agents.Storage.Audit.AuditStore.Schema, Agents.Consumers.Alerts.AlertGroupStore.Schema], args[1..], Console.Out, Console.Error);
 
-if (ServiceCommandLine.Handle("agents-consumers", $"the audit log and the alert e-mail, from the CloudStack event bus (also: {AuditExportCommand.Name}, the audit log as JSON lines)", args) is { } exit)
+if (ServiceCommandLine.Handle("agents-consumers", $"the audit log and the alert e-mail, from the CloudStack event bus (also: {AuditExportCommand.Name}, the audit log as JSON lines; {Agents.Storage.Copying.StoreCopyCommand.Name}, a SQLite store copied onto MariaDB)", args) is { } exit)
     return exit;
 try
 {

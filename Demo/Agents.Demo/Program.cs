@@ -15,11 +15,20 @@ if (Console.IsOutputRedirected || Environment.GetEnvironmentVariable("NO_COLOR")
     });
 var verb = args.ElementAtOrDefault(0) ?? "demo";
 var runDirectory = args.ElementAtOrDefault(1) ?? Path.Combine(".run", "demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-var layout = StackLayout.Create(runDirectory);
+// ./run up --cluster: a private MariaDB, two API, two CA and two consumers instances, the API's front
+var cluster = args.Contains("--cluster");
+if (cluster && verb != "up")
+{
+    Console.Error.WriteLine("--cluster goes with up only (./run up --cluster)");
+    return 2;
+}
+var layout = StackLayout.Create(runDirectory, cluster);
 
 await using var stack = new DemoStack(layout, StepRunner.Say);
 var steps = new StepRunner();
-await steps.RunAsync("start the stack: broker, CA, API, consumers, SMTP, bridge, 3 agents", async () =>
+await steps.RunAsync(cluster
+    ? "start the cluster: broker, MariaDB, 2 CA, 2 consumers, 2 API behind the front, SMTP, bridge, 3 agents"
+    : "start the stack: broker, CA, API, consumers, SMTP, bridge, 3 agents", async () =>
 {
     await stack.StartAsync();
     return $"{stack.Services.Count()} processes up, logs in {layout.LogDirectory}";

@@ -7,28 +7,40 @@ namespace Agents.Demo.Stack;
 /// <summary>
 /// The whole system on loopback as real processes: a private RabbitMQ node loaded with
 /// broker-config, the CA, the API, the consumers, an SMTP server, one router bridge and three
-/// agents in sandbox mode. Services start in dependency order and stop in reverse.
+/// agents in sandbox mode. Services start in dependency order and stop in reverse. A cluster
+/// (<see cref="StackLayout.Cluster"/>) adds a private MariaDB holding every store, runs two
+/// instances each of the CA, the consumers and the API, and puts the front before the APIs.
 /// </summary>
 public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _services = [];
     private readonly Dictionary<string, ServiceProcess> _agents = [];
+    private readonly Dictionary<ServiceProcess, string> _urls = [];
     private RabbitMqNode? _broker;
+    private MariaDbNode? _database;
 
     public StackLayout Layout => layout;
     public string ApiKey { get; } = "admin-" + RandomKey(12);
     public string SecretKey { get; } = RandomKey(48);
     public string MasterKey { get; } = RandomKey(32);
+    /// <summary>The CA's root key passphrase: one for every CA instance (they share the key).</summary>
+    public string CaPassphrase { get; } = "demo-" + RandomKey(16);
     /// <summary>The bootstrap admin's console password, set through updateUser once the API is up.</summary>
     public string AdminPassword { get; } = RandomKey(18);
     public const string AdminUser = "admin";
     public RabbitMqNode Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
+    /// <summary>A cluster's MariaDB server, else null.</summary>
+    public MariaDbNode? DatabaseServer => _database;
+    /// <summary>A cluster's database (every store of every instance), else null: each service keeps its SQLite files.</summary>
+    public string? DatabaseConnectionString { get; private set; }
     public CloudStackClient Api { get; private set; } = null!;
     public ServiceProcess Bridge { get; private set; } = null!;
     public ServiceProcess Consumers { get; private set; } = null!;
     public ServiceProcess Ca { get; private set; } = null!;
     public IReadOnlyDictionary<string, ServiceProcess> Agents => _agents;
     public IEnumerable<ServiceProcess> Services => _services;
+    /// <summary>The URL a service answers on (its API, its health probes), when it has one.</summary>
+    public string? UrlOf(ServiceProcess service) => _urls.GetValueOrDefault(service);
 
     public async Task StartAsync()
     {
@@ -42,15 +54,32 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
             new ServiceProcessOptions { LogFile = layout.LogFile("smtp") }));
         await smtp.WaitForPortAsync("127.0.0.1", layout.SmtpPort, Ready.TotalSeconds);
 
-        Ca = Track(ServiceCommands.StartCa(this));
-        await Ca.WaitForReadyAsync(layout.CaUrl, Ready.TotalSeconds);
+        if (layout.Cluster) await StartDatabaseAsync();
+
+        for (var i = 0; i < layout.Instances; i++)
+        {
+            // one after the other: the first makes the root key the second then finds in the shared data directory
+            var ca = Track(ServiceCommands.StartCa(this, i), layout.CaInstanceUrl(i));
+            await ca.WaitForReadyAsync(layout.CaInstanceUrl(i), Ready.TotalSeconds);
+            if (i == 0) Ca = ca;
+        }
         using (var http = new HttpClient())
             await File.WriteAllTextAsync(layout.CaCertificateFile, await http.GetStringAsync(new Uri(layout.CaUrl + "/ca/certificate")));
-        say($"CA on {layout.CaUrl}; its certificate in {layout.CaCertificateFile}");
+        say($"CA on {string.Join(", ", Enumerable.Range(0, layout.Instances).Select(layout.CaInstanceUrl))}; its certificate in {layout.CaCertificateFile}");
 
-        Consumers = Track(ServiceCommands.StartConsumers(this));
-        var api = Track(ServiceCommands.StartApi(this));
-        await api.WaitForReadyAsync(layout.ApiUrl, Ready.TotalSeconds);
+        var consumers = Enumerable.Range(0, layout.Instances).Select(i => Track(ServiceCommands.StartConsumers(this, i), layout.ConsumersHealthUrlOf(i))).ToList();
+        Consumers = consumers[0];
+        for (var i = 0; i < layout.Instances; i++)
+        {
+            var api = Track(ServiceCommands.StartApi(this, i), layout.ApiInstanceUrl(i));
+            await api.WaitForReadyAsync(layout.ApiInstanceUrl(i), Ready.TotalSeconds);
+        }
+        if (layout.Cluster)
+        {
+            var front = Track(ServiceCommands.StartFront(this), layout.ApiUrl);
+            await front.WaitForReadyAsync(layout.ApiUrl, Ready.TotalSeconds);
+            say($"API instances on {string.Join(", ", Enumerable.Range(0, layout.Instances).Select(layout.ApiInstanceUrl))}, behind the front on {layout.ApiUrl}");
+        }
         Api = new CloudStackClient(new Uri(layout.ApiUrl), new ApiKeys(ApiKey, SecretKey));
         await WaitForApiAsync();
         await SetAdminPasswordAsync();
@@ -62,7 +91,8 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         var routerToken = await EnrollmentTokenAsync(("routerid", StackLayout.RouterId));
         Bridge = Track(ServiceCommands.StartBridge(this, routerToken));
         await Bridge.WaitForReadyAsync(layout.BridgeHealthUrl, Ready.TotalSeconds);
-        await Consumers.WaitForReadyAsync(layout.ConsumersHealthUrl, Ready.TotalSeconds);
+        for (var i = 0; i < consumers.Count; i++)
+            await consumers[i].WaitForReadyAsync(layout.ConsumersHealthUrlOf(i), Ready.TotalSeconds);
         say($"bridge of router {StackLayout.RouterId} on port {layout.BridgePort} (IPv4 and IPv6)");
 
         foreach (var vm in layout.Vms)
@@ -142,6 +172,16 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         }
         _services.Clear();
         if (_broker is not null) await _broker.StopAsync();
+        if (_database is not null) await _database.StopAsync();
+    }
+
+    /// <summary>A cluster's MariaDB (mariadb-server's mariadbd, in the run folder, on its own port) and its one database.</summary>
+    private async Task StartDatabaseAsync()
+    {
+        _database = new MariaDbNode(layout.DataDirectory("mariadb"));
+        await _database.StartAsync();
+        DatabaseConnectionString = await _database.CreateDatabaseAsync("cloud");
+        say($"MariaDB on 127.0.0.1:{_database.Port} (database cloud), its log in {_database.ErrorLog}");
     }
 
     private async Task WaitForApiAsync()
@@ -169,9 +209,10 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         await Api.CallAsync("updateUser", ("id", id), ("password", AdminPassword));
     }
 
-    private ServiceProcess Track(ServiceProcess service)
+    private ServiceProcess Track(ServiceProcess service, string? url = null)
     {
         _services.Add(service);
+        if (url is not null) _urls[service] = url.TrimEnd('/');
         return service;
     }
 

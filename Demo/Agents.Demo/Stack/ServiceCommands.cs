@@ -9,27 +9,28 @@ namespace Agents.Demo.Stack;
 /// </summary>
 public static class ServiceCommands
 {
-    public static ServiceProcess StartCa(DemoStack stack)
+    /// <summary>CA instance <paramref name="i"/>; a cluster's instances share the root key (one data directory and passphrase) and the inventory.</summary>
+    public static ServiceProcess StartCa(DemoStack stack, int i = 0)
     {
         var layout = stack.Layout;
-        return Dotnet("ca", "CaAuthority/Agents.CaAuthority", stack, new()
+        return Dotnet(layout.InstanceName("ca", i), "CaAuthority/Agents.CaAuthority", stack, new()
         {
             ["RabbitMq__Uri"] = stack.AmqpUri("ca"),
-            ["Ca__HttpUrl"] = layout.CaUrl,
+            ["Ca__HttpUrl"] = layout.CaInstanceUrl(i),
             ["Ca__DataDirectory"] = layout.DataDirectory("ca"),
-            ["AGENTS_CA_PASSPHRASE"] = "demo-" + Guid.NewGuid().ToString("N"),
+            ["AGENTS_CA_PASSPHRASE"] = stack.CaPassphrase,
             // the expiry scan every 2 s instead of every hour, so a certificate near its end is seen at once
             ["ca__framework__background__task__delay"] = "2",
-        });
+        }, instanceSetting: "Ca__InstanceName");
     }
 
-    public static ServiceProcess StartApi(DemoStack stack)
+    public static ServiceProcess StartApi(DemoStack stack, int i = 0)
     {
         var layout = stack.Layout;
-        return Dotnet("api", "Producers/Agents.Producers", stack, new()
+        return Dotnet(layout.InstanceName("api", i), "Producers/Agents.Producers", stack, new()
         {
             ["RabbitMq__Uri"] = stack.AmqpUri("producers"),
-            ["Producers__ListenUrl"] = layout.ApiUrl.TrimEnd('/'),
+            ["Producers__ListenUrl"] = layout.ApiInstanceUrl(i).TrimEnd('/'),
             ["Producers__DatabasePath"] = Path.Combine(layout.DataDirectory("api"), "producers.db"),
             ["Producers__MasterKey"] = stack.MasterKey,
             ["Producers__AuditDatabasePath"] = layout.AuditDatabase,
@@ -49,20 +50,29 @@ public static class ServiceCommands
         });
     }
 
-    public static ServiceProcess StartConsumers(DemoStack stack)
+    public static ServiceProcess StartConsumers(DemoStack stack, int i = 0)
     {
         var layout = stack.Layout;
-        return Dotnet("consumers", "Consumers/Agents.Consumers", stack, new()
+        return Dotnet(layout.InstanceName("consumers", i), "Consumers/Agents.Consumers", stack, new()
         {
             ["RabbitMq__Uri"] = stack.AmqpUri("consumers"),
-            ["Health__Url"] = layout.ConsumersHealthUrl,
+            ["Health__Url"] = layout.ConsumersHealthUrlOf(i),
             ["Smtp__Host"] = "127.0.0.1",
             ["Smtp__Port"] = layout.SmtpPort.ToString(CultureInfo.InvariantCulture),
             ["Consumers__AuditDatabasePath"] = layout.AuditDatabase,
             ["Consumers__AlertDatabasePath"] = Path.Combine(layout.DataDirectory("consumers"), "alerts.db"),
             // a demo wants its e-mails within seconds, not after production's 30 s grouping wait
             ["Alerts__GroupWaitSeconds"] = "2",
-        });
+        }, instanceSetting: "Consumers__InstanceName");
+    }
+
+    /// <summary>A cluster's front: the API's one address (<see cref="StackLayout.ApiUrl"/>), round robin over the API instances.</summary>
+    public static ServiceProcess StartFront(DemoStack stack)
+    {
+        var layout = stack.Layout;
+        var environment = new Dictionary<string, string> { ["Front__Listen"] = layout.ApiUrl.TrimEnd('/') };
+        for (var i = 0; i < layout.Instances; i++) environment[$"Front__Backends__{i}"] = layout.ApiInstanceUrl(i).TrimEnd('/');
+        return Dotnet("front", "Front/Agents.Front", stack, environment);
     }
 
     public static ServiceProcess StartBridge(DemoStack stack, string enrollmentToken)
@@ -110,9 +120,18 @@ public static class ServiceCommands
             : ServiceProcess.StartDotnet("agent-" + vm.Name, ServiceProcess.DllOf("VmAgent/Agents.VmAgent", "agents-vm-agent"), arguments, options);
     }
 
-    private static ServiceProcess Dotnet(string name, string project, DemoStack stack, Dictionary<string, string> environment)
+    /// <param name="instanceSetting">In a cluster, the setting that names this instance (its own settings queue): set to <paramref name="name"/>.</param>
+    private static ServiceProcess Dotnet(string name, string project, DemoStack stack, Dictionary<string, string> environment, string? instanceSetting = null)
     {
-        environment["Logging__Directory"] = stack.Layout.LogDirectory;
+        if (stack.Layout.Cluster && instanceSetting is not null) environment[instanceSetting] = name;
+        // a cluster's instances of one service would share one <service>.log.json: a folder each
+        environment["Logging__Directory"] = stack.Layout.Cluster ? Path.Combine(stack.Layout.LogDirectory, name) : stack.Layout.LogDirectory;
+        if (stack.DatabaseConnectionString is { } database)
+        {
+            // every store of every instance in the one MariaDB database
+            environment["Storage__Provider"] = "MySql";
+            environment["Storage__ConnectionString"] = database;
+        }
         return ServiceProcess.StartDotnet(name, ServiceProcess.DllOf(project), [], new ServiceProcessOptions { Environment = environment, LogFile = stack.Layout.LogFile(name) });
     }
 }

@@ -5,9 +5,10 @@ namespace Agents.Testing;
 /// <summary>
 /// A private MariaDB server from the Debian package (mariadb-server): its own data folder made by
 /// mariadb-install-db, its own port on 127.0.0.1, socket and pid file in a temp folder, stopped and
-/// deleted after. Tests connect over TCP as <see cref="User"/>, like a service would.
+/// deleted after. Tests connect over TCP as <see cref="User"/>, like a service would. Given a
+/// <c>directory</c> (./run up --cluster: under the stack's run folder), it lives there and is kept.
 /// </summary>
-public sealed class MariaDbNode : IAsyncDisposable
+public sealed class MariaDbNode(string? directory = null) : IAsyncDisposable
 {
     public const string Server = "/usr/sbin/mariadbd";
     public const string InstallDb = "/usr/bin/mariadb-install-db";
@@ -15,7 +16,7 @@ public sealed class MariaDbNode : IAsyncDisposable
     public const string Password = "agents-test-password";
 
     // under the run's temp prefix, so ./run reaps a node a crashed test run left behind
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), RabbitMqNode.TempPrefix + "mariadb-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly string _dir = directory ?? Path.Combine(Path.GetTempPath(), RabbitMqNode.TempPrefix + "mariadb-" + Guid.NewGuid().ToString("N")[..10]);
     private ServiceProcess? _process;
     private bool _stopped;
 
@@ -25,7 +26,12 @@ public sealed class MariaDbNode : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_dir, "data");
     private string Socket => Path.Combine(_dir, "mariadb.sock");
-    private string ErrorLog => Path.Combine(_dir, "mariadb.err");
+
+    /// <summary>The server's own log (mariadbd --log-error).</summary>
+    public string ErrorLog => Path.Combine(_dir, "mariadb.err");
+
+    /// <summary>The server's process id while it runs.</summary>
+    public int? Pid => _process is { HasExited: false } running ? running.Pid : null;
 
     /// <summary>A connection string for <paramref name="database"/> (none: the server only).</summary>
     public string ConnectionString(string? database = null) => new MySqlConnectionStringBuilder
@@ -134,6 +140,7 @@ public sealed class MariaDbNode : IAsyncDisposable
             await _process.StopAsync(graceSeconds: 30);
             await _process.DisposeAsync();
         }
+        if (directory is not null) return;
         try { Directory.Delete(_dir, recursive: true); }
         catch (IOException) { /* a file still held open: the temp folder is harmless */ }
     }
