@@ -89,7 +89,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
             await Api.CallAsync("registerVirtualMachine", ("id", vm.Id), ("name", vm.Name), ("routerid", StackLayout.RouterId), ("account", "demo"));
 
         var routerToken = await EnrollmentTokenAsync(("routerid", StackLayout.RouterId));
-        Bridge = Track(ServiceCommands.StartBridge(this, routerToken));
+        Bridge = Track(ServiceCommands.StartBridge(this, routerToken), layout.BridgeHealthUrl);
         await Bridge.WaitForReadyAsync(layout.BridgeHealthUrl, Ready.TotalSeconds);
         for (var i = 0; i < consumers.Count; i++)
             await consumers[i].WaitForReadyAsync(layout.ConsumersHealthUrlOf(i), Ready.TotalSeconds);
