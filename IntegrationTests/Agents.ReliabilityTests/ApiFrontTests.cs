@@ -50,10 +50,12 @@ public sealed class ApiFrontTests(BrokerFixture broker)
         var listed = await session.CallAsync("listVirtualMachines", ("listall", "true"));
         Assert.Equal(10, listed["virtualmachine"]!.AsArray().Count(v => ResponseValues.Text(v?["id"]).StartsWith("front-vm-", StringComparison.Ordinal)));
 
-        // the console's files come through unchanged
-        using var http = new HttpClient();
+        // the console's files come through unchanged; its pages keep a browser on one instance (the affinity cookie)
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false });
         var direct = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{portA}/console/assets/console.css"));
-        Assert.Equal(direct, await http.GetByteArrayAsync(new Uri(frontUrl + "/console/assets/console.css")));
+        using var proxied = await http.GetAsync(new Uri(frontUrl + "/console/assets/console.css"));
+        Assert.Equal(direct, await proxied.Content.ReadAsByteArrayAsync());
+        Assert.Contains(proxied.Headers.GetValues("Set-Cookie"), c => c.StartsWith("agents-front-instance=", StringComparison.Ordinal));
 
         // A stops: once the front has seen it gone, every request is answered by B
         Assert.Equal(0, await a.StopAsync());
