@@ -52,6 +52,20 @@ public sealed class CommandLineTests
         Assert.Equal("", result.Stdout.Trim());
     }
 
+    [Theory]
+    [InlineData("agents-front: --backend needs a URL", "--listen", "http://127.0.0.1:1", "--backend")]
+    [InlineData("front: invalid settings: Front:Backends: name at least one API instance", "--listen", "http://127.0.0.1:1")]
+    [InlineData("front: invalid settings: Front:Backends: 'ftp://api1' is not an http:// or https:// URL", "--backend", "ftp://api1")]
+    [InlineData("front: invalid settings: Front:Listen: 'nowhere' is not an http:// or https:// URL", "--listen=nowhere", "--backend=http://127.0.0.1:1")]
+    public async Task the_front_refuses_a_missing_or_bad_url_with_one_line_naming_it(string expected, params string[] arguments)
+    {
+        var result = await ProcessRunner.RunAsync("dotnet", [ServiceProcess.DllOf("Front/Agents.Front"), .. arguments], timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(expected, line, StringComparison.Ordinal);
+    }
+
     private static Task<ProcessResult> RunAsync(string project, string assembly, string argument) =>
         ProcessRunner.RunAsync("dotnet", [ServiceProcess.DllOf(project, assembly), argument], timeout: TimeSpan.FromSeconds(60));
 }
