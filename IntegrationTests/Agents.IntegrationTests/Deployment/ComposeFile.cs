@@ -51,7 +51,9 @@ public sealed partial class ComposeFile
     public string Program(string service)
     {
         var project = Project(service);
-        var csproj = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, project), "*.csproj").Single();
+        var folder = Path.Combine(RepositoryPaths.Root, project);
+        Assert.True(Directory.Exists(folder), $"the compose service {service} builds {project}, which does not exist");
+        var csproj = Directory.GetFiles(folder, "*.csproj").Single();
         var assembly = AssemblyName().Match(File.ReadAllText(csproj)) is { Success: true } named ? named.Groups[1].Value : Path.GetFileNameWithoutExtension(csproj);
         return ServiceProcess.DllOf(project, assembly);
     }
