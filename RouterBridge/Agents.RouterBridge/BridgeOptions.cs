@@ -26,6 +26,9 @@ public sealed class BridgeOptions : IValidatableObject
     /// <summary>One-time enrollment token for the router's own certificate; also read from AGENTS_BRIDGE_TOKEN. Needed only until the first certificate.</summary>
     public string? EnrollmentToken { get; set; }
 
+    /// <summary>A file holding only the one-time enrollment token (docker-compose's init step writes one); read when the bridge enrolls, after <see cref="EnrollmentToken"/>, before AGENTS_BRIDGE_TOKEN.</summary>
+    public string? EnrollmentTokenFile { get; set; }
+
     /// <summary>
     /// ca.plugin.root.auth.strictness: true requires a valid client certificate for everything but
     /// an enrollment with a valid one-time token (rate-limited by <see cref="EnrollmentRateLimit"/>);
@@ -70,6 +73,8 @@ public sealed class BridgeOptions : IValidatableObject
             yield return new ValidationResult("Bridge:RouterId must be the router's uuid (letters, digits, '-', '_', '.')", [nameof(RouterId)]);
         if (!System.Net.IPAddress.TryParse(ListenAddress, out _))
             yield return new ValidationResult($"Bridge:ListenAddress '{ListenAddress}' is not an IP address", [nameof(ListenAddress)]);
+        if (EnrollmentTokenFile is not null && !File.Exists(EnrollmentTokenFile))
+            yield return new ValidationResult($"Bridge:EnrollmentTokenFile: file {EnrollmentTokenFile} does not exist", [nameof(EnrollmentTokenFile)]);
         if (CrlUrl is not null && !Uri.TryCreate(CrlUrl, UriKind.Absolute, out _))
             yield return new ValidationResult($"Bridge:CrlUrl '{CrlUrl}' is not an absolute URL", [nameof(CrlUrl)]);
     }

@@ -124,6 +124,7 @@ public sealed class AgentProgramTests : IDisposable
     [InlineData("routers", new[] { "--router", "not a host!" })]
     [InlineData("policyFile", new[] { "--policy", "/nonexistent/policy.json" })]
     [InlineData("caFile", new[] { "--ca-file", "/nonexistent/ca.pem" })]
+    [InlineData("enrollmentTokenFile", new[] { "--token-file", "/nonexistent/agent.token" })]
     [InlineData("logLevel", new[] { "--log-level", "loud" })]
     [InlineData("heartbeatSeconds", new[] { "--heartbeat-seconds", "soon" })]
     public async Task a_bad_setting_on_the_command_line_exits_with_code_2_and_a_message_naming_it(string setting, string[] flags)

@@ -17,8 +17,10 @@ def check(ok, message):
 with open(os.path.join(root, "docker-compose.yml")) as f:
     compose = yaml.safe_load(f)
 services = compose["services"]
-for name in ["rabbitmq", "mail", "ca", "api", "consumers", "bridge", "agent"]:
+for name in ["rabbitmq", "mail", "ca", "api", "consumers", "bridge", "agent", "init", "ready",
+             "mariadb", "ca-1", "ca-2", "api-1", "api-2", "consumers-1", "consumers-2", "front", "cluster"]:
     check(name in services, f"service '{name}' missing")
+one_shots = {"init", "ready", "cluster"}
 
 for name, service in services.items():
     build = service.get("build")
@@ -42,7 +44,9 @@ for name, service in services.items():
 
 # every long-running service comes back by itself; every image is pinned to a full version; the broker is a supported release
 for name, service in services.items():
-    if name != "ready":
+    if name in one_shots:
+        check(service.get("restart") == "no", f"{name}: a one-shot step must not be restarted (restart: \"no\")")
+    else:
         check(service.get("restart") == "unless-stopped", f"{name}: no restart policy (restart: unless-stopped)")
     image = service.get("image")
     if image:
@@ -50,6 +54,70 @@ for name, service in services.items():
 m = re.match(r"rabbitmq:(\d+)\.(\d+)", services["rabbitmq"]["image"])
 check(m is not None and (int(m.group(1)), int(m.group(2))) >= (4, 0), "the broker image is not a supported RabbitMQ (4.0 or newer)")
 check("console" in " ".join(services.get("ready", {}).get("entrypoint", [])), "nothing prints the console's address")
+check("console" in " ".join(services.get("cluster", {}).get("entrypoint", [])), "nothing prints the cluster's console address")
+
+# `docker compose up` (no profile) starts one node; `--profile cluster up cluster` starts only the cluster's graph
+shared = {"rabbitmq", "mail"}
+single = {n for n, s in services.items() if not s.get("profiles")}
+cluster = {n for n, s in services.items() if "cluster" in (s.get("profiles") or [])}
+check(single == {"rabbitmq", "mail", "ca", "api", "consumers", "bridge", "agent", "init", "ready"}, f"the services without a profile are {sorted(single)}")
+def closure(name, seen):
+    for dependency in (services.get(name, {}).get("depends_on") or {}):
+        if dependency not in seen:
+            seen.add(dependency)
+            closure(dependency, seen)
+    return seen
+needed = closure("cluster", set())
+check(needed == cluster - {"cluster"} | shared, f"the cluster step does not start exactly the cluster (it starts {sorted(needed)})")
+for name in single - shared:
+    check(not (closure(name, set()) & cluster), f"{name} depends on a service of the cluster profile")
+for name in cluster:
+    for dependency in (services[name].get("depends_on") or {}):
+        check(dependency in cluster | shared, f"{name} (cluster) depends on {dependency}, which is not in the cluster profile")
+
+# the init step: one-shot before the bridge and the agent, its files in one volume they read
+init = services["init"]
+check(init.get("depends_on", {}).get("api", {}).get("condition") == "service_healthy", "init does not wait for the API")
+for name in ["bridge", "agent", "ready"]:
+    check(services[name].get("depends_on", {}).get("init", {}).get("condition") == "service_completed_successfully", f"{name} does not wait for init to finish")
+init_mount = next((v.split(":")[1] for v in init.get("volumes", []) if not v.startswith(".")), None)
+check(init_mount is not None and init["environment"].get("ENROLLMENT_DIR") == init_mount, "init's ENROLLMENT_DIR is not its volume")
+init_volume = next((v.split(":")[0] for v in init.get("volumes", []) if not v.startswith(".")), None)
+script = " ".join(init.get("command", []))
+check("$$ENROLLMENT_DIR/router.token" in script and "$$ENROLLMENT_DIR/agent.token" in script and "$$ENROLLMENT_DIR/ca.crt" in script, "init does not write router.token, agent.token and ca.crt")
+check(f"--router $$ROUTER_ID" in script and init["environment"].get("ROUTER_ID") == services["bridge"]["environment"]["Bridge__RouterId"], "init makes the token of another router than the bridge's")
+check(init["environment"].get("AGENTS_API_KEY") == services["api"]["environment"]["Producers__Bootstrap__AdminApiKey"]
+      and init["environment"].get("AGENTS_SECRET_KEY") == services["api"]["environment"]["Producers__Bootstrap__AdminSecretKey"], "init does not sign with the API's admin keys")
+for name in ["bridge", "agent"]:
+    check(f"{init_volume}:{init_mount}:ro" in services[name].get("volumes", []), f"{name} does not mount init's volume read-only")
+check(services["bridge"]["environment"].get("Bridge__EnrollmentTokenFile") == f"{init_mount}/router.token", "the bridge does not read init's router token")
+agent_command = services["agent"].get("command", [])
+def option(command, name):
+    return command[command.index(name) + 1] if name in command and command.index(name) + 1 < len(command) else None
+check(option(agent_command, "--token-file") == f"{init_mount}/agent.token", "the agent does not read init's token")
+check(option(agent_command, "--ca-file") == f"{init_mount}/ca.crt", "the agent does not trust init's CA certificate")
+
+# the cluster: every instance on the one MariaDB database, names distinct, secrets shared where they must be
+db = services["mariadb"]["environment"]
+expected = f"Server=mariadb;Port=3306;Database={db['MARIADB_DATABASE']};User ID={db['MARIADB_USER']};Password={db['MARIADB_PASSWORD']}"
+for group, key in [(["ca-1", "ca-2"], "Ca__InstanceName"), (["api-1", "api-2"], None), (["consumers-1", "consumers-2"], "Consumers__InstanceName")]:
+    for name in group:
+        environment = services[name]["environment"]
+        check(environment.get("Storage__Provider") == "MySql", f"{name}: not on MariaDB (Storage__Provider: MySql)")
+        check(environment.get("Storage__ConnectionString") == expected, f"{name}: another database than the mariadb service's")
+        check(services[name].get("healthcheck") is not None, f"{name}: no healthcheck")
+    if key:
+        names = [services[n]["environment"].get(key) for n in group]
+        check(None not in names and len(set(names)) == len(names), f"{group}: {key} not set or not distinct")
+for key in ["Producers__MasterKey", "Producers__Bootstrap__AdminApiKey", "Producers__Bootstrap__AdminSecretKey"]:
+    check(services["api-1"]["environment"].get(key) == services["api-2"]["environment"].get(key), f"the API instances differ in {key}")
+check(services["ca-1"]["volumes"] == services["ca-2"]["volumes"] and services["ca-1"]["environment"]["AGENTS_CA_PASSPHRASE"] == services["ca-2"]["environment"]["AGENTS_CA_PASSPHRASE"],
+      "the CA instances do not share the root key (one data volume, one passphrase)")
+check(services["ca-2"].get("depends_on", {}).get("ca-1", {}).get("condition") == "service_healthy", "ca-2 may start before ca-1 made the root key")
+front = services["front"].get("command", [])
+backends = [front[i + 1] for i, a in enumerate(front) if a == "--backend"]
+check(sorted(backends) == sorted(f"http://{n}:{services[n]['environment']['Producers__ListenUrl'].rsplit(':', 1)[1]}" for n in ["api-1", "api-2"]), f"the front's backends {backends} are not the API instances")
+check(option(front, "--listen") is not None and f"{option(front, '--listen').rsplit(':', 1)[1]}:{option(front, '--listen').rsplit(':', 1)[1]}" in services["front"].get("ports", []), "the front's port is not published")
 
 # broker users and passwords in the services' URIs are the ones broker-config defines
 definitions = json.load(open(os.path.join(root, "broker-config", "definitions.json")))

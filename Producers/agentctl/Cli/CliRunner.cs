@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Agents.Cli.Config;
 using Agents.Cli.Output;
 using Agents.Contracts.Events;
@@ -18,15 +19,9 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, IAnsiC
 
     private static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(2);
 
-    public async Task<int> RunAsync(string command, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct)
-    {
-        ApiProfile? profile = null;
-        try
+    public Task<int> RunAsync(string command, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken ct) =>
+        CallAsync(command, async (api, printer) =>
         {
-            profile = ApiProfile.Resolve(settings.Url, settings.ApiKey, settings.SecretKey, settings.StackFile,
-                Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
-            using var api = new CloudStackClient(profile.Url, new ApiKeys(profile.ApiKey, profile.SecretKey));
-            var printer = new ResultPrinter(console, output, settings.Json, settings.Columns);
             var response = await api.CallAsync(command, parameters, ct).ConfigureAwait(false);
 
             var jobId = response["jobid"] is { } id ? ResponseValues.Text(id) : null;
@@ -46,6 +41,42 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, IAnsiC
                 return 1;
             }
             return 0;
+        }, ct);
+
+    /// <summary>
+    /// One call whose answer is a single text (a token, a certificate): written alone to <paramref name="file"/>
+    /// (through a temporary file and a rename, so a reader never sees half of it; <paramref name="secret"/>: mode 0600)
+    /// and never printed, or printed alone on stdout when <paramref name="file"/> is null.
+    /// </summary>
+    public Task<int> SaveAsync(string command, IReadOnlyList<KeyValuePair<string, string>> parameters, string[] field, string? file, bool secret,
+        Func<JsonObject, string> saved, CancellationToken ct) =>
+        CallAsync(command, async (api, _) =>
+        {
+            var response = await api.CallAsync(command, parameters, ct).ConfigureAwait(false);
+            JsonNode? node = response;
+            foreach (var name in field) node = node?[name];
+            var text = ResponseValues.Text(node);
+            if (string.IsNullOrEmpty(text)) throw new CliException($"{command} answered without {string.Join('.', field)}");
+            if (file is null)
+            {
+                output.WriteLine(text.TrimEnd('\n'));
+                return 0;
+            }
+            OutputFile.Write(file, text.EndsWith('\n') ? text : text + "\n", secret);
+            output.WriteLine($"{saved(response)} written to {file}");
+            return 0;
+        }, ct);
+
+    /// <summary>The profile, the client and every failure turned into one line on stderr and an exit code.</summary>
+    private async Task<int> CallAsync(string command, Func<CloudStackClient, ResultPrinter, Task<int>> call, CancellationToken ct)
+    {
+        ApiProfile? profile = null;
+        try
+        {
+            profile = ApiProfile.Resolve(settings.Url, settings.ApiKey, settings.SecretKey, settings.StackFile,
+                Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+            using var api = new CloudStackClient(profile.Url, new ApiKeys(profile.ApiKey, profile.SecretKey));
+            return await call(api, new ResultPrinter(console, output, settings.Json, settings.Columns)).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -53,6 +84,11 @@ public sealed class CliRunner(CliSettings settings, IAnsiConsole console, IAnsiC
             return 2;
         }
         catch (CloudStackApiException e)
+        {
+            error.WriteLine($"agentctl: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"agentctl: {e.Message}");
             return 1;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Agents.Producers.Client;
 using Spectre.Console;
 
 namespace Agents.Cli.Cli;
@@ -58,8 +59,7 @@ public static class CommandTree
         var keypair = new Option<string>("--keypair") { Description = "registered SSH key pair name", Required = true };
         Add(root, console, progress, output, error, "reset-ssh-key", "put a registered key pair into a VM (resetSSHKeyForVirtualMachine)", [vm, keypair], r =>
             ("resetSSHKeyForVirtualMachine", Some(("id", r.GetValue(vm)), ("keypair", r.GetValue(keypair)))));
-        Add(root, console, progress, output, error, "enroll-token", "a one-time enrollment token for a VM's agent (createAgentEnrollmentToken)", [vm], r =>
-            ("createAgentEnrollmentToken", Some(("virtualmachineid", r.GetValue(vm)))));
+        AddFileVerbs(root, console, progress, output, error, router);
         Add(root, console, progress, output, error, "rekey", "make a VM's agent take a new key and certificate (provisionCertificate)", [vm], r =>
             ("provisionCertificate", Some(("virtualmachineid", r.GetValue(vm)))));
         var routerId = new Argument<string>("router") { Description = "router id" };
@@ -82,6 +82,45 @@ public static class CommandTree
                 return ("runAgentRecipe", list);
             });
         return root;
+    }
+
+    /// <summary>
+    /// The verbs whose answer is one text an install writes to a file (docker-compose's init step):
+    /// <c>enroll-token</c> (a VM's or, with --router, a router's one-time token) and <c>ca-cert</c>.
+    /// </summary>
+    private static void AddFileVerbs(RootCommand root, IAnsiConsole console, IAnsiConsole progress, TextWriter output, TextWriter error, Option<string?> router)
+    {
+        var vm = new Argument<string?>("vm") { Description = "virtual machine id (or --router)", Arity = ArgumentArity.ZeroOrOne };
+        var tokenFile = new Option<string?>("--out")
+        {
+            Description = "write the token alone to FILE (mode 0600) and print only whose it is; when FILE exists, make no new token (a re-run keeps the first)",
+        };
+        var enroll = new Command("enroll-token", "a one-time enrollment token for a VM's agent, or a router's bridge with --router (createAgentEnrollmentToken)") { vm, router, tokenFile };
+        enroll.SetAction((result, ct) =>
+        {
+            var (vmId, routerId, file) = (result.GetValue(vm), result.GetValue(router), result.GetValue(tokenFile));
+            if ((vmId is null) == (routerId is null))
+            {
+                error.WriteLine("agentctl: enroll-token: name a VM or --router ROUTER, not both");
+                return Task.FromResult(2);
+            }
+            var parameters = Some(("virtualmachineid", vmId), ("routerid", routerId));
+            if (file is null) return RunAsync(result, console, progress, output, error, "createAgentEnrollmentToken", () => parameters, ct);
+            if (File.Exists(file))
+            {
+                error.WriteLine($"agentctl: {file} exists: no new token made");
+                return Task.FromResult(0);
+            }
+            return Runner(result, console, progress, output, error).SaveAsync("createAgentEnrollmentToken", parameters, ["enrollmenttoken", "token"], file, secret: true,
+                r => $"one-time token for {ResponseValues.Text(r["enrollmenttoken"]?["holder"])} (expires {ResponseValues.Text(r["enrollmenttoken"]?["expires"])})", ct);
+        });
+        root.Subcommands.Add(enroll);
+
+        var caFile = new Option<string?>("--out") { Description = "write the certificate to FILE (replacing it) instead of printing it" };
+        var ca = new Command("ca-cert", "the cloud's CA certificate, PEM, as agents trust it (listCaCertificate)") { caFile };
+        ca.SetAction((result, ct) => Runner(result, console, progress, output, error).SaveAsync("listCaCertificate", [], ["cacertificates", "certificate"],
+            result.GetValue(caFile), secret: false, _ => "the CA certificate", ct));
+        root.Subcommands.Add(ca);
     }
 
     private static void Add(RootCommand root, IAnsiConsole console, IAnsiConsole progress, TextWriter output, TextWriter error, string name, string description,
@@ -111,10 +150,15 @@ public static class CommandTree
             error.WriteLine($"agentctl: {e.Message}");
             return 2;
         }
+        return await Runner(result, console, progress, output, error).RunAsync(command, list, ct).ConfigureAwait(false);
+    }
+
+    private static CliRunner Runner(ParseResult result, IAnsiConsole console, IAnsiConsole progress, TextWriter output, TextWriter error)
+    {
         var settings = new CliSettings(result.GetValue(Url), result.GetValue(ApiKey), result.GetValue(SecretKey), result.GetValue(Stack),
             result.GetValue(Json), result.GetValue(Filter)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             result.GetValue(NoWait), TimeSpan.FromSeconds(Math.Max(1, result.GetValue(Timeout))), TimeSpan.FromMilliseconds(Math.Max(50, result.GetValue(PollMs))));
-        return await new CliRunner(settings, console, progress, output, error).RunAsync(command, list, ct).ConfigureAwait(false);
+        return new CliRunner(settings, console, progress, output, error);
     }
 
     private static List<KeyValuePair<string, string>> Some(params (string Key, string? Value)[] pairs) =>

@@ -52,14 +52,18 @@ public sealed class RouterIdentity(IOptions<BridgeOptions> options, RpcClient rp
             }
             logger.LogWarning("Router {RouterId} certificate {Serial} expired on {NotAfter:O}: enrolling again", _options.RouterId, stored.SerialNumber, stored.NotAfter);
         }
-        var token = _options.EnrollmentToken ?? Environment.GetEnvironmentVariable("AGENTS_BRIDGE_TOKEN");
+        var token = _options.EnrollmentToken ?? TokenFromFile() ?? Environment.GetEnvironmentVariable("AGENTS_BRIDGE_TOKEN");
         if (string.IsNullOrWhiteSpace(token))
-            throw new InvalidOperationException($"router {_options.RouterId} has no certificate in {_options.DataDirectory} and no enrollment token (Bridge:EnrollmentToken or AGENTS_BRIDGE_TOKEN)");
+            throw new InvalidOperationException($"router {_options.RouterId} has no certificate in {_options.DataDirectory} and no enrollment token (Bridge:EnrollmentToken, Bridge:EnrollmentTokenFile or AGENTS_BRIDGE_TOKEN)");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var issued = await rpc.CallCaAsync<CertificateIssued>(new EnrollHolder { Token = token, Csr = Csr(key) }, ct: ct).ConfigureAwait(false);
         Save(key, issued);
         logger.LogInformation("Router {RouterId} enrolled: certificate {Serial} valid until {NotAfter:O}", _options.RouterId, issued.SerialNumber, issued.NotAfter);
     }
+
+    /// <summary>The token alone in <see cref="BridgeOptions.EnrollmentTokenFile"/> (surrounding white space dropped), or null.</summary>
+    private string? TokenFromFile() =>
+        _options.EnrollmentTokenFile is { } path && File.ReadAllText(path).Trim() is { Length: > 0 } token ? token : null;
 
     /// <summary>True once 2/3 of the certificate's lifetime has passed.</summary>
     public bool RenewalDue(DateTimeOffset now)

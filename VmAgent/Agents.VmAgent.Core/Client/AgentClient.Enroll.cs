@@ -10,10 +10,10 @@ public sealed partial class AgentClient
     /// <summary>First contact: the token and a CSR for a key made here; the key never leaves the VM.</summary>
     private async Task<SessionOutcome> EnrollAsync(FrameConnection connection, IPEndPoint endpoint, CancellationToken ct)
     {
-        var token = EnrollmentToken.Find(_options.EnrollmentToken, _options.UserDataFile);
+        var token = EnrollmentToken.Find(_options.EnrollmentToken, _options.UserDataFile, _options.EnrollmentTokenFile);
         if (token is null)
         {
-            LastError = "no certificate and no enrollment token (config enrollmentToken, AGENTS_ENROLLMENT_TOKEN, or the user-data file)";
+            LastError = "no certificate and no enrollment token (config enrollmentToken or enrollmentTokenFile, AGENTS_ENROLLMENT_TOKEN, or the user-data file)";
             _log.Error("{Error}", LastError);
             return SessionOutcome.Failed;
         }

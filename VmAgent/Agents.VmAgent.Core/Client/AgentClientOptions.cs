@@ -14,6 +14,8 @@ public sealed class AgentClientOptions
     /// <summary>The name the router's certificate is checked for in SNI; the router is authenticated by its holder SAN, not by this name.</summary>
     public string TlsServerName { get; init; } = "cloudstack-router";
     public string? EnrollmentToken { get; init; }
+    /// <summary>A file holding only the one-time token, read when the agent enrolls (after <see cref="EnrollmentToken"/>, before the environment).</summary>
+    public string? EnrollmentTokenFile { get; init; }
     public string? UserDataFile { get; init; }
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);

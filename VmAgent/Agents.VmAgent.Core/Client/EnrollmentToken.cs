@@ -1,7 +1,8 @@
 namespace Agents.VmAgent.Core.Client;
 
 /// <summary>
-/// Where the one-time enrollment token comes from, first found wins: the config, the environment
+/// Where the one-time enrollment token comes from, first found wins: the config, a token file (the
+/// token alone, <c>--token-file</c>), the environment
 /// variable <c>AGENTS_ENROLLMENT_TOKEN</c> (or <c>AGENT_ENROLLMENT_TOKEN</c>), a user-data file (a line
 /// <c>agent_enrollment_token=…</c>, or a file holding only the token).
 /// </summary>
@@ -11,9 +12,10 @@ public static class EnrollmentToken
     public const string LegacyEnvironmentVariable = "AGENT_ENROLLMENT_TOKEN";
     private static readonly string[] Keys = ["agent_enrollment_token", "enrollment_token", "enrollmentToken"];
 
-    public static string? Find(string? configured, string? userDataFile)
+    public static string? Find(string? configured, string? userDataFile, string? tokenFile = null)
     {
         if (!string.IsNullOrWhiteSpace(configured)) return configured.Trim();
+        if (tokenFile is not null && File.Exists(tokenFile) && File.ReadAllText(tokenFile).Trim() is { Length: > 0 } fromFile) return fromFile;
         var fromEnvironment = FromEnvironment();
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment.Trim();
         if (userDataFile is null || !File.Exists(userDataFile)) return null;

@@ -32,6 +32,7 @@ public static class AgentRunner
         var c = config.Client;
         var routers = c.RouterAddresses.Count > 0 ? string.Join(", ", c.RouterAddresses) : "discovered (DHCP server, gateway, data-server)";
         var token = !string.IsNullOrWhiteSpace(c.EnrollmentToken) ? "config"
+            : c.EnrollmentTokenFile is not null ? $"file {c.EnrollmentTokenFile}"
             : !string.IsNullOrWhiteSpace(Core.Client.EnrollmentToken.FromEnvironment()) ? "environment"
             : c.UserDataFile is not null && File.Exists(c.UserDataFile) ? $"user data {c.UserDataFile}"
             : "none";

@@ -113,6 +113,8 @@ public sealed record AgentConfiguration(
         }
         if (s.UserDataFile is not null && !File.Exists(s.UserDataFile))
             throw new SettingsException("userDataFile", $"file {s.UserDataFile} does not exist");
+        if (s.EnrollmentTokenFile is not null && !File.Exists(s.EnrollmentTokenFile))
+            throw new SettingsException("enrollmentTokenFile", $"file {s.EnrollmentTokenFile} does not exist");
         if (s.EnrollmentToken is { } token && (token.Length is 0 or > 512 || token.Any(char.IsWhiteSpace)))
             throw new SettingsException("enrollmentToken", "must be 1-512 characters without spaces");
 
@@ -123,6 +125,7 @@ public sealed record AgentConfiguration(
             DataDirectory = dataDirectory,
             TlsServerName = NonEmpty("tlsServerName", s.TlsServerName ?? "cloudstack-router"),
             EnrollmentToken = s.EnrollmentToken,
+            EnrollmentTokenFile = s.EnrollmentTokenFile is null ? null : Path.GetFullPath(s.EnrollmentTokenFile),
             UserDataFile = s.UserDataFile ?? DefaultPaths.UserDataFile,
             HeartbeatInterval = Seconds("heartbeatSeconds", s.HeartbeatSeconds ?? 30, 1, 3600),
             ConnectTimeout = Seconds("connectTimeoutSeconds", s.ConnectTimeoutSeconds ?? 10, 1, 300),

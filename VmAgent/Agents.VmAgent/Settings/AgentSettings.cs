@@ -24,6 +24,8 @@ public sealed class AgentSettings
     /// <summary>Demo and tests: act on a pretend VM under this directory instead of the real OS.</summary>
     public string? SandboxRoot { get; set; }
     public string? EnrollmentToken { get; set; }
+    /// <summary>A file holding only the one-time token (docker-compose's init step writes one); read when the agent enrolls.</summary>
+    public string? EnrollmentTokenFile { get; set; }
     public string? UserDataFile { get; set; }
     public string? TlsServerName { get; set; }
     public int? HeartbeatSeconds { get; set; }
@@ -45,6 +47,7 @@ public sealed class AgentSettings
         Privileged = over.Privileged ?? Privileged,
         SandboxRoot = over.SandboxRoot ?? SandboxRoot,
         EnrollmentToken = over.EnrollmentToken ?? EnrollmentToken,
+        EnrollmentTokenFile = over.EnrollmentTokenFile ?? EnrollmentTokenFile,
         UserDataFile = over.UserDataFile ?? UserDataFile,
         TlsServerName = over.TlsServerName ?? TlsServerName,
         HeartbeatSeconds = over.HeartbeatSeconds ?? HeartbeatSeconds,

@@ -25,6 +25,7 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
           --privileged | --unprivileged   override the policy's "privileged"
           --sandbox-root DIR         demo/tests: act on a pretend VM under DIR
           --token TOKEN              one-time enrollment token (prefer env AGENTS_ENROLLMENT_TOKEN or user data)
+          --token-file FILE          file holding only the one-time enrollment token (read when enrolling)
           --user-data-file FILE      file holding agent_enrollment_token=... (default cloud-init's user-data.txt)
           --tls-server-name NAME     SNI sent to the router (default cloudstack-router)
           --heartbeat-seconds N      (default 30)
@@ -83,6 +84,7 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
                 case "--unprivileged": settings.Privileged = false; break;
                 case "--sandbox-root": settings.SandboxRoot = Value(); break;
                 case "--token": settings.EnrollmentToken = Value(); break;
+                case "--token-file": settings.EnrollmentTokenFile = Value(); break;
                 case "--user-data-file": settings.UserDataFile = Value(); break;
                 case "--tls-server-name": settings.TlsServerName = Value(); break;
                 case "--heartbeat-seconds": settings.HeartbeatSeconds = Integer("heartbeatSeconds", Value()); break;
