@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
@@ -20,7 +21,7 @@ public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<
 
     public bool IsOpen => _connection?.IsOpen == true;
 
-    /// <summary>An open connection, connecting (with capped exponential backoff) if there is none.</summary>
+    /// <summary>An open connection, connecting (with the capped exponential <see cref="Backoff"/>) if there is none.</summary>
     public async Task<IConnection> GetAsync(CancellationToken ct)
     {
         var current = _connection;
@@ -50,7 +51,7 @@ public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<
             TopologyRecoveryEnabled = false,
             RequestedHeartbeat = TimeSpan.FromSeconds(15),
         };
-        var delay = TimeSpan.FromMilliseconds(250);
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(Options.MaxReconnectDelaySeconds));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -67,10 +68,10 @@ public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                var delay = backoff.Delay(attempt - 1);
                 logger.LogWarning("Broker {Broker} unreachable (attempt {Attempt}): {Error}; retrying in {Delay}",
                     Options.RedactedUri(), attempt, e.Message, delay);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, Options.MaxReconnectDelaySeconds * 1000));
             }
         }
     }

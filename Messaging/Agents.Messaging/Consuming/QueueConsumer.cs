@@ -22,18 +22,20 @@ public sealed class QueueConsumer(
     ILogger<QueueConsumer> logger,
     Func<IChannel, CancellationToken, Task>? declareTopology = null)
 {
+    private static readonly Backoff Resume = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+
     /// <summary>Set once the consumer is registered on the broker; reset while it recovers.</summary>
     public bool IsConsuming { get; private set; }
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await ConsumeUntilChannelClosesAsync(ct).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(250);
+                failures = 0;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -41,12 +43,11 @@ public sealed class QueueConsumer(
             }
             catch (Exception e)
             {
-                logger.LogWarning("Consumer of {Queue} stopped ({Error}); resuming in {Delay}", queue, e.Message, delay);
+                logger.LogWarning("Consumer of {Queue} stopped ({Error}); resuming in {Delay}", queue, e.Message, Resume.Delay(failures));
             }
             IsConsuming = false;
-            try { await Task.Delay(delay, ct).ConfigureAwait(false); }
+            try { await Task.Delay(Resume.Delay(failures++), ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Agents.Contracts;
 using Agents.Messaging.Telemetry;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
@@ -19,6 +20,7 @@ namespace Agents.Messaging.Publishing;
 public sealed class ConfirmingPublisher : IAsyncDisposable
 {
     private const int MaxAttempts = 30;
+    private static readonly Backoff Resend = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
     private readonly BrokerConnection _connection;
     private readonly ILogger<ConfirmingPublisher> _logger;
     private readonly Channel<PooledChannel> _pool;
@@ -102,7 +104,7 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
                     message.MessageId, message.Exchange, Describe(e), attempt + 1);
                 MessagingMetrics.Shared.Retried(message.Exchange);
                 await pooled.ResetAsync().ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000)), ct).ConfigureAwait(false);
+                await Task.Delay(Resend.Delay(attempt - 1), ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
