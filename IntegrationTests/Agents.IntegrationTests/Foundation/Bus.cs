@@ -1,9 +1,9 @@
 using Agents.Messaging;
-using Agents.Messaging.Publishing;
 using Agents.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using Agents.Messaging.Internal;
 
 namespace Agents.IntegrationTests.Foundation;
 

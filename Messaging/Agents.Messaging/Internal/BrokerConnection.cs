@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
-namespace Agents.Messaging;
+namespace Agents.Messaging.Internal;
 
 /// <summary>
 /// The one named connection of a service. It recovers by itself: the client's automatic
@@ -11,7 +11,7 @@ namespace Agents.Messaging;
 /// an error (RabbitMQ.Client 7.1.2), so every user of a channel asks this class for a live
 /// connection and builds its channel again after a loss.
 /// </summary>
-public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<BrokerConnection> logger) : IAsyncDisposable
+internal sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<BrokerConnection> logger) : IBrokerStatus, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
@@ -20,6 +20,10 @@ public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<
     public RabbitMqOptions Options => options.Value;
 
     public bool IsOpen => _connection?.IsOpen == true;
+
+    bool IBrokerStatus.IsConnected => IsOpen;
+
+    string IBrokerStatus.Broker => Options.RedactedUri();
 
     /// <summary>An open connection, connecting (with the capped exponential <see cref="Backoff"/>) if there is none.</summary>
     public async Task<IConnection> GetAsync(CancellationToken ct)

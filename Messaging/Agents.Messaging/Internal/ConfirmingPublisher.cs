@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Agents.Messaging.Publishing;
+namespace Agents.Messaging.Internal;
 
 /// <summary>
 /// Publishes with publisher confirms: <see cref="PublishAsync"/> returns only once the broker has
@@ -17,7 +17,7 @@ namespace Agents.Messaging.Publishing;
 /// Each publish is a span whose W3C trace context travels in the message's headers
 /// (<see cref="MessagingTracing"/>), and confirms, retries and failures are counted (<see cref="MessagingMetrics"/>).
 /// </summary>
-public sealed class ConfirmingPublisher : IAsyncDisposable
+internal sealed class ConfirmingPublisher : IAsyncDisposable
 {
     private const int MaxAttempts = 30;
     private static readonly Backoff Resend = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
