@@ -68,7 +68,7 @@ public sealed class BridgeCrashTests(BrokerFixture broker, ITestOutputHelper out
                         new RunRecipe { Name = "slow-once", TimeoutSeconds = 60, Parameters = new Dictionary<string, string> { ["COMMAND_ID"] = commandId.ToString() } },
                         executionTimeoutSeconds: 120) with { CommandId = commandId };
                     sent.Add(command);
-                    await new CommandSender(rig.Publisher).SendAsync(command);
+                    await new BusPublisher(rig.Publisher).SendAsync(command);
                 }
             }
 

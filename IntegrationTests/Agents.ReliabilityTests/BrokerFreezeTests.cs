@@ -19,13 +19,13 @@ public sealed class BrokerFreezeTests(ITestOutputHelper output)
         await using var rig = await PublisherRig.StartAsync("reliability-freeze");
         var (load, log, publisher, connection) = (rig.Load, rig.Log, rig.Publisher, rig.Connection);
         var first = load.NewCommand();
-        await new CommandSender(publisher).SendAsync(first);
+        await new BusPublisher(publisher).SendAsync(first);
 
         var beam = await rig.Node.BeamPidAsync();
         BrokerSignal.Send("STOP", beam);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: broker frozen");
         var command = load.NewCommand();
-        var publish = new CommandSender(publisher).SendAsync(command);
+        var publish = new BusPublisher(publisher).SendAsync(command);
         TaskStatus whileFrozen;
         try
         {

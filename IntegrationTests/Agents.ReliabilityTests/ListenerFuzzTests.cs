@@ -139,7 +139,7 @@ public sealed class ListenerFuzzTests(BrokerFixture broker, ITestOutputHelper ou
     {
         var command = rig.Command(GoodVm, CommandTypes.ResetVmSshKey, BridgeRig.SshKey());
         var started = DateTime.UtcNow;
-        await new CommandSender(rig.Publisher).SendAsync(command);
+        await new BusPublisher(rig.Publisher).SendAsync(command);
         await Eventually.TrueAsync(() => tap.For(command.CommandId).Count > 0, $"the command {when} the fuzzing to complete", 60);
         Assert.Equal(CommandOutcome.Success, tap.For(command.CommandId)[0].Outcome);
         output.WriteLine($"command {when}: {tap.For(command.CommandId)[0].Outcome} after {(DateTime.UtcNow - started).TotalMilliseconds:0} ms");

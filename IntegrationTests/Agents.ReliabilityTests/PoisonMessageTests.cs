@@ -56,7 +56,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
             await channel.BasicPublishAsync(Topology.CommandsExchange, Topology.CommandRoutingKey(rig.RouterId, Vm), true, properties, body);
         }
         var good = rig.Command(Vm, CommandTypes.ResetVmSshKey, BridgeRig.SshKey());
-        await new CommandSender(rig.Publisher).SendAsync(good);
+        await new BusPublisher(rig.Publisher).SendAsync(good);
 
         // the good command after the garbage is still relayed and answered
         await Eventually.TrueAsync(() => tap.For(good.CommandId).Count > 0, "the outcome of the good command after the garbage", 90);

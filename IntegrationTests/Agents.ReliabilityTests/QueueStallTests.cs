@@ -17,12 +17,12 @@ public sealed class QueueStallTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         await using var rig = await PublisherRig.StartAsync("reliability-stall");
         var (node, load, log, publisher) = (rig.Node, rig.Load, rig.Log, rig.Publisher);
-        await new CommandSender(publisher).SendAsync(load.NewCommand());
+        await new BusPublisher(publisher).SendAsync(load.NewCommand());
 
         var server = $"'%2F_{load.WitnessQueue}'";
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: suspend {server}: {(await node.CtlAsync("eval", $"sys:suspend({server}).")).Trim()}");
         var command = load.NewCommand();
-        var publish = new CommandSender(publisher).SendAsync(command);
+        var publish = new BusPublisher(publisher).SendAsync(command);
         try
         {
             await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(25)));

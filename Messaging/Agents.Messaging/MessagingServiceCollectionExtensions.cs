@@ -41,8 +41,9 @@ public static class MessagingServiceCollectionExtensions
         services.TryAddSingleton<BrokerConnection>();
         services.TryAddSingleton<IBrokerStatus>(sp => sp.GetRequiredService<BrokerConnection>());
         services.TryAddSingleton<ConfirmingPublisher>();
-        services.TryAddSingleton<IEventPublisher, EventPublisher>();
-        services.TryAddSingleton<ICommandSender, CommandSender>();
+        services.TryAddSingleton<BusPublisher>();
+        services.TryAddSingleton<IEventPublisher>(sp => sp.GetRequiredService<BusPublisher>());
+        services.TryAddSingleton<ICommandSender>(sp => sp.GetRequiredService<BusPublisher>());
         services.TryAddSingleton<RpcClient>();
         services.TryAddSingleton<IRequestClient>(sp => sp.GetRequiredService<RpcClient>());
         return services;

@@ -34,7 +34,7 @@ public sealed class CommandBusTests(BrokerFixture broker)
         await using var connection = Bus.Connection(broker, "producers");
         await using var publisher = Bus.Publisher(connection);
         var sent = Enumerable.Range(0, 5).Select(_ => Command("nobody-" + Guid.NewGuid().ToString("N")[..8])).ToList();
-        foreach (var command in sent) await new CommandSender(publisher).SendAsync(command);
+        foreach (var command in sent) await new BusPublisher(publisher).SendAsync(command);
 
         var received = new List<BasicGetResult>();
         await Eventually.TrueAsync(async () =>

@@ -35,7 +35,7 @@ public sealed class EventBusTests(BrokerFixture broker)
         };
         await using var connection = Bus.Connection(broker, "producers", "producers-test");
         await using var publisher = Bus.Publisher(connection);
-        await new EventPublisher(publisher).PublishAsync(completed.ToEvent());
+        await new BusPublisher(publisher).PublishAsync(completed.ToEvent());
 
         BasicGetResultHolder got = new();
         await Eventually.TrueAsync(async () => (got.Value = await channel.BasicGetAsync(queue, autoAck: true)) is not null, "the ActionEvent on the subscriber's queue");

@@ -55,7 +55,7 @@ public sealed class PlainAmqpClientTests(BrokerFixture broker)
         };
         await using var connection = Bus.Connection(broker, "producers");
         await using var publisher = Bus.Publisher(connection);
-        await new EventPublisher(publisher).PublishAsync(completed.ToEvent());
+        await new BusPublisher(publisher).PublishAsync(completed.ToEvent());
 
         var seen = Assert.Single(await PikaWatcher.EventsAsync(watcher, 60));
         Assert.Equal(completed.ToEvent().RoutingKey, seen.GetProperty("routingKey").GetString());

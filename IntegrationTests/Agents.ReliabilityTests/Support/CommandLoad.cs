@@ -76,7 +76,7 @@ internal sealed class CommandLoad(string routerId, LogSink log)
                 _inFlight[command.MessageId] = DateTime.UtcNow;
                 try
                 {
-                    await new CommandSender(publisher).SendAsync(command, ct);
+                    await new BusPublisher(publisher).SendAsync(command, ct);
                     Accepted.TryAdd(command.MessageId.ToString(), 0);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -1,0 +1,41 @@
+using Agents.Contracts;
+using Agents.Contracts.Commands;
+using Agents.Contracts.Events;
+
+namespace Agents.Messaging.Internal;
+
+/// <summary>The contract's two publishes, each confirmed: an event on <c>cloudstack-events</c>, a command on <c>agents.commands</c>.</summary>
+internal sealed class BusPublisher(ConfirmingPublisher publisher) : IEventPublisher, ICommandSender
+{
+    public Task PublishAsync(CloudStackEvent e, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return publisher.PublishAsync(new OutgoingMessage
+        {
+            Exchange = Topology.EventsExchange,
+            RoutingKey = e.RoutingKey,
+            Body = e.ToUtf8(),
+            MessageId = e.MessageId ?? Guid.NewGuid().ToString(),
+            CorrelationId = e["jobId"],
+            Type = e.Category,
+            // CloudStack's bus drops events nobody listens to; so do we (not mandatory).
+            Mandatory = false,
+        }, ct);
+    }
+
+    /// <summary>If no bridge serves the router, the command lands in agents.unroutable (the exchange's alternate).</summary>
+    public Task SendAsync(AgentCommand command, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return publisher.PublishAsync(new OutgoingMessage
+        {
+            Exchange = Topology.CommandsExchange,
+            RoutingKey = command.RoutingKey,
+            Body = AgentJson.ToUtf8(command),
+            MessageId = command.MessageId.ToString(),
+            CorrelationId = command.JobId.ToString(),
+            Type = command.Type,
+            Headers = new Dictionary<string, object?> { ["x-schema-version"] = command.SchemaVersion },
+        }, ct);
+    }
+}
