@@ -25,6 +25,18 @@ internal static class Bus
         return taken;
     }
 
+    /// <summary>Takes what arrives in <paramref name="queue"/> (acking it) until <paramref name="enough"/> holds for all taken so far.</summary>
+    public static async Task<List<BasicGetResult>> DrainUntilAsync(IChannel channel, string queue, Func<IReadOnlyList<BasicGetResult>, bool> enough, string what)
+    {
+        var taken = new List<BasicGetResult>();
+        await Eventually.TrueAsync(async () =>
+        {
+            taken.AddRange(await DrainAsync(channel, queue));
+            return enough(taken);
+        }, what);
+        return taken;
+    }
+
     /// <summary>A fresh quorum queue named as the consumers' queues are (consumers.…, so broker-config's agents-services policy applies).</summary>
     public static async Task<string> DeclareConsumerQueueAsync(IChannel channel)
     {
