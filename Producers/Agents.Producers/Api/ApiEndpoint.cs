@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Agents.Producers.Accounts;
+using Agents.Storage;
 
 namespace Agents.Producers.Api;
 
@@ -61,7 +62,7 @@ public static class ApiEndpoint
             await WriteErrorAsync(http, format, handler?.Definition.ResponseName ?? ErrorResponse, e).ConfigureAwait(false);
             await refusals.RecordAsync(name, caller?.Account is { Length: > 0 } account ? account : null, http.Connection.RemoteIpAddress?.ToString(), e).ConfigureAwait(false);
         }
-        catch (Exception e) when (DatabaseError(e) is { } db)
+        catch (Exception e) when (DatabaseFailure.In(e) is { } db)
         {
             // no stack trace: an operator needs to know the database is away, not where the API noticed
             logger.LogWarning("API {Command}: the database is unavailable ({DatabaseError})", Safe(name), db.Message);
@@ -87,14 +88,6 @@ public static class ApiEndpoint
 
     public static ApiResponseFormat FormatOf(string? response) =>
         string.Equals(response, "json", StringComparison.OrdinalIgnoreCase) ? ApiResponseFormat.Json : ApiResponseFormat.Xml;
-
-    /// <summary>The database exception behind <paramref name="e"/>, if that is what failed the call.</summary>
-    private static System.Data.Common.DbException? DatabaseError(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-            if (e is System.Data.Common.DbException db) return db;
-        return null;
-    }
 
     private static string Safe(string command) => new([.. command.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '?')]);
 
