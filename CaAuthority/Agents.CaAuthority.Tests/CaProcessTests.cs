@@ -8,6 +8,7 @@ using Agents.Contracts.Ca;
 using Agents.Messaging.Rpc;
 using Agents.Testing;
 using RabbitMQ.Client;
+using Agents.Messaging;
 
 namespace Agents.CaAuthority.Tests;
 
@@ -146,9 +147,9 @@ public sealed class CaProcessTests : IClassFixture<BrokerFixture>, IAsyncLifetim
         return process;
     }
 
-    private RpcClient Client() => TestRpc.Connect(_broker.AmqpUri("producers"), "test", _disposables);
+    private IRequestClient Client() => TestRpc.Connect(_broker.AmqpUri("producers"), "test", _disposables);
 
-    internal static async Task WaitReadyAsync(ServiceProcess ca, RpcClient rpc)
+    internal static async Task WaitReadyAsync(ServiceProcess ca, IRequestClient rpc)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)

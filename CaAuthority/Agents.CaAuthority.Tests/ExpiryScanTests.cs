@@ -12,6 +12,7 @@ using Agents.Messaging.Rpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using RabbitMQ.Client;
+using Agents.Messaging;
 
 namespace Agents.CaAuthority.Tests;
 
@@ -171,9 +172,9 @@ public sealed class ExpiryScanTests(CaFixture ca)
             AutomaticRenewal = automaticRenewal, ExpiryAlertPeriodDays = 15, CertValidityDays = 90,
         });
         store ??= services.GetRequiredService<ICaStore>();
-        return new ExpiryScan(store, new CertificateProvisioner(store, services.GetRequiredService<Agents.Messaging.Publishing.ConfirmingPublisher>(),
+        return new ExpiryScan(store, new CertificateProvisioner(store, services.GetRequiredService<ICommandSender>(),
                 NullLogger<CertificateProvisioner>.Instance),
-            services.GetRequiredService<ICaEvents>(), options, NullLogger<ExpiryScan>.Instance);
+            services.GetRequiredService<IEventPublisher>(), options, NullLogger<ExpiryScan>.Instance);
     }
 
     /// <summary>Queues bound to the router's commands and to certificate alerts, read with basic.get.</summary>

@@ -45,8 +45,7 @@ public static class CaAuthorityServiceCollectionExtensions
         services.AddSingleton<ICaStore>(sp => sp.GetRequiredService<SqlCaStore>());
         services.AddSingleton<CertificateIssuer>();
         services.AddSingleton<CrlPublisher>();
-        services.AddSingleton<ICaEvents, BusCaEvents>();
-        services.AddSingleton<ICaProvider, RootCaProvider>();
+                services.AddSingleton<ICaProvider, RootCaProvider>();
         services.AddSingleton<CertificateProvisioner>();
         services.AddSingleton<ExpiryScan>();
         services.AddSingleton<CallerPolicy>();
@@ -57,8 +56,8 @@ public static class CaAuthorityServiceCollectionExtensions
         // order matters: the inventory migrated, the CA loaded and its CRL signed before any request is taken
         services.AddSchemaMigration(SqlCaStore.Schema, sp => sp.GetRequiredService<SqlCaStore>().Database);
         services.AddHostedService<CaStartup>();
-        services.AddQueueConsumer<CaRequestHandler>(Topology.CaRequestsQueue,
-            MessagingServiceCollectionExtensions.QuorumQueue(Topology.CaRequestsQueue, Topology.EventsExchange));
+        services.AddRequestServer<CaRequestHandler>(Topology.CaRequestsQueue,
+            QueueDeclaration.Quorum(Topology.CaRequestsQueue, Topology.EventsExchange));
         var instance = (configuration.GetSection(CaOptions.Section).Get<CaOptions>() ?? new CaOptions()).EffectiveInstanceName;
         services.AddQueueConsumer<CaSettingsWatcher>(CaSettingsWatcher.QueueFor(instance), CaSettingsWatcher.Declare(instance));
         services.AddHostedService<CaSchedules>();

@@ -3,7 +3,6 @@ using Agents.Storage;
 using Agents.Storage.Audit;
 using Agents.Consumers.Alerts;
 using Agents.Consumers.Audit;
-using Agents.Consumers.Bus;
 using Agents.Consumers.Plugins;
 using Agents.Consumers.Settings;
 using Agents.Messaging;
@@ -13,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Agents.Contracts;
 
 namespace Agents.Consumers;
 
@@ -43,17 +43,21 @@ public static class ConsumersServiceCollectionExtensions
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<AlertSettings>();
 
-        var queues = new List<EventQueue> { new(consumers.AuditQueue, consumers.EffectiveAuditBindings) };
-        var settingsQueue = new EventQueue(AlertSettingsConsumer.QueueFor(consumers.InstanceName), [ConfigurationChanged.Binding]) { Expires = MessagingServiceCollectionExtensions.InstanceQueueExpiry };
+        // declared and bound by the messaging kit: MassTransit's own Bind would declare the exchange (and bind exchange
+        // to exchange), which needs configure permission on cloudstack-events, and the consumers user has none by design
+        // (the exchange belongs to broker-config); a queue binding needs only read on the exchange and write on the queue
+        var queues = new List<QueueDeclaration> { QueueDeclaration.Quorum(consumers.AuditQueue, Topology.EventsExchange, [.. consumers.EffectiveAuditBindings]) };
+        var settingsQueue = QueueDeclaration.Expiring(AlertSettingsConsumer.QueueFor(consumers.InstanceName), QueueDeclaration.InstanceQueueExpiry,
+            Topology.EventsExchange, ConfigurationChanged.Binding);
         if (alerts.Enabled)
         {
-            queues.Add(new EventQueue(consumers.AlertQueue, [.. alerts.Rules.SelectMany(r => r.Bindings()).Distinct(StringComparer.Ordinal)]));
+            queues.Add(QueueDeclaration.Quorum(consumers.AlertQueue, Topology.EventsExchange, [.. alerts.Rules.SelectMany(r => r.Bindings()).Distinct(StringComparer.Ordinal)]));
             queues.Add(settingsQueue);
         }
         var plugins = EventPlugins.Load(consumers.Plugins);
-        queues.AddRange(plugins.Select(p => new EventQueue(p.Queue, p.Bindings)));
+        queues.AddRange(plugins.Select(p => QueueDeclaration.Quorum(p.Queue, Topology.EventsExchange, [.. p.Bindings])));
         // before MassTransit's hosted service: the queues must be bound when it starts consuming
-        services.AddHostedService(sp => new EventQueueBindings(sp.GetRequiredService<BrokerConnection>(), queues, sp.GetRequiredService<ILogger<EventQueueBindings>>()));
+        services.AddQueueDeclarations(queues);
         if (alerts.Enabled) services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
 
         services.AddMassTransit(x =>
@@ -96,10 +100,10 @@ public static class ConsumersServiceCollectionExtensions
                     });
                     cfg.ReceiveEndpoint(settingsQueue.Name, e =>
                     {
-                        // a classic queue of this instance's own, declared by EventQueueBindings with the same arguments
+                        // a classic queue of this instance's own, declared by the kit (AddQueueDeclarations) with the same arguments
                         e.ConfigureConsumeTopology = false;
                         e.PublishFaults = false;
-                        foreach (var (name, value) in MessagingServiceCollectionExtensions.ExpiryArguments(MessagingServiceCollectionExtensions.InstanceQueueExpiry)) e.SetQueueArgument(name, value);
+                        foreach (var (name, value) in QueueDeclaration.ExpiryArguments(QueueDeclaration.InstanceQueueExpiry)) e.SetQueueArgument(name, value);
                         e.PrefetchCount = 16;
                         e.UseMessageRetry(r => r.None());
                         e.ConfigureConsumer<AlertSettingsConsumer>(context);
@@ -112,7 +116,7 @@ public static class ConsumersServiceCollectionExtensions
 
     private static void Endpoint(IRabbitMqReceiveEndpointConfigurator e, ConsumersOptions o)
     {
-        // the kit bound the queue (EventQueueBindings); no message-type exchanges, no faults published
+        // the kit bound the queue (AddQueueDeclarations); no message-type exchanges, no faults published
         e.ConfigureConsumeTopology = false;
         e.PublishFaults = false;
         e.SetQuorumQueue();

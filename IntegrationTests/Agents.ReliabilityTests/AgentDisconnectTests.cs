@@ -2,11 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Agents.Contracts;
 using Agents.Contracts.Commands;
-using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
 using Xunit.Abstractions;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests;
 
@@ -48,7 +48,7 @@ public sealed class AgentDisconnectTests(BrokerFixture broker, ITestOutputHelper
             var command = rig.Command(vm, CommandTypes.RunRecipe,
                 new RunRecipe { Name = "slow-once", TimeoutSeconds = 60, Parameters = new Dictionary<string, string> { ["COMMAND_ID"] = commandId.ToString() } },
                 deliveryTimeoutSeconds: 60, executionTimeoutSeconds: 120) with { CommandId = commandId };
-            await rig.Publisher.PublishCommandAsync(command);
+            await new BusPublisher(rig.Publisher).SendAsync(command);
             var file = Path.Combine(runs, commandId.ToString());
             await Eventually.TrueAsync(() => File.Exists(file), "the recipe to start on the agent", 60);
 

@@ -2,11 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Agents.Contracts;
 using Agents.Contracts.Commands;
-using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
 using Xunit.Abstractions;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests;
 
@@ -68,7 +68,7 @@ public sealed class BridgeCrashTests(BrokerFixture broker, ITestOutputHelper out
                         new RunRecipe { Name = "slow-once", TimeoutSeconds = 60, Parameters = new Dictionary<string, string> { ["COMMAND_ID"] = commandId.ToString() } },
                         executionTimeoutSeconds: 120) with { CommandId = commandId };
                     sent.Add(command);
-                    await rig.Publisher.PublishCommandAsync(command);
+                    await new BusPublisher(rig.Publisher).SendAsync(command);
                 }
             }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Xunit.Abstractions;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests;
 
@@ -19,13 +19,13 @@ public sealed class BrokerFreezeTests(ITestOutputHelper output)
         await using var rig = await PublisherRig.StartAsync("reliability-freeze");
         var (load, log, publisher, connection) = (rig.Load, rig.Log, rig.Publisher, rig.Connection);
         var first = load.NewCommand();
-        await publisher.PublishCommandAsync(first);
+        await new BusPublisher(publisher).SendAsync(first);
 
         var beam = await rig.Node.BeamPidAsync();
         BrokerSignal.Send("STOP", beam);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: broker frozen");
         var command = load.NewCommand();
-        var publish = publisher.PublishCommandAsync(command);
+        var publish = new BusPublisher(publisher).SendAsync(command);
         TaskStatus whileFrozen;
         try
         {

@@ -3,11 +3,11 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Agents.Contracts.Commands;
-using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Agents.Security.Identity;
 using Agents.Testing;
 using Xunit.Abstractions;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests;
 
@@ -139,7 +139,7 @@ public sealed class ListenerFuzzTests(BrokerFixture broker, ITestOutputHelper ou
     {
         var command = rig.Command(GoodVm, CommandTypes.ResetVmSshKey, BridgeRig.SshKey());
         var started = DateTime.UtcNow;
-        await rig.Publisher.PublishCommandAsync(command);
+        await new BusPublisher(rig.Publisher).SendAsync(command);
         await Eventually.TrueAsync(() => tap.For(command.CommandId).Count > 0, $"the command {when} the fuzzing to complete", 60);
         Assert.Equal(CommandOutcome.Success, tap.For(command.CommandId)[0].Outcome);
         output.WriteLine($"command {when}: {tap.For(command.CommandId)[0].Outcome} after {(DateTime.UtcNow - started).TotalMilliseconds:0} ms");

@@ -1,11 +1,11 @@
 using System.Text;
 using Agents.Contracts;
 using Agents.Contracts.Commands;
-using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Agents.Testing;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests;
 
@@ -56,7 +56,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
             await channel.BasicPublishAsync(Topology.CommandsExchange, Topology.CommandRoutingKey(rig.RouterId, Vm), true, properties, body);
         }
         var good = rig.Command(Vm, CommandTypes.ResetVmSshKey, BridgeRig.SshKey());
-        await rig.Publisher.PublishCommandAsync(good);
+        await new BusPublisher(rig.Publisher).SendAsync(good);
 
         // the good command after the garbage is still relayed and answered
         await Eventually.TrueAsync(() => tap.For(good.CommandId).Count > 0, "the outcome of the good command after the garbage", 90);
@@ -125,7 +125,7 @@ public sealed class PoisonMessageTests(BrokerFixture broker, ITestOutputHelper o
             MessageId = Guid.NewGuid(), EventType = Agents.Contracts.Events.EventTypes.CertificateRevoked, SerialNumber = certificate.SerialNumber,
             Subject = certificate.Subject, Holder = $"urn:cloudstack:vm:{Vm}", NotAfter = certificate.NotAfter, At = DateTimeOffset.UtcNow,
         };
-        await rig.Publisher.PublishAsync(new Agents.Messaging.Publishing.OutgoingMessage
+        await rig.Publisher.PublishAsync(new Agents.Messaging.Internal.OutgoingMessage
         {
             Exchange = Topology.EventsExchange, RoutingKey = revoked.ToEvent().RoutingKey, Body = revoked.ToEvent().ToUtf8(),
             MessageId = revoked.MessageId.ToString(), Mandatory = false,

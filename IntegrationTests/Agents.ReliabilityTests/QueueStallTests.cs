@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Agents.Messaging.Publishing;
 using Agents.ReliabilityTests.Support;
 using Xunit.Abstractions;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests;
 
@@ -17,12 +17,12 @@ public sealed class QueueStallTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         await using var rig = await PublisherRig.StartAsync("reliability-stall");
         var (node, load, log, publisher) = (rig.Node, rig.Load, rig.Log, rig.Publisher);
-        await publisher.PublishCommandAsync(load.NewCommand());
+        await new BusPublisher(publisher).SendAsync(load.NewCommand());
 
         var server = $"'%2F_{load.WitnessQueue}'";
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: suspend {server}: {(await node.CtlAsync("eval", $"sys:suspend({server}).")).Trim()}");
         var command = load.NewCommand();
-        var publish = publisher.PublishCommandAsync(command);
+        var publish = new BusPublisher(publisher).SendAsync(command);
         try
         {
             await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(25)));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Agents.Messaging.Rpc;
 using Agents.ReliabilityTests.Support;
 using Xunit.Abstractions;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests;
 

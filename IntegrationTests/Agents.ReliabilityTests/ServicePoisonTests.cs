@@ -7,6 +7,7 @@ using Agents.ReliabilityTests.Support;
 using Agents.Testing;
 using RabbitMQ.Client;
 using Xunit.Abstractions;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests;
 

@@ -1,3 +1,5 @@
+using Agents.Contracts;
+
 namespace Agents.Testing;
 
 /// <summary>
@@ -7,8 +9,7 @@ namespace Agents.Testing;
 /// </summary>
 public static class Eventually
 {
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(250);
+    private static readonly Backoff Polls = new(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(250));
 
     /// <summary>Until <paramref name="condition"/> holds; a <see cref="TimeoutException"/> naming <paramref name="what"/> after <paramref name="seconds"/>.</summary>
     public static Task TrueAsync(Func<bool> condition, string what, double seconds = 60) =>
@@ -25,12 +26,10 @@ public static class Eventually
     {
         ArgumentNullException.ThrowIfNull(condition);
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        var wait = FirstPoll;
-        while (!await condition())
+        for (var poll = 0; !await condition(); poll++)
         {
             if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(wait);
-            wait = wait * 2 < MaxPoll ? wait * 2 : MaxPoll;
+            await Task.Delay(Polls.Delay(poll));
         }
         return true;
     }

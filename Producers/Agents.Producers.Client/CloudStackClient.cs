@@ -116,16 +116,15 @@ public sealed class CloudStackClient : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(jobId);
         options ??= new JobWaitOptions();
         var deadline = DateTime.UtcNow + options.Timeout;
-        var wait = options.FirstPoll;
-        while (true)
+        var polls = options.Polls();
+        for (var poll = 0; ; poll++)
         {
             var job = new AsyncJob(await CallAsync("queryAsyncJobResult", [new("jobid", jobId)], ct).ConfigureAwait(false));
             options.Progress?.Invoke(job);
             if (job.IsFinished) return job;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"job {jobId} is still pending after {options.Timeout.TotalSeconds:0} s: {job}");
-            await Task.Delay(wait, ct).ConfigureAwait(false);
-            wait = options.Next(wait);
+            await Task.Delay(polls.Delay(poll), ct).ConfigureAwait(false);
         }
     }
 

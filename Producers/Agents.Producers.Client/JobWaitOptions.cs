@@ -1,3 +1,5 @@
+using Agents.Contracts;
+
 namespace Agents.Producers.Client;
 
 /// <summary>
@@ -19,5 +21,6 @@ public sealed record JobWaitOptions
     /// <summary>The same polling at a fixed interval (benchmarks time a job to within that interval).</summary>
     public static JobWaitOptions Every(TimeSpan interval, TimeSpan timeout) => new() { FirstPoll = interval, MaxPoll = interval, Timeout = timeout };
 
-    internal TimeSpan Next(TimeSpan last) => TimeSpan.FromTicks(Math.Min(MaxPoll.Ticks, Math.Max(FirstPoll.Ticks, last.Ticks * 2)));
+    /// <summary>The waits between polls: the framework's one <see cref="Backoff"/>, without jitter.</summary>
+    internal Backoff Polls() => new(FirstPoll, MaxPoll);
 }

@@ -9,6 +9,7 @@ using Agents.Security.Identity;
 using Agents.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.RouterBridge.Tests;
 
@@ -31,7 +32,7 @@ public sealed class RouterRekeyTests(BrokerFixture broker) : IAsyncLifetime
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<TestAgent> _agents = [];
     private ServiceProcess? _ca, _bridge;
-    private RpcClient? _admin;
+    private IRequestClient? _admin;
     private int _bridgePort;
     private string _rootPath = "";
 
@@ -39,11 +40,11 @@ public sealed class RouterRekeyTests(BrokerFixture broker) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connection = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = broker.AmqpUri("admin"), ConnectionName = "bridge-test-admin" }),
-            NullLogger<BrokerConnection>.Instance);
-        _admin = new RpcClient(connection, NullLogger<RpcClient>.Instance);
-        _owned.Add(_admin);
-        _owned.Add(connection);
+        var admin = new ServiceCollection().AddLogging()
+            .AddRabbitMqMessaging(o => (o.Uri, o.ConnectionName) = (broker.AmqpUri("admin"), "bridge-test-admin"))
+            .BuildServiceProvider();
+        _owned.Add(admin);
+        _admin = admin.GetRequiredService<IRequestClient>();
         await StartCaAsync(scanSeconds: 3600);
     }
 

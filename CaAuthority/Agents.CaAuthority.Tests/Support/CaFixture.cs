@@ -3,6 +3,7 @@ using Agents.Messaging.Rpc;
 using Agents.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Agents.Messaging;
 
 namespace Agents.CaAuthority.Tests.Support;
 
@@ -63,7 +64,7 @@ public sealed class CaFixture : IAsyncLifetime
         });
 
     /// <summary>An RPC client connected as one of broker-config's users (producers: the API; a bridge user: enrollment relay).</summary>
-    public RpcClient Client(string user = "producers") => TestRpc.Connect(Broker.AmqpUri(user), $"test-{user}", _clients);
+    public IRequestClient Client(string user = "producers") => TestRpc.Connect(Broker.AmqpUri(user), $"test-{user}", _clients);
 
     public async Task DisposeAsync()
     {

@@ -4,6 +4,7 @@ using Agents.CaAuthority.Provisioning;
 using Agents.CaAuthority.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Agents.Messaging;
 
 namespace Agents.CaAuthority.Expiry;
 
@@ -17,7 +18,7 @@ namespace Agents.CaAuthority.Expiry;
 /// is a compare-and-set on the time the scan read, so of several CA instances on one inventory
 /// exactly one raises each alert and requests each renewal.
 /// </summary>
-public sealed class ExpiryScan(ICaStore store, CertificateProvisioner provisioner, ICaEvents events, IOptions<CaOptions> options, ILogger<ExpiryScan> logger)
+public sealed class ExpiryScan(ICaStore store, CertificateProvisioner provisioner, IEventPublisher events, IOptions<CaOptions> options, ILogger<ExpiryScan> logger)
 {
     public static readonly TimeSpan OncePerDay = TimeSpan.FromDays(1);
 

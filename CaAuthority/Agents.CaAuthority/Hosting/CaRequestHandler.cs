@@ -3,7 +3,6 @@ using Agents.CaAuthority.Providers;
 using Agents.CaAuthority.Provisioning;
 using Agents.Contracts.Ca;
 using Agents.Messaging.Consuming;
-using Agents.Messaging.Publishing;
 using Agents.Messaging.Rpc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,13 +22,12 @@ public sealed class CaRequestHandler(
     CertificateProvisioner provisioner,
     CallerPolicy callers,
     IOptions<CaOptions> options,
-    ConfirmingPublisher publisher,
     CaMetrics metrics,
-    ILogger<CaRequestHandler> logger) : RpcServerHandler(publisher)
+    ILogger<CaRequestHandler> logger) : IRequestHandler
 {
     private readonly IReadOnlyList<ICaProvider> _providers = providers.ToList();
 
-    protected override async Task<(string Type, object Body)> AnswerAsync(IncomingMessage request, CancellationToken ct)
+    public async Task<(string Type, object Body)> AnswerAsync(IncomingMessage request, CancellationToken ct)
     {
         try
         {

@@ -19,9 +19,3 @@ public interface ICaProvider
     Task<HolderCertificate> HolderCertificateAsync(string holder, CancellationToken ct);
     CaCertificate CaCertificate();
 }
-
-/// <summary>Where the CA's events go (cloudstack-events in production).</summary>
-public interface ICaEvents
-{
-    Task PublishAsync(Agents.Contracts.Events.CloudStackEvent e, CancellationToken ct);
-}

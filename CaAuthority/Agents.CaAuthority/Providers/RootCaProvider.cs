@@ -11,6 +11,7 @@ using Agents.Contracts.Events;
 using Agents.Security.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Agents.Messaging;
 
 namespace Agents.CaAuthority.Providers;
 
@@ -24,7 +25,7 @@ public sealed class RootCaProvider(
     CertificateIssuer issuer,
     ICaStore store,
     CrlPublisher crl,
-    ICaEvents events,
+    IEventPublisher events,
     IOptions<CaOptions> options,
     ILogger<RootCaProvider> logger) : ICaProvider
 {

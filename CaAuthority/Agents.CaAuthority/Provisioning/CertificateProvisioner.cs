@@ -1,9 +1,9 @@
 using Agents.CaAuthority.Store;
 using Agents.Contracts.Ca;
 using Agents.Contracts.Commands;
-using Agents.Messaging.Publishing;
 using Agents.Security.Identity;
 using Microsoft.Extensions.Logging;
+using Agents.Messaging;
 
 namespace Agents.CaAuthority.Provisioning;
 
@@ -12,7 +12,7 @@ namespace Agents.CaAuthority.Provisioning;
 /// on <c>agents.commands</c> for the holder's router. The holder makes a new key and CSR and renews
 /// over its bridge; the CA never sees its private key.
 /// </summary>
-public sealed class CertificateProvisioner(ICaStore store, ConfirmingPublisher publisher, ILogger<CertificateProvisioner> logger)
+public sealed class CertificateProvisioner(ICaStore store, ICommandSender commands, ILogger<CertificateProvisioner> logger)
 {
     public async Task<ProvisionRequested> ProvisionAsync(ProvisionCertificate request, CancellationToken ct)
     {
@@ -63,7 +63,7 @@ public sealed class CertificateProvisioner(ICaStore store, ConfirmingPublisher p
             CreatedAt = DateTimeOffset.UtcNow,
             Payload = AgentCommand.PayloadOf(new RekeyCertificate { Reconnect = reconnect }),
         };
-        await publisher.PublishCommandAsync(command, ct).ConfigureAwait(false);
+        await commands.SendAsync(command, ct).ConfigureAwait(false);
         logger.LogInformation("RekeyCertificate {CommandId} (job {JobId}) sent to {Holder} via router {RouterId}",
             command.CommandId, command.JobId, holder.Uri, routerId);
         return command.JobId;

@@ -5,7 +5,7 @@ using Agents.Contracts.Events;
 using Agents.Messaging.Consuming;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client;
+using Agents.Messaging;
 
 namespace Agents.CaAuthority.Settings;
 
@@ -20,8 +20,8 @@ public sealed class CaSettingsWatcher(IOptions<CaOptions> options, ILogger<CaSet
     public static string QueueFor(string instanceName) => $"ca.settings.{instanceName}";
 
     /// <summary>Durable but self-expiring: a change published while the instance restarts is applied when it is back.</summary>
-    public static Func<IChannel, CancellationToken, Task> Declare(string instanceName) =>
-        Messaging.MessagingServiceCollectionExtensions.ExpiringQueue(QueueFor(instanceName), Messaging.MessagingServiceCollectionExtensions.InstanceQueueExpiry,
+    public static QueueDeclaration Declare(string instanceName) =>
+        QueueDeclaration.Expiring(QueueFor(instanceName), QueueDeclaration.InstanceQueueExpiry,
             Topology.EventsExchange, ConfigurationChanged.Binding);
 
     public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)

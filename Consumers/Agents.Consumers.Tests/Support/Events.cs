@@ -1,37 +1,33 @@
 using Agents.Contracts.Events;
 using Agents.Messaging;
-using Agents.Messaging.Publishing;
 using Agents.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Consumers.Tests.Support;
 
 /// <summary>Publishes events the way every service does (messaging kit, confirms) as one of broker-config's users.</summary>
 public sealed class Events : IAsyncDisposable
 {
-    private readonly BrokerConnection _connection;
-    private readonly ConfirmingPublisher _publisher;
+    private readonly ServiceProvider _bus;
+    private readonly IEventPublisher _publisher;
 
     public Events(BrokerFixture broker, string user = "ca")
     {
-        _connection = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = broker.AmqpUri(user), ConnectionName = "test-" + user }),
-            NullLogger<BrokerConnection>.Instance);
-        _publisher = new ConfirmingPublisher(_connection, NullLogger<ConfirmingPublisher>.Instance);
+        ArgumentNullException.ThrowIfNull(broker);
+        _bus = new ServiceCollection().AddLogging()
+            .AddRabbitMqMessaging(o => (o.Uri, o.ConnectionName) = (broker.AmqpUri(user), "test-" + user))
+            .BuildServiceProvider();
+        _publisher = _bus.GetRequiredService<IEventPublisher>();
     }
 
-    public Task PublishAsync(CloudStackEvent e) => _publisher.PublishEventAsync(e);
+    public Task PublishAsync(CloudStackEvent e) => _publisher.PublishAsync(e);
 
     public async Task PublishAllAsync(IEnumerable<CloudStackEvent> events)
     {
         foreach (var batch in events.Chunk(16)) await Task.WhenAll(batch.Select(PublishAsync));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _publisher.DisposeAsync();
-        await _connection.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _bus.DisposeAsync();
 
     public static AlertRaised CertificateExpiring(string serial, string holder, AlertState state = AlertState.Firing) => new()
     {

@@ -2,6 +2,7 @@ using Agents.Consumers.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Agents.Contracts;
 
 namespace Agents.Consumers.Alerts;
 
@@ -81,7 +82,7 @@ public sealed class AlertDispatcher(
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    var delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxRetryDelaySeconds, Math.Pow(2, Math.Min(mail.Attempts, 16))));
+                    var delay = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(options.Value.MaxRetryDelaySeconds)).Delay(mail.Attempts);
                     // a failed server fails every e-mail: leave the rest of the outbox untouched until the next attempt
                     metrics.Failed(mail.Kind);
                     await outbox.MarkFailedAsync(mail.Id, e.GetBaseException().Message, DateTimeOffset.UtcNow + delay, CancellationToken.None).ConfigureAwait(false);

@@ -1,9 +1,9 @@
 using Agents.Messaging;
-using Agents.Messaging.Publishing;
 using Agents.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using Agents.Messaging.Internal;
 
 namespace Agents.IntegrationTests.Foundation;
 
@@ -22,6 +22,18 @@ internal static class Bus
     {
         var taken = new List<BasicGetResult>();
         while (taken.Count < max && await channel.BasicGetAsync(queue, autoAck: true) is { } result) taken.Add(result);
+        return taken;
+    }
+
+    /// <summary>Takes what arrives in <paramref name="queue"/> (acking it) until <paramref name="enough"/> holds for all taken so far.</summary>
+    public static async Task<List<BasicGetResult>> DrainUntilAsync(IChannel channel, string queue, Func<IReadOnlyList<BasicGetResult>, bool> enough, string what)
+    {
+        var taken = new List<BasicGetResult>();
+        await Eventually.TrueAsync(async () =>
+        {
+            taken.AddRange(await DrainAsync(channel, queue));
+            return enough(taken);
+        }, what);
         return taken;
     }
 

@@ -2,10 +2,10 @@ using System.Text;
 using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
 using Agents.Testing;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Agents.Messaging.Internal;
 
 namespace Agents.IntegrationTests.Foundation;
 
@@ -35,7 +35,7 @@ public sealed class EventBusTests(BrokerFixture broker)
         };
         await using var connection = Bus.Connection(broker, "producers", "producers-test");
         await using var publisher = Bus.Publisher(connection);
-        await publisher.PublishEventAsync(completed.ToEvent());
+        await new BusPublisher(publisher).PublishAsync(completed.ToEvent());
 
         BasicGetResultHolder got = new();
         await Eventually.TrueAsync(async () => (got.Value = await channel.BasicGetAsync(queue, autoAck: true)) is not null, "the ActionEvent on the subscriber's queue");

@@ -1,9 +1,9 @@
 using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
 using Agents.Testing;
 using RabbitMQ.Client;
+using Agents.Messaging.Internal;
 
 namespace Agents.IntegrationTests.Foundation;
 
@@ -55,7 +55,7 @@ public sealed class PlainAmqpClientTests(BrokerFixture broker)
         };
         await using var connection = Bus.Connection(broker, "producers");
         await using var publisher = Bus.Publisher(connection);
-        await publisher.PublishEventAsync(completed.ToEvent());
+        await new BusPublisher(publisher).PublishAsync(completed.ToEvent());
 
         var seen = Assert.Single(await PikaWatcher.EventsAsync(watcher, 60));
         Assert.Equal(completed.ToEvent().RoutingKey, seen.GetProperty("routingKey").GetString());

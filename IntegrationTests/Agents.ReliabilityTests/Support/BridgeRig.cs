@@ -1,15 +1,15 @@
 using Agents.Contracts.Commands;
-using Agents.Messaging.Publishing;
 using Agents.Testing;
 using Agents.VmAgent.Core.Policy;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests.Support;
 
 /// <summary>The real bridge process, an agent of the test PKI that can connect to it, and a publisher: one router's world.</summary>
-public sealed class BridgeRig : IAsyncDisposable
+internal sealed class BridgeRig : IAsyncDisposable
 {
     private readonly LogSink _log = new();
-    private readonly Agents.Messaging.BrokerConnection _connection;
+    private readonly Agents.Messaging.Internal.BrokerConnection _connection;
 
     public BridgeRig(BrokerFixture broker, IReadOnlyDictionary<string, string>? settings = null)
     {

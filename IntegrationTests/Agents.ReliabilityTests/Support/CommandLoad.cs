@@ -3,9 +3,9 @@ using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Messaging;
 using Agents.Messaging.Consuming;
-using Agents.Messaging.Publishing;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests.Support;
 
@@ -14,7 +14,7 @@ namespace Agents.ReliabilityTests.Support;
 /// confirmed) and consumed by an idempotent handler that deduplicates by message id: the ledger
 /// of what was accepted, delivered and acted on, to compare with the broker's own counts.
 /// </summary>
-public sealed class CommandLoad(string routerId, LogSink log)
+internal sealed class CommandLoad(string routerId, LogSink log)
 {
     public string RouterId => routerId;
     public string Queue => Topology.RouterQueue(routerId);
@@ -53,8 +53,8 @@ public sealed class CommandLoad(string routerId, LogSink log)
     /// <summary>The router queue (as the bridge declares it) and the witness queue, both quorum, both bound to the router's commands.</summary>
     public async Task DeclareAsync(IChannel channel)
     {
-        await MessagingServiceCollectionExtensions.QuorumQueue(Queue, Topology.CommandsExchange, Topology.RouterBinding(routerId))(channel, default);
-        await MessagingServiceCollectionExtensions.QuorumQueue(WitnessQueue, Topology.CommandsExchange, Topology.RouterBinding(routerId))(channel, default);
+        await QueueDeclaration.Quorum(Queue, Topology.CommandsExchange, Topology.RouterBinding(routerId)).DeclareAsync(channel, default);
+        await QueueDeclaration.Quorum(WitnessQueue, Topology.CommandsExchange, Topology.RouterBinding(routerId)).DeclareAsync(channel, default);
     }
 
     public QueueConsumer Consumer(BrokerConnection connection) =>
@@ -76,7 +76,7 @@ public sealed class CommandLoad(string routerId, LogSink log)
                 _inFlight[command.MessageId] = DateTime.UtcNow;
                 try
                 {
-                    await publisher.PublishCommandAsync(command, ct);
+                    await new BusPublisher(publisher).SendAsync(command, ct);
                     Accepted.TryAdd(command.MessageId.ToString(), 0);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

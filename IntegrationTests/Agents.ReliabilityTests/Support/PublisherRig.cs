@@ -1,6 +1,6 @@
 using Agents.Messaging;
-using Agents.Messaging.Publishing;
 using Microsoft.Extensions.Options;
+using Agents.Messaging.Internal;
 
 namespace Agents.ReliabilityTests.Support;
 
@@ -8,7 +8,7 @@ namespace Agents.ReliabilityTests.Support;
 /// A private node with one router's queues declared and settled, one connection and a publisher that gives up on a
 /// confirm after a few seconds: what a test needs to watch single publishes through a fault.
 /// </summary>
-public sealed class PublisherRig(RestartableNode node, LogSink log, CommandLoad load, BrokerConnection connection, ConfirmingPublisher publisher)
+internal sealed class PublisherRig(RestartableNode node, LogSink log, CommandLoad load, BrokerConnection connection, ConfirmingPublisher publisher)
     : IAsyncDisposable
 {
     public RestartableNode Node => node;

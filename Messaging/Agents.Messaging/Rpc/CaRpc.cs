@@ -3,18 +3,12 @@ using Agents.Contracts.Ca;
 
 namespace Agents.Messaging.Rpc;
 
-/// <summary>The CA refused a request (bad token, revoked certificate, bad CSR ...): not worth retrying as is.</summary>
-public sealed class CaRequestRefusedException(int errorCode, string errorText) : Exception(errorText)
-{
-    public int ErrorCode => errorCode;
-}
-
 /// <summary>Requests to the certificate authority on <c>ca.requests</c>: the request record's name is the AMQP type.</summary>
 public static class CaRpc
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<TResponse> CallCaAsync<TResponse>(this RpcClient rpc, object request, TimeSpan? timeout = null, CancellationToken ct = default)
+    public static async Task<TResponse> CallCaAsync<TResponse>(this IRequestClient rpc, object request, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(rpc);
         ArgumentNullException.ThrowIfNull(request);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Agents.Messaging.Consuming;
-using Agents.Messaging.Publishing;
+using Agents.Messaging.Internal;
 
 namespace Agents.Messaging.Telemetry;
 
@@ -18,7 +18,7 @@ public static class MessagingTracing
 
     private static readonly ActivitySource Source = new(SourceName);
 
-    public static Activity? StartPublish(OutgoingMessage message)
+    internal static Activity? StartPublish(OutgoingMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var activity = Source.StartActivity($"{message.Exchange} publish", ActivityKind.Producer);

@@ -5,12 +5,11 @@ using Agents.Contracts;
 using Agents.Contracts.Ca;
 using Agents.Messaging;
 using Agents.Messaging.Consuming;
-using Agents.Messaging.Publishing;
 using Agents.Messaging.Rpc;
 using Agents.Security.Identity;
 using Agents.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Agents.Producers.Tests.Support;
 
@@ -24,18 +23,17 @@ public sealed class TestCa : IAsyncDisposable
     private readonly TestPki _pki = new("Producers Test Root CA");
     private readonly ConcurrentDictionary<string, string> _tokens = new();
     private readonly ConcurrentDictionary<string, string> _current = new();
-    private readonly BrokerConnection _connection;
-    private readonly ConfirmingPublisher _publisher;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _run;
+    private readonly IHost _host;
 
     public TestCa(string amqpUri)
     {
-        var options = Options.Create(new RabbitMqOptions { Uri = amqpUri, ConnectionName = "test-ca" });
-        _connection = new BrokerConnection(options, NullLogger<BrokerConnection>.Instance);
-        _publisher = new ConfirmingPublisher(_connection, NullLogger<ConfirmingPublisher>.Instance);
-        var consumer = new QueueConsumer(_connection, Topology.CaRequestsQueue, new Handler(this, _publisher), NullLogger<QueueConsumer>.Instance);
-        _run = consumer.RunAsync(_stop.Token);
+        // served as the CA serves it: the messaging kit's request server, wired through DI
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddRabbitMqMessaging(o => (o.Uri, o.ConnectionName) = (amqpUri, "test-ca"));
+        builder.Services.AddSingleton(this);
+        builder.Services.AddRequestServer<Handler>(Topology.CaRequestsQueue);
+        _host = builder.Build();
+        _host.Start();
     }
 
     public string RootPem => _pki.RootPem;
@@ -109,16 +107,14 @@ public sealed class TestCa : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        try { await _run; } catch (OperationCanceledException) { }
-        await _publisher.DisposeAsync();
-        await _connection.DisposeAsync();
+        await _host.StopAsync();
+        if (_host is IAsyncDisposable host) await host.DisposeAsync();
+        else _host.Dispose();
         _pki.Dispose();
-        _stop.Dispose();
     }
 
-    private sealed class Handler(TestCa ca, ConfirmingPublisher publisher) : RpcServerHandler(publisher)
+    private sealed class Handler(TestCa ca) : IRequestHandler
     {
-        protected override Task<(string Type, object Body)> AnswerAsync(IncomingMessage request, CancellationToken ct) => Task.FromResult(ca.Answer(request));
+        public Task<(string Type, object Body)> AnswerAsync(IncomingMessage request, CancellationToken ct) => Task.FromResult(ca.Answer(request));
     }
 }

@@ -1,5 +1,5 @@
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
+using Agents.Messaging;
 
 namespace Agents.Producers.Api;
 
@@ -7,7 +7,7 @@ namespace Agents.Producers.Api;
 /// Tells the event bus (and so the audit log) about every refused API call. The command name is
 /// the caller's text: cut and reduced to safe characters before it is written anywhere.
 /// </summary>
-public sealed class RefusalAudit(ConfirmingPublisher publisher, TimeProvider time, ILogger<RefusalAudit> logger)
+public sealed class RefusalAudit(IEventPublisher publisher, TimeProvider time, ILogger<RefusalAudit> logger)
 {
     public async Task RecordAsync(string command, string? account, string? remoteAddress, ApiException refused)
     {
@@ -15,7 +15,7 @@ public sealed class RefusalAudit(ConfirmingPublisher publisher, TimeProvider tim
         var safe = new string([.. command.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '?')]);
         try
         {
-            await publisher.PublishEventAsync(new ApiRequestRefused
+            await publisher.PublishAsync(new ApiRequestRefused
             {
                 MessageId = Guid.NewGuid(),
                 Command = safe.Length == 0 ? "(none)" : safe,

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
 using Microsoft.Extensions.Options;
+using Agents.Messaging;
 
 namespace Agents.Producers.Jobs;
 
@@ -15,7 +15,7 @@ namespace Agents.Producers.Jobs;
 /// </summary>
 public sealed class JobEngine(
     IJobStore store,
-    ConfirmingPublisher publisher,
+    ICommandSender sender,
     IRetryScheduler retries,
     JobEvents events,
     PasswordSealer sealer,
@@ -289,7 +289,7 @@ public sealed class JobEngine(
         {
             try
             {
-                await publisher.PublishCommandAsync(c.Command, CancellationToken.None).ConfigureAwait(false);
+                await sender.SendAsync(c.Command, CancellationToken.None).ConfigureAwait(false);
                 metrics.CommandPublished(c.Command.Type);
                 logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}) to {Target}",
                     job.Id, c.Command.Type, c.Command.CommandId, c.Command.MessageId, c.Command.Attempt, Describe(c.Target));

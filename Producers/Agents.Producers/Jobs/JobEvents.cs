@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Contracts;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
+using Agents.Messaging;
 
 namespace Agents.Producers.Jobs;
 
@@ -12,7 +12,7 @@ namespace Agents.Producers.Jobs;
 /// Never a secret: cmdInfo holds the job's details (names, never values of secrets) and jobResult
 /// only the error of a failed job; a reset password reaches only queryAsyncJobResult.
 /// </summary>
-public sealed class JobEvents(ConfirmingPublisher publisher, Telemetry.ProducersMetrics metrics, TimeProvider time, ILogger<JobEvents> logger)
+public sealed class JobEvents(IEventPublisher publisher, Telemetry.ProducersMetrics metrics, TimeProvider time, ILogger<JobEvents> logger)
 {
     /// <param name="commandType">The command type of the job's targets: its outcomes' event type is the job's commandEventType.</param>
     public async Task JobChangedAsync(Job job, string commandType)
@@ -23,7 +23,7 @@ public sealed class JobEvents(ConfirmingPublisher publisher, Telemetry.Producers
         if (job.IsDone) metrics.JobCompleted(job.Command, job.Status, (job.Completed ?? time.GetUtcNow()) - job.Created);
         try
         {
-            await publisher.PublishEventAsync(new AsyncJobChanged
+            await publisher.PublishAsync(new AsyncJobChanged
             {
                 MessageId = Guid.NewGuid(),
                 JobEvent = job.IsDone ? AsyncJobChanged.Complete : job.ProcessStatus == "Queued" ? AsyncJobChanged.Submit : AsyncJobChanged.Update,
@@ -72,7 +72,7 @@ public sealed class JobEvents(ConfirmingPublisher publisher, Telemetry.Producers
         ArgumentNullException.ThrowIfNull(target);
         var (type, id) = target.VmId is null ? (ResourceTypes.DomainRouter, target.RouterId) : (ResourceTypes.VirtualMachine, target.VmId);
         logger.LogWarning("Job {JobId}: alert {AlertType} for {ResourceType} {ResourceId}: {Message}", target.JobId, EventTypes.AlertAgentUnreachable, type, id, message);
-        return publisher.PublishEventAsync(new AlertRaised
+        return publisher.PublishAsync(new AlertRaised
         {
             MessageId = Guid.NewGuid(),
             AlertType = EventTypes.AlertAgentUnreachable,

@@ -2,7 +2,7 @@ using Agents.Contracts;
 using Agents.Contracts.Events;
 using Agents.Messaging.Consuming;
 using Agents.Producers.Telemetry;
-using RabbitMQ.Client;
+using Agents.Messaging;
 
 namespace Agents.Producers.Jobs;
 
@@ -19,8 +19,8 @@ public sealed class OutcomeHandler(JobEngine engine, ProducersMetrics metrics) :
     public static IReadOnlyList<string> Bindings { get; } =
         [.. AgentCommandCompleted.OutcomeEventTypes.Select(type => EventRoutingKey.Build("*", EventCategory.ActionEvent, type, "*", "*"))];
 
-    public static Func<IChannel, CancellationToken, Task> Declare =>
-        global::Agents.Messaging.MessagingServiceCollectionExtensions.QuorumQueue(Queue, Topology.EventsExchange, [.. Bindings]);
+    public static QueueDeclaration Declare =>
+        QueueDeclaration.Quorum(Queue, Topology.EventsExchange, [.. Bindings]);
 
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {

@@ -1,7 +1,7 @@
 using Agents.Contracts;
 using Agents.Contracts.Events;
 using Agents.Messaging.Consuming;
-using RabbitMQ.Client;
+using Agents.Messaging;
 
 namespace Agents.Producers.Presence;
 
@@ -10,8 +10,8 @@ public sealed class AgentStateHandler(IAgentDirectory directory, Jobs.FirstBootR
 {
     public const string Queue = "producers.agents";
 
-    public static Func<IChannel, CancellationToken, Task> Declare =>
-        global::Agents.Messaging.MessagingServiceCollectionExtensions.QuorumQueue(Queue, Topology.EventsExchange,
+    public static QueueDeclaration Declare =>
+        QueueDeclaration.Quorum(Queue, Topology.EventsExchange,
             EventRoutingKey.Build("*", EventCategory.ResourceStateEvent, EventTypes.AgentState, "*", "*"),
             EventRoutingKey.Build("*", EventCategory.ResourceStateEvent, EventTypes.RouterHealthCheck, "*", "*"));
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Agents.Contracts;
 
 namespace Agents.Producers.Sessions;
 
@@ -18,8 +19,9 @@ public sealed class LoginThrottle(IOptions<ProducersOptions> options, TimeProvid
     {
         var failures = Math.Max(Count("user:" + username.ToLowerInvariant()), address is null ? 0 : Count("addr:" + address));
         var over = failures - options.Value.Sessions.FreeLoginFailures;
-        if (over < 0) return TimeSpan.Zero;
-        return TimeSpan.FromSeconds(Math.Min(options.Value.Sessions.MaxLoginDelaySeconds, Math.Pow(2, Math.Min(over, 20))));
+        var cap = options.Value.Sessions.MaxLoginDelaySeconds;
+        if (over < 0 || cap == 0) return TimeSpan.Zero;
+        return new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(cap)).Delay(over);
     }
 
     public void Failed(string username, string? address)

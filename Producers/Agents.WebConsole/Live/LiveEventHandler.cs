@@ -1,7 +1,7 @@
 using Agents.Contracts;
 using Agents.Contracts.Events;
 using Agents.Messaging.Consuming;
-using RabbitMQ.Client;
+using Agents.Messaging;
 
 namespace Agents.WebConsole.Live;
 
@@ -27,18 +27,19 @@ public sealed class LiveEventHandler(LiveFeed feed) : IMessageHandler
     public static string QueueName() =>
         $"producers.console.{new string([.. Environment.MachineName.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(32)])}.{Guid.NewGuid():N}";
 
-    public static Func<IChannel, CancellationToken, Task> Declare(string queue, int maxLength) =>
-        async (channel, ct) =>
+    public static QueueDeclaration Declare(string queue, int maxLength) =>
+        new(queue, Topology.EventsExchange, Bindings)
         {
-            await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: true, arguments: new Dictionary<string, object?>
+            Durable = false,
+            Exclusive = true,
+            AutoDelete = true,
+            Arguments = new Dictionary<string, object?>
             {
                 ["x-queue-type"] = "classic",
                 ["x-max-length"] = maxLength,
                 // drop-head, not the services policy's reject-publish: a slow console must never nack an event's publisher
                 ["x-overflow"] = "drop-head",
-            }, cancellationToken: ct).ConfigureAwait(false);
-            foreach (var binding in Bindings)
-                await channel.QueueBindAsync(queue, Topology.EventsExchange, binding, cancellationToken: ct).ConfigureAwait(false);
+            },
         };
 
     public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Agents.Contracts;
 using Agents.WebConsole.Api;
 using Agents.WebConsole.Sessions;
 
@@ -10,19 +11,19 @@ namespace Agents.WebConsole.Views;
 /// </summary>
 public static class JobWaiter
 {
+    private static readonly Backoff Polls = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+
     /// <summary>The finished job's answer, or null when it still runs after <paramref name="timeout"/>.</summary>
     public static async Task<JsonObject?> WaitAsync(ConsoleContext context, string jobId, TimeSpan timeout, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var until = DateTimeOffset.UtcNow + timeout;
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
+        for (var poll = 0; ; poll++)
         {
             var job = await context.CallAsync("queryAsyncJobResult", ct, ("jobid", jobId)).ConfigureAwait(false);
             if (ApiReply.Int(job, "jobstatus") is not 0) return job;
             if (DateTimeOffset.UtcNow >= until) return null;
-            await Task.Delay(delay, ct).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            await Task.Delay(Polls.Delay(poll), ct).ConfigureAwait(false);
         }
     }
 

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Threading.Channels;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
 using Agents.RouterBridge.Core.Agents;
 using Agents.Security.Identity;
 using Agents.Security.Tls;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Agents.Messaging;
 
 namespace Agents.RouterBridge.Audit;
 
@@ -21,7 +21,7 @@ namespace Agents.RouterBridge.Audit;
 public sealed class ConnectionRefusalPublisher(
     IOptions<BridgeOptions> options,
     AgentListener listener,
-    ConfirmingPublisher publisher,
+    IEventPublisher publisher,
     TimeProvider time,
     ILogger<ConnectionRefusalPublisher> logger) : BackgroundService
 {
@@ -50,7 +50,7 @@ public sealed class ConnectionRefusalPublisher(
             {
                 try
                 {
-                    await publisher.PublishEventAsync(refused.ToEvent(), stoppingToken).ConfigureAwait(false);
+                    await publisher.PublishAsync(refused.ToEvent(), stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

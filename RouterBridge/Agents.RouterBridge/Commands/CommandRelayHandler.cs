@@ -4,13 +4,13 @@ using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Contracts.Protocol;
 using Agents.Messaging.Consuming;
-using Agents.Messaging.Publishing;
 using Agents.Messaging.Telemetry;
 using Agents.RouterBridge.Telemetry;
 using Agents.RouterBridge.Core.Agents;
 using Agents.Security.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Agents.Messaging;
 
 namespace Agents.RouterBridge.Commands;
 
@@ -24,7 +24,7 @@ public sealed class CommandRelayHandler(
     AgentRegistry agents,
     RouterCommandRunner router,
     Health.SystemVmHealthChecks systemVmHealth,
-    ConfirmingPublisher publisher,
+    IEventPublisher publisher,
     BridgeMetrics metrics,
     TimeProvider time,
     ILogger<CommandRelayHandler> logger) : IMessageHandler
@@ -48,7 +48,7 @@ public sealed class CommandRelayHandler(
         if (command.Type == CommandTypes.RunHealthChecks && command.VmId is not null)
             await systemVmHealth.PublishAsync(command.VmId, result).ConfigureAwait(false);
         var completed = AgentCommandCompleted.Of(command, result, started.ElapsedMilliseconds, time.GetUtcNow());
-        await publisher.PublishEventAsync(completed.ToEvent(), CancellationToken.None).ConfigureAwait(false);
+        await publisher.PublishAsync(completed.ToEvent(), CancellationToken.None).ConfigureAwait(false);
         metrics.Relayed(command.Type, completed.Outcome, started.Elapsed);
         logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) on {Target}: {Outcome} in {DurationMs} ms",
             command.CommandId, command.JobId, command.Type, command.VmId ?? "router", completed.Outcome, completed.DurationMs);

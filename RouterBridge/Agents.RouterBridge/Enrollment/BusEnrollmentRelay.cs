@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Agents.Contracts.Ca;
 using Agents.Messaging.Rpc;
 using Agents.RouterBridge.Core.Agents;
+using Agents.Messaging;
 
 namespace Agents.RouterBridge.Enrollment;
 
@@ -11,7 +12,7 @@ namespace Agents.RouterBridge.Enrollment;
 /// talks to the broker. The CA decides the holder from the token, or from the current certificate
 /// the agent proved on this mutual-TLS connection.
 /// </summary>
-public sealed class BusEnrollmentRelay(RpcClient rpc) : IEnrollmentRelay
+public sealed class BusEnrollmentRelay(IRequestClient rpc) : IEnrollmentRelay
 {
     public Task<EnrollmentAnswer> EnrollAsync(string token, string csrPem, EndPoint? remote, CancellationToken ct) =>
         AskAsync(new EnrollHolder { Token = token, Csr = csrPem }, ct);

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Agents.RouterBridge.Health;
 
 /// <summary>The router's basic checks: resources against thresholds, the broker, the listener, its own certificate.</summary>
-public sealed class BasicHealthChecks(IOptions<BridgeOptions> options, BrokerConnection broker, RouterIdentity identity, AgentListener listener)
+public sealed class BasicHealthChecks(IOptions<BridgeOptions> options, IBrokerStatus broker, RouterIdentity identity, AgentListener listener)
 {
     private HealthCheckOptions Thresholds => options.Value.HealthChecks;
 
@@ -20,7 +20,7 @@ public sealed class BasicHealthChecks(IOptions<BridgeOptions> options, BrokerCon
         new Check("cpu_usage_check", CpuAsync),
         new Check("memory_usage_check", MemoryAsync),
         new Check("disk_space_check", DiskAsync),
-        new Check("broker_connection_check", ct => Task.FromResult(broker.IsOpen ? (true, "connected to the broker") : (false, "not connected to the broker"))),
+        new Check("broker_connection_check", ct => Task.FromResult(broker.IsConnected ? (true, "connected to the broker") : (false, "not connected to the broker"))),
         new Check("agent_listener_check", ListenerAsync),
         new Check("router_certificate_check", CertificateAsync),
     ];

@@ -1,7 +1,7 @@
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
 using Microsoft.Extensions.Logging;
+using Agents.Messaging;
 
 namespace Agents.RouterBridge.Health;
 
@@ -10,7 +10,7 @@ namespace Agents.RouterBridge.Health;
 /// when the check starts failing (Firing) or passes again (Resolved): for the router itself, or for
 /// a system VM whose agent ran it.
 /// </summary>
-public sealed class HealthCheckPublisher(ConfirmingPublisher publisher, ILogger<HealthCheckPublisher> logger)
+public sealed class HealthCheckPublisher(IEventPublisher publisher, ILogger<HealthCheckPublisher> logger)
 {
     /// <summary>Who ran the check: the resource type and id of its events, its alert type, and how alerts name it and what they advise.</summary>
     public sealed record Subject(string ResourceType, string Id, string AlertType, string Title, string Name, string Advice)
@@ -26,7 +26,7 @@ public sealed class HealthCheckPublisher(ConfirmingPublisher publisher, ILogger<
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(result);
-        await publisher.PublishEventAsync(new RouterHealthChecked
+        await publisher.PublishAsync(new RouterHealthChecked
         {
             MessageId = Guid.NewGuid(),
             RouterId = subject.Id,
@@ -40,7 +40,7 @@ public sealed class HealthCheckPublisher(ConfirmingPublisher publisher, ILogger<
         if (!startedFailing && !recovered) return;
         if (startedFailing) logger.LogWarning("Health check {CheckName} of {Subject} failed: {Details}", result.CheckName, subject.Name, result.Details);
         else logger.LogInformation("Health check {CheckName} of {Subject} recovered", result.CheckName, subject.Name);
-        await publisher.PublishEventAsync(new AlertRaised
+        await publisher.PublishAsync(new AlertRaised
         {
             MessageId = Guid.NewGuid(),
             AlertType = subject.AlertType,

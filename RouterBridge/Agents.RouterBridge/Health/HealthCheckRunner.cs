@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
 using Agents.VmAgent.Core.Journal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

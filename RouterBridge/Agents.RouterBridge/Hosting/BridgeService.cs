@@ -1,4 +1,5 @@
 using System.Net;
+using Agents.Contracts;
 using Agents.Messaging.Rpc;
 using Agents.RouterBridge.Core.Agents;
 using Agents.RouterBridge.Identity;
@@ -19,6 +20,8 @@ public sealed class BridgeService(
     AgentListener listener,
     ILogger<BridgeService> logger) : IHostedService, IAsyncDisposable
 {
+    private static readonly Backoff CaWait = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15));
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -31,7 +34,7 @@ public sealed class BridgeService(
             catch (RpcException e)
             {
                 logger.LogWarning("Router {RouterId} waits for the CA (attempt {Attempt}): {Error}", options.Value.RouterId, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(2 * attempt, 15)), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(CaWait.Delay(attempt - 1), cancellationToken).ConfigureAwait(false);
             }
         }
         listener.Start();

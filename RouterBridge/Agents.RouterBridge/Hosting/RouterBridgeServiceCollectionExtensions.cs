@@ -70,7 +70,7 @@ public static class RouterBridgeServiceCollectionExtensions
         services.AddQueueConsumer<RevocationWatcher>(RevocationWatcher.QueueFor(routerId), RevocationWatcher.Declare(routerId));
         services.AddQueueConsumer<SettingsWatcher>(SettingsWatcher.QueueFor(routerId), SettingsWatcher.Declare(routerId));
         services.AddQueueConsumer<CommandRelayHandler>(Topology.RouterQueue(routerId),
-            MessagingServiceCollectionExtensions.QuorumQueue(Topology.RouterQueue(routerId), Topology.CommandsExchange, Topology.RouterBinding(routerId)));
+            QueueDeclaration.Quorum(Topology.RouterQueue(routerId), Topology.CommandsExchange, Topology.RouterBinding(routerId)));
         return services;
     }
 }

@@ -8,6 +8,7 @@ using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Journal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Agents.Messaging;
 
 namespace Agents.RouterBridge.Identity;
 
@@ -18,7 +19,7 @@ namespace Agents.RouterBridge.Identity;
 /// keeps the sessions already open. It is also the renewer behind the RekeyCertificate command
 /// addressed to the router itself (provisionCertificate, the CA's automatic renewal).
 /// </summary>
-public sealed class RouterIdentity(IOptions<BridgeOptions> options, RpcClient rpc, ILogger<RouterIdentity> logger) : ICertificateRenewer
+public sealed class RouterIdentity(IOptions<BridgeOptions> options, IRequestClient rpc, ILogger<RouterIdentity> logger) : ICertificateRenewer
 {
     private readonly SemaphoreSlim _oneRenewalAtATime = new(1, 1);
     private readonly BridgeOptions _options = options.Value;

@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
 using Agents.RouterBridge.Core.Agents;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Agents.Messaging;
 
 namespace Agents.RouterBridge.Presence;
 
@@ -16,7 +16,7 @@ namespace Agents.RouterBridge.Presence;
 public sealed class PresencePublisher(
     IOptions<BridgeOptions> options,
     AgentRegistry agents,
-    ConfirmingPublisher publisher,
+    IEventPublisher publisher,
     ILogger<PresencePublisher> logger) : BackgroundService
 {
     private readonly Channel<AgentStateChanged> _pending = Channel.CreateBounded<AgentStateChanged>(
@@ -38,7 +38,7 @@ public sealed class PresencePublisher(
             {
                 try
                 {
-                    await publisher.PublishEventAsync(change.ToEvent(), stoppingToken).ConfigureAwait(false);
+                    await publisher.PublishAsync(change.ToEvent(), stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -4,7 +4,7 @@ using Agents.Messaging.Consuming;
 using Agents.RouterBridge.Core.Agents;
 using Agents.RouterBridge.Hosting;
 using Microsoft.Extensions.Logging;
-using RabbitMQ.Client;
+using Agents.Messaging;
 
 namespace Agents.RouterBridge.Revocation;
 
@@ -19,8 +19,8 @@ public sealed class RevocationWatcher(AgentTls tls, AgentRegistry agents, ILogge
     public static string QueueFor(string routerId) => $"{Topology.RouterQueue(routerId)}.revocations";
 
     /// <summary>Durable but self-expiring: revocations published while the bridge restarts are not missed; a removed router leaves nothing behind.</summary>
-    public static Func<IChannel, CancellationToken, Task> Declare(string routerId) =>
-        Messaging.MessagingServiceCollectionExtensions.ExpiringQueue(QueueFor(routerId), Messaging.MessagingServiceCollectionExtensions.InstanceQueueExpiry, Topology.EventsExchange, Binding);
+    public static QueueDeclaration Declare(string routerId) =>
+        QueueDeclaration.Expiring(QueueFor(routerId), QueueDeclaration.InstanceQueueExpiry, Topology.EventsExchange, Binding);
 
     public Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {

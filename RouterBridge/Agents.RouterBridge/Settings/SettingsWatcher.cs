@@ -5,7 +5,7 @@ using Agents.Messaging.Consuming;
 using Agents.RouterBridge.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client;
+using Agents.Messaging;
 
 namespace Agents.RouterBridge.Settings;
 
@@ -20,8 +20,8 @@ public sealed class SettingsWatcher(AgentTls tls, IOptions<BridgeOptions> option
     public static string QueueFor(string routerId) => $"{Topology.RouterQueue(routerId)}.settings";
 
     /// <summary>Durable but self-expiring, like the revocations queue: a change published while the bridge restarts is applied when it is back.</summary>
-    public static Func<IChannel, CancellationToken, Task> Declare(string routerId) =>
-        Messaging.MessagingServiceCollectionExtensions.ExpiringQueue(QueueFor(routerId), Messaging.MessagingServiceCollectionExtensions.InstanceQueueExpiry, Topology.EventsExchange, ConfigurationChanged.Binding);
+    public static QueueDeclaration Declare(string routerId) =>
+        QueueDeclaration.Expiring(QueueFor(routerId), QueueDeclaration.InstanceQueueExpiry, Topology.EventsExchange, ConfigurationChanged.Binding);
 
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Agents.Contracts;
 using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Identity;
@@ -13,11 +14,12 @@ namespace Agents.VmAgent.Core.Client;
 /// <summary>
 /// The agent's side of the protocol: connect out to the router, enroll once over server-only TLS,
 /// then serve commands over mutual TLS, renew before expiry, reconnect with capped full-jitter
-/// backoff. Nothing a router sends can crash it: a bad frame ends that connection, not the agent.
+/// <see cref="Backoff"/>. Nothing a router sends can crash it: a bad frame ends that connection, not the agent.
 /// </summary>
 public sealed partial class AgentClient : ICertificateRenewer
 {
     private readonly AgentClientOptions _options;
+    private readonly Backoff _reconnect;
     private readonly AgentIdentityStore _identity;
     private readonly IAgentLog _log;
     private readonly CommandExecutor _executor;
@@ -30,6 +32,7 @@ public sealed partial class AgentClient : ICertificateRenewer
     {
         ArgumentNullException.ThrowIfNull(executorFactory);
         _options = options;
+        _reconnect = new Backoff(options.InitialBackoff, options.MaxBackoff, jitter: true);
         _identity = identity;
         _log = log;
         _codec = new FrameCodec(options.MaxFrameBytes);
@@ -67,7 +70,7 @@ public sealed partial class AgentClient : ICertificateRenewer
             }
             if (outcome == SessionOutcome.ReconnectNow) { failures = 0; continue; }
             if (outcome == SessionOutcome.Served) failures = 0;
-            var delay = Backoff.FullJitter(failures++, _options.InitialBackoff, _options.MaxBackoff);
+            var delay = _reconnect.Delay(failures++);
             _log.Debug("reconnecting in {DelayMs:0} ms", delay.TotalMilliseconds);
             try { await Task.Delay(delay, ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { break; }

@@ -10,11 +10,11 @@ using Agents.CaAuthority.Revocation;
 using Agents.CaAuthority.Store;
 using Agents.Contracts.Ca;
 using Agents.Messaging;
-using Agents.Messaging.Publishing;
 using Agents.Security.Identity;
 using Agents.VmAgent.Core.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Bench.Figures;
 
@@ -41,9 +41,11 @@ public sealed class CaIssuance(string amqpUri, string directory)
         var ca = RootCaKeys.LoadOrCreate(options.Value, NullLogger.Instance);
         var issuer = new CertificateIssuer(ca, options);
         var store = await SqlCaStore.OpenAsync(Agents.Storage.Database.Sqlite(Path.Combine(options.Value.DataDirectory, "ca.db")));
-        await using var connection = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = amqpUri, ConnectionName = "bench-ca" }), NullLogger<BrokerConnection>.Instance);
-        await using var publisher = new ConfirmingPublisher(connection, NullLogger<ConfirmingPublisher>.Instance);
-        var provider = new RootCaProvider(ca, issuer, store, new CrlPublisher(ca, store, options), new BusCaEvents(publisher), options, NullLogger<RootCaProvider>.Instance);
+        await using var bus = new ServiceCollection().AddLogging()
+            .AddRabbitMqMessaging(o => (o.Uri, o.ConnectionName) = (amqpUri, "bench-ca"))
+            .BuildServiceProvider();
+        var events = bus.GetRequiredService<IEventPublisher>();
+        var provider = new RootCaProvider(ca, issuer, store, new CrlPublisher(ca, store, options), events, options, NullLogger<RootCaProvider>.Instance);
 
         Func<int, Task> rawSigner = RawSigner(), issuerAlone = i =>
         {
@@ -58,7 +60,6 @@ public sealed class CaIssuance(string amqpUri, string directory)
             var leaf = issuer.Issue(csr.Request, csr.DnsNames, csr.IpAddresses, HolderIdentity.Vm($"vm-store-{round}-{i}").Uri, null, null);
             using (leaf.Certificate) await store.AddAsync(leaf.Record);
         };
-        var events = new BusCaEvents(publisher);
         Func<int, Task> eventOnly = i => events.PublishAsync(new Agents.Contracts.Events.CertificateChanged
         {
             MessageId = Guid.NewGuid(), EventType = Agents.Contracts.Events.EventTypes.CertificateIssued, SerialNumber = $"{round:X4}{i:X8}",

@@ -6,12 +6,10 @@ using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 using Agents.Messaging;
-using Agents.Messaging.Publishing;
 using Agents.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Bench.Pipeline;
 
@@ -22,8 +20,8 @@ namespace Agents.Bench.Pipeline;
 /// </summary>
 public sealed class CommandDriver : IAsyncDisposable
 {
-    private readonly BrokerConnection _connection;
-    private readonly ConfirmingPublisher _publisher;
+    private readonly ServiceProvider _bus;
+    private readonly ICommandSender _commands;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _waiting = new();
     private IConnection? _events;
     private IChannel? _channel;
@@ -31,9 +29,10 @@ public sealed class CommandDriver : IAsyncDisposable
 
     public CommandDriver(string amqpUri)
     {
-        _connection = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = amqpUri, ConnectionName = "bench-api", MaxOutstandingConfirms = 64 }),
-            NullLogger<BrokerConnection>.Instance);
-        _publisher = new ConfirmingPublisher(_connection, NullLogger<ConfirmingPublisher>.Instance);
+        _bus = new ServiceCollection().AddLogging()
+            .AddRabbitMqMessaging(o => (o.Uri, o.ConnectionName, o.MaxOutstandingConfirms) = (amqpUri, "bench-api", 64))
+            .BuildServiceProvider();
+        _commands = _bus.GetRequiredService<ICommandSender>();
     }
 
     /// <summary>Outcomes other than Success seen so far (a benchmark reports them, it does not stop).</summary>
@@ -81,7 +80,7 @@ public sealed class CommandDriver : IAsyncDisposable
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[job.ToString()] = done;
         var watch = Stopwatch.StartNew();
-        await _publisher.PublishCommandAsync(new AgentCommand
+        await _commands.SendAsync(new AgentCommand
         {
             MessageId = Guid.NewGuid(),
             CommandId = Guid.NewGuid(),
@@ -139,7 +138,6 @@ public sealed class CommandDriver : IAsyncDisposable
     {
         if (_channel is not null) await _channel.DisposeAsync();
         if (_events is not null) await _events.DisposeAsync();
-        await _publisher.DisposeAsync();
-        await _connection.DisposeAsync();
+        await _bus.DisposeAsync();
     }
 }

@@ -1,11 +1,12 @@
 using Agents.Messaging.Rpc;
 using Agents.Producers.Api;
 using Microsoft.Extensions.Options;
+using Agents.Messaging;
 
 namespace Agents.Producers.Handlers.Certificates;
 
 /// <summary>Requests to the CA on ca.requests; its refusals keep their CloudStack error code, silence is 534.</summary>
-public sealed class CaClient(RpcClient rpc, IOptions<ProducersOptions> options)
+public sealed class CaClient(IRequestClient rpc, IOptions<ProducersOptions> options)
 {
     public async Task<T> CallAsync<T>(object request, CancellationToken ct)
     {

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Agents.Contracts.Events;
-using Agents.Messaging.Publishing;
 using Agents.Producers.Api;
 using Agents.Producers.Settings;
+using Agents.Messaging;
 
 namespace Agents.Producers.Handlers.Configuration;
 
@@ -13,7 +13,7 @@ namespace Agents.Producers.Handlers.Configuration;
 /// <c>value</c> nothing changes (CloudStack answers the setting as it is).
 /// </summary>
 public sealed class UpdateConfigurationHandler(ISettingsStore store, CurrentSettings current, ProvisioningSettings provisioning,
-    ConfirmingPublisher publisher, TimeProvider time, ILogger<UpdateConfigurationHandler> logger) : IApiHandler
+    IEventPublisher publisher, TimeProvider time, ILogger<UpdateConfigurationHandler> logger) : IApiHandler
 {
     private static readonly ApiParameter Name = new("name", ApiParameterType.String, "the name of the configuration") { Required = true };
     private static readonly ApiParameter Value = new("value", ApiParameterType.String, "the value of the configuration") { Length = 4096 };
@@ -42,7 +42,7 @@ public sealed class UpdateConfigurationHandler(ISettingsStore store, CurrentSett
         provisioning.Apply(setting.Name, value);
         try
         {
-            await publisher.PublishEventAsync(new ConfigurationChanged
+            await publisher.PublishAsync(new ConfigurationChanged
             {
                 MessageId = Guid.NewGuid(), Name = setting.Name, Value = value, Account = call.Caller.Account, At = at,
             }.ToEvent(), CancellationToken.None).ConfigureAwait(false);

@@ -1,7 +1,7 @@
-namespace Agents.Messaging.Publishing;
+namespace Agents.Messaging.Internal;
 
 /// <summary>A message to publish. Persistent and mandatory unless said otherwise.</summary>
-public sealed record OutgoingMessage
+internal sealed record OutgoingMessage
 {
     public required string Exchange { get; init; }
     public required string RoutingKey { get; init; }
@@ -18,6 +18,3 @@ public sealed record OutgoingMessage
     /// <summary>Refuse to drop the message silently: an unroutable publish fails (or, on agents.commands, goes to its alternate exchange).</summary>
     public bool Mandatory { get; init; } = true;
 }
-
-/// <summary>The broker did not take a message: no queue was bound for it, or it nacked it.</summary>
-public sealed class PublishFailedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,25 +1,18 @@
 using System.Collections.Concurrent;
 using Agents.Contracts;
+using Agents.Messaging.Rpc;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
-namespace Agents.Messaging.Rpc;
-
-/// <summary>An answer to a request: its AMQP type names the response contract.</summary>
-public sealed record RpcReply(string Type, ReadOnlyMemory<byte> Body)
-{
-    public T Read<T>() => AgentJson.Deserialize<T>(Body.Span);
-}
-
-public sealed class RpcException(string message, Exception? inner = null) : Exception(message, inner);
+namespace Agents.Messaging.Internal;
 
 /// <summary>
 /// Request/response over a queue with RabbitMQ's direct reply-to: no reply queue to declare or
 /// clean up. Requests are not persistent: a caller that times out asks again, and the servers'
 /// handlers are idempotent where it matters (token consumption, revocation).
 /// </summary>
-public sealed class RpcClient(BrokerConnection connection, ILogger<RpcClient> logger) : IAsyncDisposable
+internal sealed class RpcClient(BrokerConnection connection, ILogger<RpcClient> logger) : IRequestClient, IAsyncDisposable
 {
     private const string ReplyQueue = "amq.rabbitmq.reply-to";
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RpcReply>> _pending = new();

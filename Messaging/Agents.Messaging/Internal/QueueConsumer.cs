@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Agents.Contracts;
+using Agents.Messaging.Consuming;
 using Agents.Messaging.Telemetry;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
-namespace Agents.Messaging.Consuming;
+namespace Agents.Messaging.Internal;
 
 /// <summary>
 /// Consumes one queue with manual acks and a bounded prefetch, and keeps consuming: a lost
@@ -15,25 +16,27 @@ namespace Agents.Messaging.Consuming;
 /// dead-lettered at once: unreadable now means unreadable on every redelivery. Any other failure
 /// is delivered again until the queue's delivery-limit.
 /// </summary>
-public sealed class QueueConsumer(
+internal sealed class QueueConsumer(
     BrokerConnection connection,
     string queue,
     IMessageHandler handler,
     ILogger<QueueConsumer> logger,
-    Func<IChannel, CancellationToken, Task>? declareTopology = null)
+    QueueDeclaration? declaration = null)
 {
+    private static readonly Backoff Resume = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+
     /// <summary>Set once the consumer is registered on the broker; reset while it recovers.</summary>
     public bool IsConsuming { get; private set; }
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await ConsumeUntilChannelClosesAsync(ct).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(250);
+                failures = 0;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -41,12 +44,11 @@ public sealed class QueueConsumer(
             }
             catch (Exception e)
             {
-                logger.LogWarning("Consumer of {Queue} stopped ({Error}); resuming in {Delay}", queue, e.Message, delay);
+                logger.LogWarning("Consumer of {Queue} stopped ({Error}); resuming in {Delay}", queue, e.Message, Resume.Delay(failures));
             }
             IsConsuming = false;
-            try { await Task.Delay(delay, ct).ConfigureAwait(false); }
+            try { await Task.Delay(Resume.Delay(failures++), ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
         }
     }
 
@@ -58,7 +60,7 @@ public sealed class QueueConsumer(
             new CreateChannelOptions(false, false, null, consumerDispatchConcurrency: prefetch), ct).ConfigureAwait(false);
         await channel.BasicQosAsync(0, prefetch, false, ct).ConfigureAwait(false);
         // declared on every (re)connect: the queue may be new, or gone with its x-expires
-        if (declareTopology is not null) await declareTopology(channel, ct).ConfigureAwait(false);
+        if (declaration is not null) await declaration.DeclareAsync(channel, ct).ConfigureAwait(false);
 
         var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         channel.ChannelShutdownAsync += (_, args) =>

@@ -1,8 +1,9 @@
+using Agents.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
-namespace Agents.Messaging;
+namespace Agents.Messaging.Internal;
 
 /// <summary>
 /// The one named connection of a service. It recovers by itself: the client's automatic
@@ -10,7 +11,7 @@ namespace Agents.Messaging;
 /// an error (RabbitMQ.Client 7.1.2), so every user of a channel asks this class for a live
 /// connection and builds its channel again after a loss.
 /// </summary>
-public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<BrokerConnection> logger) : IAsyncDisposable
+internal sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<BrokerConnection> logger) : IBrokerStatus, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
@@ -20,7 +21,11 @@ public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<
 
     public bool IsOpen => _connection?.IsOpen == true;
 
-    /// <summary>An open connection, connecting (with capped exponential backoff) if there is none.</summary>
+    bool IBrokerStatus.IsConnected => IsOpen;
+
+    string IBrokerStatus.Broker => Options.RedactedUri();
+
+    /// <summary>An open connection, connecting (with the capped exponential <see cref="Backoff"/>) if there is none.</summary>
     public async Task<IConnection> GetAsync(CancellationToken ct)
     {
         var current = _connection;
@@ -50,7 +55,7 @@ public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<
             TopologyRecoveryEnabled = false,
             RequestedHeartbeat = TimeSpan.FromSeconds(15),
         };
-        var delay = TimeSpan.FromMilliseconds(250);
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(Options.MaxReconnectDelaySeconds));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -67,10 +72,10 @@ public sealed class BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                var delay = backoff.Delay(attempt - 1);
                 logger.LogWarning("Broker {Broker} unreachable (attempt {Attempt}): {Error}; retrying in {Delay}",
                     Options.RedactedUri(), attempt, e.Message, delay);
                 await Task.Delay(delay, ct).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, Options.MaxReconnectDelaySeconds * 1000));
             }
         }
     }

@@ -1,24 +1,21 @@
 using Agents.Contracts;
 using Agents.Messaging.Consuming;
-using Agents.Messaging.Publishing;
+using Agents.Messaging.Rpc;
 
-namespace Agents.Messaging.Rpc;
+namespace Agents.Messaging.Internal;
 
 /// <summary>
-/// Base of a request/response server: answers to <c>reply_to</c> with the request's
-/// correlation id, then acks. A request without reply_to, or one that cannot be read, is
-/// dead-lettered.
+/// Serves a request queue with an <see cref="IRequestHandler"/>: answers to <c>reply_to</c> with
+/// the request's correlation id, then acks. A request without reply_to, or one that cannot be
+/// read, is dead-lettered.
 /// </summary>
-public abstract class RpcServerHandler(ConfirmingPublisher publisher) : IMessageHandler
+internal sealed class RpcServer(IRequestHandler handler, ConfirmingPublisher publisher) : IMessageHandler
 {
-    /// <summary>Returns the response type name and body.</summary>
-    protected abstract Task<(string Type, object Body)> AnswerAsync(IncomingMessage request, CancellationToken ct);
-
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(message.ReplyTo))
             throw new InvalidMessageException($"request {message.MessageId} ({message.Type}) has no reply_to");
-        var (type, body) = await AnswerAsync(message, ct).ConfigureAwait(false);
+        var (type, body) = await handler.AnswerAsync(message, ct).ConfigureAwait(false);
         await publisher.PublishAsync(new OutgoingMessage
         {
             Exchange = "",

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 
-namespace Agents.Messaging.Consuming;
+namespace Agents.Messaging.Internal;
 
 /// <summary>Runs a <see cref="QueueConsumer"/> for the lifetime of the host.</summary>
-public sealed class QueueConsumerService(QueueConsumer consumer) : BackgroundService
+internal sealed class QueueConsumerService(QueueConsumer consumer) : BackgroundService
 {
     public QueueConsumer Consumer => consumer;
 

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Agents.Contracts;
 using Agents.Messaging.Telemetry;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Agents.Messaging.Publishing;
+namespace Agents.Messaging.Internal;
 
 /// <summary>
 /// Publishes with publisher confirms: <see cref="PublishAsync"/> returns only once the broker has
@@ -16,9 +17,10 @@ namespace Agents.Messaging.Publishing;
 /// Each publish is a span whose W3C trace context travels in the message's headers
 /// (<see cref="MessagingTracing"/>), and confirms, retries and failures are counted (<see cref="MessagingMetrics"/>).
 /// </summary>
-public sealed class ConfirmingPublisher : IAsyncDisposable
+internal sealed class ConfirmingPublisher : IAsyncDisposable
 {
     private const int MaxAttempts = 30;
+    private static readonly Backoff Resend = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
     private readonly BrokerConnection _connection;
     private readonly ILogger<ConfirmingPublisher> _logger;
     private readonly Channel<PooledChannel> _pool;
@@ -102,7 +104,7 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
                     message.MessageId, message.Exchange, Describe(e), attempt + 1);
                 MessagingMetrics.Shared.Retried(message.Exchange);
                 await pooled.ResetAsync().ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000)), ct).ConfigureAwait(false);
+                await Task.Delay(Resend.Delay(attempt - 1), ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {

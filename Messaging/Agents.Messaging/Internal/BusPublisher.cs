@@ -2,13 +2,15 @@ using Agents.Contracts;
 using Agents.Contracts.Commands;
 using Agents.Contracts.Events;
 
-namespace Agents.Messaging.Publishing;
+namespace Agents.Messaging.Internal;
 
-/// <summary>The two ways every service publishes: an event on the CloudStack bus, a command for a router.</summary>
-public static class BusPublishing
+/// <summary>The contract's two publishes, each confirmed: an event on <c>cloudstack-events</c>, a command on <c>agents.commands</c>.</summary>
+internal sealed class BusPublisher(ConfirmingPublisher publisher) : IEventPublisher, ICommandSender
 {
-    public static Task PublishEventAsync(this ConfirmingPublisher publisher, CloudStackEvent e, CancellationToken ct = default) =>
-        publisher.PublishAsync(new OutgoingMessage
+    public Task PublishAsync(CloudStackEvent e, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return publisher.PublishAsync(new OutgoingMessage
         {
             Exchange = Topology.EventsExchange,
             RoutingKey = e.RoutingKey,
@@ -19,10 +21,13 @@ public static class BusPublishing
             // CloudStack's bus drops events nobody listens to; so do we (not mandatory).
             Mandatory = false,
         }, ct);
+    }
 
-    /// <summary>A command on agents.commands; if no bridge serves the router it lands in agents.unroutable.</summary>
-    public static Task PublishCommandAsync(this ConfirmingPublisher publisher, AgentCommand command, CancellationToken ct = default) =>
-        publisher.PublishAsync(new OutgoingMessage
+    /// <summary>If no bridge serves the router, the command lands in agents.unroutable (the exchange's alternate).</summary>
+    public Task SendAsync(AgentCommand command, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return publisher.PublishAsync(new OutgoingMessage
         {
             Exchange = Topology.CommandsExchange,
             RoutingKey = command.RoutingKey,
@@ -32,4 +37,5 @@ public static class BusPublishing
             Type = command.Type,
             Headers = new Dictionary<string, object?> { ["x-schema-version"] = command.SchemaVersion },
         }, ct);
+    }
 }

@@ -1,0 +1,13 @@
+using Agents.Contracts.Events;
+
+namespace Agents.Messaging;
+
+/// <summary>
+/// Publishes a CloudStack event (an outcome, a job's progress, an alert, a state change) on
+/// <c>cloudstack-events</c>. The task completes once the broker has confirmed the message;
+/// it fails with <see cref="PublishFailedException"/> when the broker refuses it.
+/// </summary>
+public interface IEventPublisher
+{
+    Task PublishAsync(CloudStackEvent e, CancellationToken ct = default);
+}
