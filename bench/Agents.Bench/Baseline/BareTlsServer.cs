@@ -12,7 +12,8 @@ namespace Agents.Bench.Baseline;
 /// mutual-TLS connection. A plain <see cref="SslStream"/> on a socket, the router's certificate
 /// from a bridge data directory (router.crt, router.key, ca.crt, as <c>TestPki.EnrollRouter</c>
 /// writes them), client certificates required and chained to that root; after the handshake each
-/// connection waits with a zero-byte read (no receive buffer while idle) and discards what comes.
+/// connection waits with a zero-byte read (no receive buffer while idle) and echoes what comes
+/// (the clients' heartbeat-sized records).
 /// No framing, no sessions, no registry, no broker. Run as its own process
 /// (<c>Agents.Bench.dll --bare-tls-server &lt;data directory&gt; &lt;port&gt;</c>), so its resident
 /// memory compares with the bridge process's.
@@ -59,7 +60,9 @@ public static class BareTlsServer
                 var buffer = ArrayPool<byte>.Shared.Rent(4096);
                 try
                 {
-                    if (await ssl.ReadAsync(buffer) == 0) return;
+                    var read = await ssl.ReadAsync(buffer);
+                    if (read == 0) return;
+                    await ssl.WriteAsync(buffer.AsMemory(0, read));
                 }
                 finally
                 {
