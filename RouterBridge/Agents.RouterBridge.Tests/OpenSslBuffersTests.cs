@@ -13,15 +13,13 @@ namespace Agents.RouterBridge.Tests;
 /// machine: it applies, and a mutual-TLS connection with it set during the handshake still carries
 /// records of every size both ways, idle between them (buffers freed and allocated again).
 /// </summary>
-public sealed class OpenSslBuffersTests : IDisposable
+public sealed class OpenSslBuffersTests : TempPkiTest
 {
-    private readonly TestPki _pki = new();
-
     [Fact]
     public async Task the_mode_applies_here_and_a_connection_with_it_carries_records_both_ways()
     {
-        using var serverCertificate = _pki.IssueWithKey(HolderIdentity.Router("router-1"));
-        using var clientCertificate = _pki.IssueWithKey(HolderIdentity.Vm("vm-1"));
+        using var serverCertificate = Pki.IssueWithKey(HolderIdentity.Router("router-1"));
+        using var clientCertificate = Pki.IssueWithKey(HolderIdentity.Vm("vm-1"));
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
@@ -46,7 +44,7 @@ public sealed class OpenSslBuffersTests : IDisposable
         {
             TargetHost = "cloudstack-router",
             ClientCertificates = [clientCertificate],
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && _pki.ChainsToRoot(c),
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && Pki.ChainsToRoot(c),
         });
         await handshake;
 
@@ -69,6 +67,4 @@ public sealed class OpenSslBuffersTests : IDisposable
         await stream.ReadExactlyAsync(buffer);
         return buffer;
     }
-
-    public void Dispose() => _pki.Dispose();
 }
