@@ -36,16 +36,11 @@ public sealed class FrameCodec(int maxFrameBytes = FrameCodec.DefaultMaxFrameByt
         await stream.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Reads one frame; null when the peer closed cleanly between frames. It first waits with a
-    /// zero-byte read, so a silent connection holds no buffer (an SslStream rents its record buffer
-    /// only once data is there); streams without zero-byte reads return at once, which changes nothing.
-    /// </summary>
+    /// <summary>Reads one frame; null when the peer closed cleanly between frames.</summary>
     /// <exception cref="FrameException">oversized, truncated or malformed frame.</exception>
     public async ValueTask<Frame?> ReadAsync(Stream stream, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _ = await stream.ReadAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
         var header = new byte[4];
         var got = await ReadFullyAsync(stream, header, ct).ConfigureAwait(false);
         if (got == 0) return null;
