@@ -41,6 +41,9 @@ public sealed class RunUpClusterTests(ITestOutputHelper output) : IDisposable
             Assert.True(stack["cluster"]!.GetValue<bool>());
             foreach (var name in Expected) Assert.Contains(instances, i => i.Name == name);
             Assert.All(pids, pid => Assert.True(IsAlive(pid), $"pid {pid} of the stack is not running"));
+            Assert.Contains(instances, i => i.Name == "mariadb" && i.Pid is not null);
+            // the broker has no pid in stack.json: the look for leftovers finds it by its data directory under the root
+            Assert.Contains(ProcessesUnder(root), pid => Describe(pid).Contains("beam", StringComparison.Ordinal));
 
             // one call through the front, one through each API instance
             var keys = new ApiKeys(stack["apiKey"]!.GetValue<string>(), stack["secretKey"]!.GetValue<string>());
