@@ -14,45 +14,53 @@ public sealed class JobLeaseKeeper(
     JobLeases leases, JobEngine engine, IJobStore jobs, IEventPublisher publisher, Telemetry.ProducersMetrics metrics,
     TimeProvider time, ILogger<JobLeaseKeeper> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         logger.LogInformation("Management server {Msid} ({Name}): heartbeat every {Interval} ms, job leases of {Threshold} ms",
             leases.Server.Msid, leases.Server.Name, leases.Interval.TotalMilliseconds, leases.Threshold.TotalMilliseconds);
+        // two loops: the heartbeat never waits for a takeover (taking a dead peer's jobs over can take
+        // minutes under load; meanwhile this instance's own leases must not run out)
+        return Task.WhenAll(
+            EveryIntervalAsync("Heartbeat", ct => leases.HeartbeatAsync(ct), stoppingToken),
+            EveryIntervalAsync("Takeover", TakeOverExpiredAsync, stoppingToken));
+    }
+
+    private async Task EveryIntervalAsync(string what, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(leases.Interval, time);
         do
         {
             try
             {
-                await leases.HeartbeatAsync(stoppingToken).ConfigureAwait(false);
-                await TakeOverExpiredAsync(stoppingToken).ConfigureAwait(false);
+                await work(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // the database away: the leases of this instance's jobs may run out meanwhile, and another instance take them (harmless: every step is conditional)
-                logger.LogWarning("Heartbeat of management server {Msid} failed: {Error}", leases.Server.Msid, e.Message);
+                logger.LogWarning("{What} of management server {Msid} failed: {Error}", what, leases.Server.Msid, e.Message);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
+    /// <summary>Every expired lease taken first (one quick conditional update each), the silent owners marked Down, then the jobs' work done one by one.</summary>
     private async Task TakeOverExpiredAsync(CancellationToken ct)
     {
-        var expired = await leases.ExpiredAsync(ct).ConfigureAwait(false);
-        var taken = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var lease in expired)
+        var taken = new List<(JobLease Lease, Job? Job)>();
+        foreach (var lease in await leases.ExpiredAsync(ct).ConfigureAwait(false))
         {
             if (!await leases.TakeAsync(lease, ct).ConfigureAwait(false)) continue;
             var job = await jobs.GetAsync(lease.JobId, ct).ConfigureAwait(false);
             logger.LogWarning("Job {JobId} ({Command}) taken over from management server {Owner} by {Msid}: its lease ran out at {Expired:O}",
                 lease.JobId, job?.Command, lease.Owner ?? "(none)", leases.Server.Msid, lease.Expired);
             metrics.JobTakenOver(job?.Command ?? "unknown");
-            var owner = lease.Owner ?? "(none)";
-            taken[owner] = taken.GetValueOrDefault(owner) + 1;
-            await engine.TakeOverAsync(lease.JobId, lease.Expired).ConfigureAwait(false);
+            taken.Add((lease, job));
         }
-        foreach (var (owner, count) in taken)
-            if (owner != "(none)" && await leases.MarkDownAsync(owner, ct).ConfigureAwait(false))
-                await AlertAsync(owner, count).ConfigureAwait(false);
+        foreach (var owner in taken.Select(t => t.Lease.Owner).OfType<string>().Distinct(StringComparer.Ordinal))
+            if (await leases.MarkDownAsync(owner, ct).ConfigureAwait(false))
+                await AlertAsync(owner, taken.Count(t => t.Lease.Owner == owner)).ConfigureAwait(false);
+        foreach (var (lease, _) in taken)
+            await engine.TakeOverAsync(lease.JobId, lease.Expired).ConfigureAwait(false);
     }
 
     private async Task AlertAsync(string owner, int count)

@@ -241,7 +241,8 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
             $"--RabbitMq:Uri={node.AmqpUri("producers")}", $"--RabbitMq:ConnectionName=producers-{name}",
             $"--Producers:ListenUrl=http://127.0.0.1:{port}", $"--Producers:DatabasePath={Path.Combine(directory, name + ".db")}",
             $"--Producers:Bootstrap:AdminApiKey={AdminApiKey}", $"--Producers:Bootstrap:AdminSecretKey={AdminSecretKey}",
-            "--Logging:LogLevel:Default=Warning",
+            // warnings only (Serilog reads its own section): a line per target would cost the API more than the target itself
+            "--Serilog:MinimumLevel:Default=Warning",
             .. connectionString is null ? Array.Empty<string>() : ["--Storage:Provider=MySql"],
         ], new ServiceProcessOptions { Environment = environment, LogFile = Path.Combine(directory, name + ".log") });
         _apis.Add(api);
