@@ -38,7 +38,7 @@ try
             idleWindow: TimeSpan.FromSeconds(quick ? 5 : 15)));
 
     await SectionAsync("ca", "CA (certificates from P-256 CSRs; raw .NET signing in the same run)", () =>
-        new CaIssuance(node.AmqpUri(), work).RunAsync(results, certificates: quick ? 600 : 3000, inFlight: 32));
+        new CaIssuance(node.AmqpUri(), node.DataDirectory, work).RunAsync(results, certificates: quick ? 600 : 3000, inFlight: 32));
 
     await SectionAsync("footprint", "agent footprint (the published NativeAOT agent: size, start, connected and idle)", () =>
         new AgentFootprint(node, pki, work).RunAsync(results, idleWindow: TimeSpan.FromSeconds(quick ? 15 : 60)));
