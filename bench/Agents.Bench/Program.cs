@@ -1,8 +1,15 @@
+using Agents.Bench.Baseline;
 using Agents.Bench.Figures;
 using Agents.Bench.Report;
 using Agents.Testing;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
+if (args.FirstOrDefault() == BareTlsServer.Argument)
+{
+    // the scale figure's baseline runs this program a second time, as a bare mutual-TLS server
+    await BareTlsServer.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
 var quick = args.Contains("--quick");
 // --only pipeline,executor,scale,ca,footprint,api,ansible,cluster: a subset (the broker baseline always runs: every ratio needs it)
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
