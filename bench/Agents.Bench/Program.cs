@@ -57,7 +57,10 @@ try
         new AnsibleComparison(node, pki, work).RunAsync(results, targets: quick ? 20 : 100, concurrency: 20));
 
     await SectionAsync("cluster", "management cluster: API saturation on SQLite, on MariaDB, two APIs on one MariaDB; a fan-out through them to K bridges x M agents", () =>
-        new ClusterScale(node, pki, work).RunAsync(results, bridges: quick ? 4 : 10, agentsPerBridge: quick ? 50 : 200, jobs: quick ? 200 : 400, inFlight: 32));
+        ClusterSize() is { } size
+            // --cluster-size 50x200: the simulation alone at that size (docs/scale.md's 10,000 agents)
+            ? new ClusterScale(node, pki, work).RunAsync(results, size.Bridges, size.Agents, jobs: 0, inFlight: 0, fanOutOnly: true)
+            : new ClusterScale(node, pki, work).RunAsync(results, bridges: quick ? 4 : 10, agentsPerBridge: quick ? 50 : 200, jobs: quick ? 200 : 400, inFlight: 32));
 
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
@@ -79,6 +82,12 @@ async Task SectionAsync(string name, string title, Func<Task> run)
         Console.WriteLine($"  {name} failed: {e}");
         results.Note($"{name}: not measured ({e.GetType().Name}: {e.Message.Split('\n')[0]})");
     }
+}
+
+(int Bridges, int Agents)? ClusterSize()
+{
+    var value = args.SkipWhile(a => a != "--cluster-size").Skip(1).FirstOrDefault()?.Split('x');
+    return value is [var k, var m] && int.TryParse(k, out var bridges) && int.TryParse(m, out var agents) && bridges > 0 && agents > 0 ? (bridges, agents) : null;
 }
 
 // each agent is one socket here and one in the bridge: stay under this process's open-file limit
