@@ -9,7 +9,7 @@ using SmtpServer.Storage;
 namespace Agents.MailSink;
 
 /// <summary>
-/// Saves each message as one .eml file (written to a hidden temp name, then renamed, so a reader
+/// Saves each message as one .eml file (written to a hidden .part file, then renamed, so a reader
 /// never sees half a message), headed by what the server saw: <c>X-Envelope-From</c>,
 /// <c>X-Envelope-To</c>, and on a server with TLS or a login <c>X-Tls</c> and <c>X-Authenticated-As</c>.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class DirectoryMessageStore(MailSinkOptions options) : MessageStor
 
         // names sort in the order received: the time to 100 ns, then this process's count
         var name = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyyMMdd'T'HHmmssfffffff}-{Interlocked.Increment(ref _received):D6}.eml");
-        var temp = Path.Combine(options.Directory, "." + name);
+        var temp = Path.Combine(options.Directory, "." + name + ".part"); // never matched by *.eml while written
         await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
         {
             await file.WriteAsync(Encoding.UTF8.GetBytes(headers.ToString()), cancellationToken).ConfigureAwait(false);
