@@ -58,6 +58,29 @@ public sealed class CommandBatchTests(BrokerFixture broker, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task a_batch_over_the_brokers_max_message_size_is_refused_at_publish_and_never_reaches_the_bridge()
+    {
+        await using var rig = new BridgeRig(broker);
+        await rig.Bridge.StartAsync();
+        var jobId = Guid.NewGuid();
+        var big = AgentCommandBatch.Of([.. Enumerable.Range(0, 5_000).Select(i =>
+            rig.Command($"vm-huge-{i}", CommandTypes.ResetVmSshKey, BridgeRig.SshKey($"huge-{i}")) with { JobId = jobId })]);
+        var body = AgentJson.ToUtf8(big);
+        await using var connection = await broker.ConnectAsync(name: "batch-huge-publisher");
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(async () => await channel.BasicPublishAsync(Topology.CommandsExchange, Topology.CommandBatchRoutingKey(rig.RouterId), true,
+            new BasicProperties { MessageId = big.MessageId.ToString(), Persistent = true, Type = AgentCommandBatch.MessageType }, body));
+        output.WriteLine($"a batch of {big.Targets.Count} targets, {body.Length} bytes: {refused.Message}");
+
+        Assert.Contains("larger than configured max size", refused.Message, StringComparison.Ordinal);
+        Assert.True(body.Length > 1024 * 1024);
+        var queue = await BrokerProbe.QueueAsync(broker.Node.CtlAsync, Topology.RouterQueue(rig.RouterId));
+        Assert.Equal((0, 0), (queue.Ready, queue.Unacked));
+        Assert.Equal(0, rig.Bridge.Count("vm-huge-"));
+    }
+
+    [Fact]
     public async Task a_malformed_or_oversized_batch_is_dead_lettered_whole_with_a_reason_and_runs_nothing()
     {
         const string vm = "vm-batch-bad";
@@ -75,6 +98,8 @@ public sealed class CommandBatchTests(BrokerFixture broker, ITestOutputHelper ou
             MessageId = Guid.NewGuid(), JobId = jobId, Type = CommandTypes.ResetVmSshKey, RouterId = rig.RouterId, CreatedAt = DateTimeOffset.UtcNow, Targets = targets,
         };
         var twice = Target("bad-twice");
+        // small targets, so that the batch over the bridge's limit still fits the broker's max_message_size
+        var empty = AgentCommand.PayloadOf(new Dictionary<string, string>());
         var cases = new (string Name, AgentCommandBatch? Batch, byte[] Body)[]
         {
             ("one target's VM id is a path", Batch(Target("bad-path-0"), Target("bad-path-1", "../../etc/passwd")), []),
@@ -82,7 +107,7 @@ public sealed class CommandBatchTests(BrokerFixture broker, ITestOutputHelper ou
             ("a command id twice", Batch(twice, twice with { VmId = "vm-batch-other" }), []),
             ("no targets", Batch(), []),
             ("for another router", Batch(Target("bad-router")) with { RouterId = Guid.NewGuid().ToString() }, []),
-            ($"{AgentCommandBatch.MaxTargets + 1} targets", Batch([.. Enumerable.Range(0, AgentCommandBatch.MaxTargets + 1).Select(i => Target("bad-big", $"vm-big-{i}"))]), []),
+            ($"{AgentCommandBatch.MaxTargets + 1} targets", Batch([.. Enumerable.Range(0, AgentCommandBatch.MaxTargets + 1).Select(i => Target("bad-big", $"vm-big-{i}") with { Payload = empty })]), []),
             ("not JSON", null, PoisonCases.Utf8("targets: all of them")),
             ("a single command's body", null, AgentJson.ToUtf8(rig.Command(vm, CommandTypes.ResetVmSshKey, BridgeRig.SshKey("bad-single")))),
         }.Select(c => (c.Name, c.Batch, Body: c.Batch is null ? c.Body : AgentJson.ToUtf8(c.Batch), Id: c.Batch?.MessageId.ToString() ?? Guid.NewGuid().ToString())).ToList();

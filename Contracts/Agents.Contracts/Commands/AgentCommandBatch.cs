@@ -16,7 +16,21 @@ public sealed record AgentCommandBatch
     public const string MessageType = "AgentCommandBatch";
 
     /// <summary>Targets one batch may name; a bigger one is refused by the bridge (publishers chunk).</summary>
-    public const int MaxTargets = 10_000;
+    public const int MaxTargets = 5_000;
+
+    /// <summary>
+    /// The budget of one batch's targets in bytes (<see cref="TargetBytes"/> summed): half the
+    /// broker's <c>max_message_size</c> of 1 MiB (broker-config/rabbitmq.conf), so the envelope,
+    /// headers and an estimate a little short never make the broker refuse a batch.
+    /// </summary>
+    public const int MaxBytes = 512 * 1024;
+
+    /// <summary>About what <paramref name="command"/> adds to a batch's body: its payload as it came, and its ids.</summary>
+    public static int TargetBytes(AgentCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(command.Payload).Length + (command.VmId?.Length ?? 0) + 96;
+    }
 
     public int SchemaVersion { get; set; } = AgentCommand.CurrentSchemaVersion;
     /// <summary>Unique per publish (AMQP message_id).</summary>

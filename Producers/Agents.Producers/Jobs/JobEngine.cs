@@ -311,8 +311,9 @@ public sealed class JobEngine(
 
     /// <summary>
     /// The messages one send publishes: the commands to VMs behind one router go as batches of at
-    /// most agents.command.batch.size targets (the bridge expands them); a router's own command,
-    /// or a VM alone behind its router in this send, goes as one command message.
+    /// most agents.command.batch.size targets and <see cref="AgentCommandBatch.MaxBytes"/> of
+    /// payloads (the bridge expands them; the broker's max_message_size is 1 MiB); a router's own
+    /// command, or a VM alone behind its router in this send, goes as one command message.
     /// </summary>
     private IEnumerable<IReadOnlyList<(JobTarget Target, AgentCommand Command)>> Messages(List<(JobTarget Target, AgentCommand Command)> commands)
     {
@@ -323,7 +324,20 @@ public sealed class JobEngine(
                 foreach (var c in router) yield return [c];
                 continue;
             }
-            foreach (var chunk in router.Chunk(Settings.CommandBatchSize)) yield return chunk;
+            var batch = new List<(JobTarget Target, AgentCommand Command)>();
+            var bytes = 0;
+            foreach (var c in router)
+            {
+                var size = AgentCommandBatch.TargetBytes(c.Command);
+                if (batch.Count > 0 && (batch.Count >= Settings.CommandBatchSize || bytes + size > AgentCommandBatch.MaxBytes))
+                {
+                    yield return batch;
+                    (batch, bytes) = ([], 0);
+                }
+                batch.Add(c);
+                bytes += size;
+            }
+            if (batch.Count > 0) yield return batch;
         }
     }
 
