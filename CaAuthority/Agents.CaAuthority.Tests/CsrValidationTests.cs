@@ -78,6 +78,31 @@ public sealed class CsrValidationTests(CaFixture ca) : IDisposable
         await RefusedWithoutWritingAsync(new IssueCertificate { DomainNames = ["bad name!"] }, "DNS");
     }
 
+    [Fact]
+    public async Task an_ec_key_off_p256_and_p384_or_with_explicit_curve_parameters_is_refused()
+    {
+        await RefusedWithoutWritingAsync(new IssueCertificate { Csr = await _openssl.CsrAsync("ec:P-521", "/CN=p521.example.internal") }, "P-256 or P-384");
+        await RefusedWithoutWritingAsync(new IssueCertificate { Csr = await _openssl.CsrAsync("ec:P-384:explicit", "/CN=explicit.example.internal") }, "P-256 or P-384");
+    }
+
+    [Fact]
+    public async Task a_p384_csr_is_signed_and_the_inventory_names_exactly_the_granted_alternative_names()
+    {
+        var csr = await _openssl.CsrAsync("ec:P-384", "/CN=p384", "subjectAltName=DNS:b.example.internal,IP:10.9.8.7");
+
+        var issued = await ca.Client().CallCaAsync<CertificateIssued>(new IssueCertificate
+        {
+            Csr = csr, DomainNames = ["a.example.internal"], Holder = "urn:cloudstack:service:p384",
+        });
+
+        var stored = await ca.Store.FindAsync(issued.SerialNumber);
+        Assert.Equal("DNS:a.example.internal, DNS:b.example.internal, IP:10.9.8.7, URI:urn:cloudstack:service:p384", stored!.SubjectAlternativeNames);
+        using var leaf = X509Certificate2.CreateFromPem(issued.Certificate);
+        var san = leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        Assert.Equal(["a.example.internal", "b.example.internal"], san.EnumerateDnsNames());
+        Assert.Equal("10.9.8.7", san.EnumerateIPAddresses().Single().ToString());
+    }
+
     private async Task RefusedWithoutWritingAsync(object request, string reason)
     {
         var before = await ca.Store.CountAsync();

@@ -4,7 +4,7 @@ using Agents.Testing;
 
 namespace Agents.Consumers.Tests;
 
-/// <summary>The consumers process against a real broker node and a real SMTP server (python3-aiosmtpd).</summary>
+/// <summary>The consumers process against a real broker node and a real SMTP server (the test kit's SmtpSink).</summary>
 [Collection(BrokerCollection.Name)]
 public sealed class AlertEmailTests(BrokerFixture broker)
 {

@@ -18,11 +18,21 @@ public static class FrontApp
         builder.Logging.AddAgentsSerilog(builder.Configuration, "front");
         builder.Services.AddAgentsSystemd();
         builder.Services.AddReverseProxy().LoadFromMemory(FrontProxyConfig.Routes(), FrontProxyConfig.Clusters(options));
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy, FirstFailurePolicy>();
+        builder.Services.AddSingleton<RetryRefused>();
         builder.WebHost.UseUrls(options.Listen.Split(';', StringSplitOptions.RemoveEmptyEntries));
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var app = builder.Build();
         app.UseAgentsRequestLogging();
-        app.MapReverseProxy();
+        var retry = app.Services.GetRequiredService<RetryRefused>();
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.Use((context, next) => retry.InvokeAsync(context, next));
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
         app.Logger.LogInformation("Front on {Listen} for {Backends}, probing {HealthPath} every {Interval} s",
             options.Listen, string.Join(", ", options.Backends), options.HealthPath, options.HealthIntervalSeconds);
         return app;

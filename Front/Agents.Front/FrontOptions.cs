@@ -26,7 +26,7 @@ public sealed class FrontOptions : IValidatableObject
     [Range(1, 600)]
     public int HealthTimeoutSeconds { get; set; } = 3;
 
-    /// <summary>How long an instance that failed a proxied request (refused, reset) stays out before it is tried again.</summary>
+    /// <summary>How long an instance that refused a connection stays out of the rotation before it is tried again (the request it refused goes to another instance).</summary>
     [Range(1, 3600)]
     public int ReactivationSeconds { get; set; } = 10;
 

@@ -39,11 +39,11 @@ public static class FrontProxyConfig
                 Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
                 Path = options.HealthPath,
             },
-            // a refused or reset request takes the instance out at once, not only at the next probe
+            // a refused connection takes the instance out at once, not only at the next probe (RetryRefused sends that request on)
             Passive = new PassiveHealthCheckConfig
             {
                 Enabled = true,
-                Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                Policy = FirstFailurePolicy.PolicyName,
                 ReactivationPeriod = TimeSpan.FromSeconds(options.ReactivationSeconds),
             },
         };

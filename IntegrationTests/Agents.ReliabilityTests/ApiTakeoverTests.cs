@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Agents.Contracts.Events;
 using Agents.Producers.Client;
 using Agents.ReliabilityTests.Support;
+using Agents.Storage;
 using Agents.Testing;
 
 namespace Agents.ReliabilityTests;
@@ -9,8 +10,11 @@ namespace Agents.ReliabilityTests;
 /// <summary>
 /// Fault: one of two API instances on one MariaDB database is killed with SIGKILL while its
 /// 200-target fan-out is running, through the real bridge process and 200 agents over mutual TLS.
-/// The survivor takes the job over (outcomes reach it as a competing consumer, its sweep takes
-/// what nobody answers) and completes it: every target ends in exactly one terminal status.
+/// The survivor takes the job over once A's lease runs out (cluster.heartbeat.threshold: A's
+/// heartbeat stopped, its mshost row is marked Down, the job's job_executing_msid becomes B's),
+/// outcomes reach it as a competing consumer, and it completes the job: every target ends in
+/// exactly one terminal status. The overdue sweep is set far beyond the test's length: the lease
+/// is what hands the job on.
 /// </summary>
 [Collection(BridgeCollection.Name)]
 public sealed class ApiTakeoverTests(BrokerFixture broker)
@@ -30,12 +34,14 @@ public sealed class ApiTakeoverTests(BrokerFixture broker)
         string[] shared =
         [
             "--Storage:Provider=MySql", $"--Storage:ConnectionString={database}",
-            "--Producers:Provisioning:TakeoverAfterSeconds=4", "--Producers:Provisioning:DeliveryTimeoutSeconds=5", "--Producers:Provisioning:ExecutionTimeoutSeconds=10",
+            "--Producers:Provisioning:TakeoverAfterSeconds=3600", "--Producers:Provisioning:DeliveryTimeoutSeconds=5", "--Producers:Provisioning:ExecutionTimeoutSeconds=10",
+            "--Producers:Cluster:HeartbeatIntervalMilliseconds=500", "--Producers:Cluster:HeartbeatThresholdMilliseconds=3000",
         ];
         var (portA, portB) = (FreePort.Next(), FreePort.Next());
-        await using var a = ServicesRig.StartApi(broker, rig.Temp.Sub("api-a"), portA, apiKey, secret, shared);
+        var (msidA, msidB) = ("api-a-" + Guid.NewGuid().ToString("N")[..6], "api-b-" + Guid.NewGuid().ToString("N")[..6]);
+        await using var a = ServicesRig.StartApi(broker, rig.Temp.Sub("api-a"), portA, apiKey, secret, [.. shared, $"--Producers:Cluster:ManagementServerId={msidA}"]);
         await a.WaitForOutputAsync("Consuming producers.outcomes", 90);
-        await using var b = ServicesRig.StartApi(broker, rig.Temp.Sub("api-b"), portB, apiKey, secret, shared);
+        await using var b = ServicesRig.StartApi(broker, rig.Temp.Sub("api-b"), portB, apiKey, secret, [.. shared, $"--Producers:Cluster:ManagementServerId={msidB}"]);
         await b.WaitForOutputAsync("Consuming producers.outcomes", 90);
         using var onA = new CloudStackClient(new Uri($"http://127.0.0.1:{portA}"), new ApiKeys(apiKey, secret));
         using var onB = new CloudStackClient(new Uri($"http://127.0.0.1:{portB}"), new ApiKeys(apiKey, secret));
@@ -49,6 +55,8 @@ public sealed class ApiTakeoverTests(BrokerFixture broker)
         var started = await onA.CallAsync("runAgentRecipe", ("routerid", rig.RouterId), ("name", AgentFleet.Recipe),
             ("maxconcurrency", "10"), ("maxerrors", "0"));
         var jobId = ResponseValues.Text(started["jobid"]);
+        var db = Database.MySql(database);
+        Assert.Equal(msidA, await db.ScalarAsync("SELECT job_executing_msid FROM jobs WHERE id = @id", ("@id", jobId)));
         await a.KillAsync();
 
         var done = await onB.WaitForJobAsync(jobId, new JobWaitOptions { Timeout = TimeSpan.FromMinutes(4) });
@@ -60,6 +68,13 @@ public sealed class ApiTakeoverTests(BrokerFixture broker)
         Assert.All(targets, t => Assert.Equal("Success", t.Status));
         // the survivor completed it: its log has the job's end, published once
         Assert.Equal(1, b.CountOf($"Job {jobId} (runAgentRecipe) Succeeded"));
+        // handed on through the lease, once: B took it from A, A is Down in mshost, B still beats
+        Assert.Equal(1, b.CountOf($"Job {jobId} (runAgentRecipe) taken over from management server {msidA} by {msidB}"));
+        Assert.Equal(1, b.CountOf($"Management server {msidA} marked Down"));
+        Assert.Equal(msidB, await db.ScalarAsync("SELECT job_executing_msid FROM jobs WHERE id = @id", ("@id", jobId)));
+        Assert.Equal(msidA, await db.ScalarAsync("SELECT job_init_msid FROM jobs WHERE id = @id", ("@id", jobId)));
+        Assert.Equal("Down", await db.ScalarAsync("SELECT state FROM mshost WHERE msid = @ms", ("@ms", msidA)));
+        Assert.Equal("Up", await db.ScalarAsync("SELECT state FROM mshost WHERE msid = @ms", ("@ms", msidB)));
         Assert.Equal(0, await b.StopAsync());
     }
 }

@@ -98,11 +98,7 @@ public sealed class ServicePoisonTests(ServicesRig rig, ITestOutputHelper output
             NewState = "Passed", ChangedAt = DateTimeOffset.UtcNow,
             Details = new Dictionary<string, string> { ["checkName"] = "dns", ["checkType"] = "basic", ["success"] = "true" },
         }.ToEvent().Description.ToDictionary(p => p.Key, p => (object?)p.Value);
-        var command = PoisonCases.Loose(AgentJson.ToUtf8(new AgentCommand
-        {
-            MessageId = Guid.NewGuid(), CommandId = Guid.NewGuid(), JobId = Guid.NewGuid(), Type = CommandTypes.RunRecipe, RouterId = router, VmId = "vm-x",
-            CreatedAt = DateTimeOffset.UtcNow, Payload = AgentCommand.PayloadOf(new RunRecipe { Name = "x" }),
-        }));
+        var command = PoisonCases.Loose(AgentJson.ToUtf8(AgentCommand.Create(CommandTypes.RunRecipe, router, "vm-x", new RunRecipe { Name = "x" })));
 
         var queues = new Dictionary<string, List<PoisonCase>>
         {

@@ -28,6 +28,8 @@ public sealed class ProducersOptions : IValidatableObject
 
     public Sessions.SessionOptions Sessions { get; set; } = new();
 
+    public Cluster.ClusterOptions Cluster { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MasterKey.Length < 16)
@@ -38,6 +40,7 @@ public sealed class ProducersOptions : IValidatableObject
         if (string.IsNullOrEmpty(Bootstrap.AdminApiKey) != string.IsNullOrEmpty(Bootstrap.AdminSecretKey))
             yield return new ValidationResult("Producers:Bootstrap:AdminApiKey and Producers:Bootstrap:AdminSecretKey go together", [nameof(Bootstrap)]);
         foreach (var result in Provisioning.Check()) yield return result;
+        foreach (var result in Cluster.Check()) yield return result;
         if (Sessions.IdleTimeoutMinutes is < 1 or > 10_080)
             yield return new ValidationResult("Producers:Sessions:IdleTimeoutMinutes must be 1..10080", [nameof(Sessions)]);
         if (Sessions.FreeLoginFailures is < 0 or > 100 || Sessions.MaxLoginDelaySeconds is < 0 or > 600)

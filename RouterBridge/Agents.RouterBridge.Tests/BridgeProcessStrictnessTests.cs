@@ -8,28 +8,21 @@ namespace Agents.RouterBridge.Tests;
 
 /// <summary>Bridge:AuthStrictness as the real bridge process reads it from its configuration (the full matrix is in ListenerStrictnessTests).</summary>
 [Collection(BrokerCollection.Name)]
-public sealed class BridgeProcessStrictnessTests(BrokerFixture broker) : IDisposable
+public sealed class BridgeProcessStrictnessTests(BrokerFixture broker) : TempPkiTest
 {
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _temp.Dispose();
-    }
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task the_bridge_process_gives_a_good_certificate_a_session_and_a_connection_without_one_at_most_the_enroll_answer(bool strict)
     {
-        await using var bridge = new BridgeProcess(_pki, broker.AmqpUri(), _temp.Path, new Dictionary<string, string>
+        await using var bridge = new BridgeProcess(Pki, broker.AmqpUri(), Temp.Path, new Dictionary<string, string>
         {
             ["Bridge__AuthStrictness"] = strict ? "true" : "false",
         });
         await bridge.StartAsync();
-        using var good = _pki.IssueWithKey(HolderIdentity.Vm("vm-process"));
+        using var good = Pki.IssueWithKey(HolderIdentity.Vm("vm-process"));
         var hello = new HelloFrame(HelloFrame.CurrentProtocolVersion, "test-agent", []);
 
         Assert.Equal(Session, (await TryAsync(bridge.Port, good, hello)).Outcome);

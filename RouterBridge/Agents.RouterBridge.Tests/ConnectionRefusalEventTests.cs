@@ -14,25 +14,25 @@ namespace Agents.RouterBridge.Tests;
 /// show), folding a claimant's repeats into one event per Bridge:RefusalEventIntervalSeconds.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class ConnectionRefusalEventTests(BrokerFixture broker, ITestOutputHelper output) : IDisposable
+public sealed class ConnectionRefusalEventTests(BrokerFixture broker, ITestOutputHelper output) : TempPkiTest
 {
     private const string VmId = "vm-claimed";
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
     private readonly TestPki _impostorCa = new("Impostor Root CA");
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _impostorCa.Dispose();
-        _pki.Dispose();
-        _temp.Dispose();
+        if (disposing)
+        {
+            _impostorCa.Dispose();
+        }
+        base.Dispose(disposing);
     }
 
     [Fact]
     public async Task an_impostor_claiming_a_vm_is_refused_and_audited_on_the_event_bus_with_its_repeats_folded()
     {
         await using var tap = await EventTap.StartAsync(broker.AmqpUri(), "*.ActionEvent.AGENT-CONNECTION-REFUSE.#");
-        await using var bridge = new BridgeProcess(_pki, broker.AmqpUri(), _temp.Path, new Dictionary<string, string>
+        await using var bridge = new BridgeProcess(Pki, broker.AmqpUri(), Temp.Path, new Dictionary<string, string>
         {
             ["Bridge__RefusalEventIntervalSeconds"] = "5",
         });

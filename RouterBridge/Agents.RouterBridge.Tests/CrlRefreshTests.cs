@@ -12,10 +12,8 @@ namespace Agents.RouterBridge.Tests;
 /// loaded CRL is cut off and cannot come back.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class CrlRefreshTests(BrokerFixture broker) : IAsyncLifetime
+public sealed class CrlRefreshTests(BrokerFixture broker) : TempPkiTest, IAsyncLifetime
 {
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
     private readonly TestPki _impostorCa = new("Impostor Root CA");
     private readonly CrlServer _crl = new();
 
@@ -25,16 +23,14 @@ public sealed class CrlRefreshTests(BrokerFixture broker) : IAsyncLifetime
     {
         await _crl.DisposeAsync();
         _impostorCa.Dispose();
-        _pki.Dispose();
-        _temp.Dispose();
     }
 
     [Fact]
     public async Task the_crl_is_loaded_at_start_a_badly_signed_one_is_refused_and_a_new_one_cuts_off_the_agent_it_revokes()
     {
-        using var revokedAtStart = _pki.IssueWithKey(HolderIdentity.Vm("vm-revoked-at-start"));
-        _crl.Serve(_pki.Crl(1, revokedAtStart.SerialNumber));
-        await using var bridge = new BridgeProcess(_pki, broker.AmqpUri(), _temp.Path, new Dictionary<string, string>
+        using var revokedAtStart = Pki.IssueWithKey(HolderIdentity.Vm("vm-revoked-at-start"));
+        _crl.Serve(Pki.Crl(1, revokedAtStart.SerialNumber));
+        await using var bridge = new BridgeProcess(Pki, broker.AmqpUri(), Temp.Path, new Dictionary<string, string>
         {
             ["Bridge__CrlUrl"] = _crl.Url,
             ["Bridge__CrlRefreshSeconds"] = "5",
@@ -45,9 +41,9 @@ public sealed class CrlRefreshTests(BrokerFixture broker) : IAsyncLifetime
         await Eventually.TrueAsync(() => bridge.Count("CRL 1 from") > 0, $"the bridge to load CRL 1 at start\n{bridge.Tail()}", 30);
         Assert.Equal(Refused, (await TryAsync(bridge.Port, revokedAtStart, Hello())).Outcome);
 
-        var dir = _temp.Sub("agent-b");
-        _pki.EnrollAgent(Path.Combine(dir, "data"), "vm-b");
-        await using var agent = new TestAgent(dir, _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, token: null);
+        var dir = Temp.Sub("agent-b");
+        Pki.EnrollAgent(Path.Combine(dir, "data"), "vm-b");
+        await using var agent = new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], bridge.Port, token: null);
         await Eventually.TrueAsync(() => agent.Client.IsConnected, $"agent vm-b to connect\n{bridge.Tail()}", 30);
         using var agentCertificate = agent.Client.CurrentCertificate!;
 
@@ -62,7 +58,7 @@ public sealed class CrlRefreshTests(BrokerFixture broker) : IAsyncLifetime
         Assert.Equal(0, bridge.Count("CRL 2 from"));
 
         // the CA's next CRL revokes vm-b: its session is closed and it cannot come back
-        _crl.Serve(_pki.Crl(3, revokedAtStart.SerialNumber, agentCertificate.SerialNumber));
+        _crl.Serve(Pki.Crl(3, revokedAtStart.SerialNumber, agentCertificate.SerialNumber));
         await Eventually.TrueAsync(() => bridge.Count("CRL 3 from") > 0, $"the bridge to load CRL 3\n{bridge.Tail()}", 30);
         await Eventually.TrueAsync(() => bridge.Count("agent of VM vm-b down: certificate revoked (CRL)") > 0,
             $"the bridge to cut off vm-b\n{bridge.Tail()}", 10);

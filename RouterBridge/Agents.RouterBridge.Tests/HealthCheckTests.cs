@@ -12,28 +12,24 @@ namespace Agents.RouterBridge.Tests;
 /// and getRouterHealthCheckResults with performfreshchecks runs them now and keeps the results.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
+public sealed class HealthCheckTests(BrokerFixture broker) : TempPkiTest, IAsyncLifetime
 {
     private const string CheckName = "dns_resolver_check";
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
     private EventTap? _tap;
 
-    private string FailFlag => Path.Combine(_temp.Path, "fail");
+    private string FailFlag => Path.Combine(Temp.Path, "fail");
 
     public async Task InitializeAsync() => _tap = await EventTap.StartAsync(broker.AmqpUri(), "*.AlertEvent.#", "*.ActionEvent.#", "*.ResourceStateEvent.ROUTER-HEALTHCHECK.#");
 
     public async Task DisposeAsync()
     {
         if (_tap is not null) await _tap.DisposeAsync();
-        _pki.Dispose();
-        _temp.Dispose();
     }
 
     /// <summary>A health_checks folder with one script that fails while the flag file exists.</summary>
     private string ScriptsDirectory()
     {
-        var directory = _temp.Sub("health_checks");
+        var directory = Temp.Sub("health_checks");
         var script = Path.Combine(directory, CheckName + ".sh");
         File.WriteAllText(script, $"""
             #!/bin/sh
@@ -44,7 +40,7 @@ public sealed class HealthCheckTests(BrokerFixture broker) : IAsyncLifetime
         return directory;
     }
 
-    private BridgeProcess Bridge(bool scheduled) => new(_pki, broker.AmqpUri(), _temp.Path, new Dictionary<string, string>
+    private BridgeProcess Bridge(bool scheduled) => new(Pki, broker.AmqpUri(), Temp.Path, new Dictionary<string, string>
     {
         ["Bridge__HealthChecks__Enabled"] = scheduled ? "true" : "false",
         ["Bridge__HealthChecks__ScriptsDirectory"] = ScriptsDirectory(),

@@ -17,18 +17,18 @@ namespace Agents.RouterBridge.Tests;
 /// token (rate-limited per address) and do nothing else, whatever the strictness, and under
 /// strictness anything else it does is a reported refusal; a bad certificate is refused either way.
 /// </summary>
-public sealed class ListenerStrictnessTests : IDisposable
+public sealed class ListenerStrictnessTests : TempPkiTest
 {
     private const string VmId = "vm-strict";
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
     private readonly TestPki _impostorCa = new("Impostor Root CA");
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _impostorCa.Dispose();
-        _pki.Dispose();
-        _temp.Dispose();
+        if (disposing)
+        {
+            _impostorCa.Dispose();
+        }
+        base.Dispose(disposing);
     }
 
     public static TheoryData<string, bool, string> Matrix()
@@ -49,7 +49,7 @@ public sealed class ListenerStrictnessTests : IDisposable
     [MemberData(nameof(Matrix))]
     public async Task only_a_good_certificate_gets_a_session_whatever_the_strictness(string client, bool strict, string expected)
     {
-        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict);
+        await using var bridge = await ListenerRig.StartAsync(Pki, Temp.Sub("bridge"), strict);
         using var certificate = await CertificateAsync(client, bridge);
 
         var (outcome, detail) = await TryAsync(bridge.Port, certificate, Hello(), () => bridge.Registry.IsConnected(VmId));
@@ -90,7 +90,7 @@ public sealed class ListenerStrictnessTests : IDisposable
     [InlineData(false)]
     public async Task a_connection_without_a_certificate_enrolls_with_its_token_whatever_the_strictness(bool strict)
     {
-        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict);
+        await using var bridge = await ListenerRig.StartAsync(Pki, Temp.Sub("bridge"), strict);
         var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
         using var csrKey = key;
 
@@ -113,7 +113,7 @@ public sealed class ListenerStrictnessTests : IDisposable
     [InlineData("result", false)]
     public async Task a_connection_without_a_certificate_is_refused_any_frame_but_enroll_whatever_the_strictness(string frame, bool strict)
     {
-        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict);
+        await using var bridge = await ListenerRig.StartAsync(Pki, Temp.Sub("bridge"), strict);
         var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
         using var csrKey = key;
         Frame first = frame switch
@@ -138,7 +138,7 @@ public sealed class ListenerStrictnessTests : IDisposable
     [Fact]
     public async Task under_strictness_an_enrollment_with_a_bad_token_is_a_reported_refusal_that_leaves_nothing_behind()
     {
-        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict: true);
+        await using var bridge = await ListenerRig.StartAsync(Pki, Temp.Sub("bridge"), strict: true);
         var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
         using var csrKey = key;
 
@@ -157,7 +157,7 @@ public sealed class ListenerStrictnessTests : IDisposable
     [Fact]
     public async Task enrollments_from_one_address_past_the_rate_limit_are_refused_without_reaching_the_ca()
     {
-        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict: true, enrollmentRateLimit: 2);
+        await using var bridge = await ListenerRig.StartAsync(Pki, Temp.Sub("bridge"), strict: true, enrollmentRateLimit: 2);
         var (key, csr) = AgentIdentityStore.NewKeyAndCsr();
         using var csrKey = key;
 
@@ -174,7 +174,7 @@ public sealed class ListenerStrictnessTests : IDisposable
     [Fact]
     public async Task with_allow_expired_on_an_expired_certificate_of_our_ca_gets_a_session_but_an_impostor_still_does_not()
     {
-        await using var bridge = await ListenerRig.StartAsync(_pki, _temp.Sub("bridge"), strict: true, allowExpired: true);
+        await using var bridge = await ListenerRig.StartAsync(Pki, Temp.Sub("bridge"), strict: true, allowExpired: true);
         using var expired = await CertificateAsync("expired", bridge);
         using var impostor = await CertificateAsync("impostor", bridge);
 
@@ -187,16 +187,16 @@ public sealed class ListenerStrictnessTests : IDisposable
         switch (client)
         {
             case "good":
-                return _pki.IssueWithKey(HolderIdentity.Vm(VmId));
+                return Pki.IssueWithKey(HolderIdentity.Vm(VmId));
             case "revoked":
-                var revoked = _pki.IssueWithKey(HolderIdentity.Vm(VmId));
+                var revoked = Pki.IssueWithKey(HolderIdentity.Vm(VmId));
                 bridge.Tls.Revoke(revoked.SerialNumber);
                 return revoked;
             case "impostor":
                 // names the same VM, issued by a CA the bridge does not trust
                 return _impostorCa.IssueWithKey(HolderIdentity.Vm(VmId));
             case "expired":
-                var expired = _pki.IssueWithKey(HolderIdentity.Vm(VmId), TimeSpan.FromMilliseconds(500));
+                var expired = Pki.IssueWithKey(HolderIdentity.Vm(VmId), TimeSpan.FromMilliseconds(500));
                 while (expired.NotAfter.ToUniversalTime() >= DateTime.UtcNow) await Task.Delay(100);
                 return expired;
             default:

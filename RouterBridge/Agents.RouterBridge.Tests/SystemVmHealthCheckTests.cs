@@ -12,12 +12,10 @@ namespace Agents.RouterBridge.Tests;
 /// script becomes an ALERT.SYSTEMVM.HEALTH AlertEvent about the VM, beside its ResourceStateEvent.
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class SystemVmHealthCheckTests(BrokerFixture broker) : IAsyncLifetime
+public sealed class SystemVmHealthCheckTests(BrokerFixture broker) : TempPkiTest, IAsyncLifetime
 {
     private const string VmId = "5e5e0000-aaaa-4a4a-9c9c-00000000000a";
     private const string CheckName = "secondary_storage_check";
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
     private EventTap? _tap;
 
     public async Task InitializeAsync() => _tap = await EventTap.StartAsync(broker.AmqpUri(), "*.AlertEvent.#", "*.ResourceStateEvent.ROUTER-HEALTHCHECK.#");
@@ -25,31 +23,29 @@ public sealed class SystemVmHealthCheckTests(BrokerFixture broker) : IAsyncLifet
     public async Task DisposeAsync()
     {
         if (_tap is not null) await _tap.DisposeAsync();
-        _pki.Dispose();
-        _temp.Dispose();
     }
 
     [Fact]
     public async Task a_scheduled_round_runs_the_system_vms_checks_through_its_agent_and_a_failing_one_raises_an_alert_about_the_vm()
     {
-        await using var bridge = new BridgeProcess(_pki, broker.AmqpUri(), _temp.Path, new Dictionary<string, string>
+        await using var bridge = new BridgeProcess(Pki, broker.AmqpUri(), Temp.Path, new Dictionary<string, string>
         {
             ["Bridge__HealthChecks__Enabled"] = "true",
-            ["Bridge__HealthChecks__ScriptsDirectory"] = _temp.Sub("router-checks"),
+            ["Bridge__HealthChecks__ScriptsDirectory"] = Temp.Sub("router-checks"),
             // the first advanced round 10 s after start, the next a minute later; the basic ones stay out of the way
             ["Bridge__HealthChecks__AdvancedIntervalMinutes"] = "1",
             ["Bridge__HealthChecks__BasicIntervalMinutes"] = "1440",
         });
         await bridge.StartAsync();
 
-        var checks = _temp.Sub("ssvm-checks");
+        var checks = Temp.Sub("ssvm-checks");
         var script = Path.Combine(checks, CheckName + ".sh");
         await File.WriteAllTextAsync(script, "#!/bin/sh\necho 'NFS secondary storage not mounted'\nexit 1\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var dir = _temp.Sub("ssvm");
-        _pki.EnrollAgent(Path.Combine(dir, "data"), VmId);
+        var dir = Temp.Sub("ssvm");
+        Pki.EnrollAgent(Path.Combine(dir, "data"), VmId);
         var policy = new AgentPolicy([CommandTypes.RunHealthChecks, CommandTypes.RekeyCertificate], [], Privileged: true);
-        await using var agent = new TestAgent(dir, _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, token: null, policy, healthChecksDirectory: checks);
+        await using var agent = new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], bridge.Port, token: null, policy, healthChecksDirectory: checks);
         await Eventually.TrueAsync(() => agent.Client.IsConnected, $"the system VM's agent to connect\n{bridge.Tail()}", 30);
 
         var firing = await _tap!.WaitAsync(t => t.Alerts($"systemvm-health/{VmId}/{CheckName}").FirstOrDefault(),

@@ -10,18 +10,11 @@ using Agents.VmAgent.Tests.Support;
 namespace Agents.VmAgent.Tests;
 
 /// <summary>The standalone program (VmAgent/Agents.VmAgent) as a real process against a real bridge over TLS.</summary>
-public sealed class AgentProgramTests : IDisposable
+public sealed class AgentProgramTests : TempPkiTest
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Execution = TimeSpan.FromSeconds(30);
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _temp.Dispose();
-    }
 
     private static string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
 
@@ -41,19 +34,19 @@ public sealed class AgentProgramTests : IDisposable
     [Fact]
     public async Task the_agent_program_enrolls_with_a_one_time_token_runs_commands_in_its_sandbox_and_stops_cleanly_on_sigterm()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         var token = bridge.Relay.TokenFor("vm-p");
-        var recipe = Path.Combine(_temp.Sub("recipes"), "greet.sh");
+        var recipe = Path.Combine(Temp.Sub("recipes"), "greet.sh");
         await File.WriteAllTextAsync(recipe, "#!/bin/sh\nprintf 'hello %s' \"$RECIPE_WHO\" > \"$AGENT_SANDBOX_ROOT/greeting\"\necho done\n");
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(recipe)));
-        var policy = Path.Combine(_temp.Path, "policy.json");
+        var policy = Path.Combine(Temp.Path, "policy.json");
         await File.WriteAllTextAsync(policy, $$"""{"allowedCommands":["ResetVmSshKey","RunRecipe"],"recipes":[{"name":"greet","sha256":"{{hash}}"}],"privileged":true}""");
-        var data = Path.Combine(_temp.Path, "data");
-        var sandbox = Path.Combine(_temp.Path, "sandbox");
+        var data = Path.Combine(Temp.Path, "data");
+        var sandbox = Path.Combine(Temp.Path, "sandbox");
 
         await using var agent = AgentProgram.Start([
             "--router", "127.0.0.1", "--port", Text(bridge.Port), "--token", token,
-            "--data-dir", data, "--sandbox-root", sandbox, "--ca-file", _pki.WriteRootPem(_temp.Path),
+            "--data-dir", data, "--sandbox-root", sandbox, "--ca-file", Pki.WriteRootPem(Temp.Path),
             "--policy", policy, "--recipe-dir", Path.GetDirectoryName(recipe)!, "--max-backoff-seconds", "1",
         ]);
         await ConnectedAsync(bridge, "vm-p", agent);
@@ -77,18 +70,18 @@ public sealed class AgentProgramTests : IDisposable
     [Fact]
     public async Task the_agent_program_reads_a_json_config_and_a_user_data_token_and_connects_over_ipv6()
     {
-        await using var bridge = new TestBridge(_pki);
-        var userData = Path.Combine(_temp.Path, "user-data.txt");
+        await using var bridge = new TestBridge(Pki);
+        var userData = Path.Combine(Temp.Path, "user-data.txt");
         await File.WriteAllTextAsync(userData, $"#cloud-config-ish\nhostname=vm6\nagent_enrollment_token={bridge.Relay.TokenFor("vm-6")}\n");
-        var config = Path.Combine(_temp.Path, "agent.json");
+        var config = Path.Combine(Temp.Path, "agent.json");
         await File.WriteAllTextAsync(config, $$"""
             {
               // comments are allowed
               "routers": ["::1"],
               "port": {{bridge.Port}},
-              "dataDirectory": "{{Path.Combine(_temp.Path, "data")}}",
-              "caFile": "{{_pki.WriteRootPem(_temp.Path)}}",
-              "sandboxRoot": "{{Path.Combine(_temp.Path, "sandbox")}}",
+              "dataDirectory": "{{Path.Combine(Temp.Path, "data")}}",
+              "caFile": "{{Pki.WriteRootPem(Temp.Path)}}",
+              "sandboxRoot": "{{Path.Combine(Temp.Path, "sandbox")}}",
               "userDataFile": "{{userData}}",
               "maxBackoffSeconds": 1,
             }
@@ -107,10 +100,10 @@ public sealed class AgentProgramTests : IDisposable
     [Fact]
     public async Task the_default_policy_of_the_program_refuses_recipes()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         await using var agent = AgentProgram.Start([
-            "--router", "127.0.0.1", "--port", Text(bridge.Port), "--data-dir", Path.Combine(_temp.Path, "data"),
-            "--sandbox-root", Path.Combine(_temp.Path, "sandbox"), "--ca-file", _pki.WriteRootPem(_temp.Path),
+            "--router", "127.0.0.1", "--port", Text(bridge.Port), "--data-dir", Path.Combine(Temp.Path, "data"),
+            "--sandbox-root", Path.Combine(Temp.Path, "sandbox"), "--ca-file", Pki.WriteRootPem(Temp.Path),
         ], new Dictionary<string, string> { [Core.Client.EnrollmentToken.EnvironmentVariable] = bridge.Relay.TokenFor("vm-d") });
         await ConnectedAsync(bridge, "vm-d", agent);
 
@@ -129,7 +122,7 @@ public sealed class AgentProgramTests : IDisposable
     [InlineData("heartbeatSeconds", new[] { "--heartbeat-seconds", "soon" })]
     public async Task a_bad_setting_on_the_command_line_exits_with_code_2_and_a_message_naming_it(string setting, string[] flags)
     {
-        var (code, output) = await AgentProgram.RunToEndAsync(["--data-dir", Path.Combine(_temp.Path, "data"), "--ca-file", _pki.WriteRootPem(_temp.Path), .. flags]);
+        var (code, output) = await AgentProgram.RunToEndAsync(["--data-dir", Path.Combine(Temp.Path, "data"), "--ca-file", Pki.WriteRootPem(Temp.Path), .. flags]);
 
         Assert.Equal(2, code);
         Assert.Contains($"setting '{setting}'", output, StringComparison.Ordinal);
@@ -141,10 +134,10 @@ public sealed class AgentProgramTests : IDisposable
     [InlineData("maxBackoffSeconds", """{"maxBackoffSeconds":0}""")]
     public async Task a_bad_config_file_exits_with_code_2_and_a_message_naming_the_setting(string setting, string json)
     {
-        var config = Path.Combine(_temp.Path, "agent.json");
+        var config = Path.Combine(Temp.Path, "agent.json");
         await File.WriteAllTextAsync(config, json);
 
-        var (code, output) = await AgentProgram.RunToEndAsync(["--config", config, "--data-dir", Path.Combine(_temp.Path, "data"), "--ca-file", _pki.WriteRootPem(_temp.Path)]);
+        var (code, output) = await AgentProgram.RunToEndAsync(["--config", config, "--data-dir", Path.Combine(Temp.Path, "data"), "--ca-file", Pki.WriteRootPem(Temp.Path)]);
 
         Assert.Equal(2, code);
         Assert.Contains($"setting '{setting}'", output, StringComparison.Ordinal);

@@ -13,24 +13,17 @@ using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
 
-public sealed class CommandRelayTests : IDisposable
+public sealed class CommandRelayTests : TempPkiTest
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Execution = TimeSpan.FromSeconds(30);
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _temp.Dispose();
-    }
 
     private static CommandFrame Command(string type, string json, Guid? id = null) => ExecutorFixture.Command(type, json, id);
 
     private async Task<TestAgent> ConnectedAgentAsync(TestBridge bridge, string vmId, string dir, IReadOnlyList<string>? routers = null, AgentPolicy? policy = null)
     {
-        var agent = new TestAgent(_temp.Sub(dir), _pki.WriteRootPem(_temp.Path), routers ?? ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor(vmId), policy);
+        var agent = new TestAgent(Temp.Sub(dir), Pki.WriteRootPem(Temp.Path), routers ?? ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor(vmId), policy);
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected(vmId), $"the agent of {vmId} to connect");
         return agent;
     }
@@ -38,7 +31,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_sealed_password_reset_lands_in_the_sandbox_shadow_as_a_sha512_hash_of_the_new_password()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
         using var certificate = agent.Client.CurrentCertificate!;
         const string password = "N3w-p@ss w0rd';$(id)";
@@ -60,9 +53,9 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_password_sealed_to_another_certificate_is_rejected()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
-        using var other = _pki.IssueWithKey(Security.Identity.HolderIdentity.Vm("vm-a"));
+        using var other = Pki.IssueWithKey(Security.Identity.HolderIdentity.Vm("vm-a"));
         var payload = AgentJson.Serialize(new ResetVmPassword { Username = "root", SealedPassword = SecretSealer.Seal("pw", other) });
 
         var result = await bridge.Registry.SendCommandAsync("vm-a", Command("ResetVmPassword", payload), Delivery, Execution, default);
@@ -74,7 +67,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task an_ssh_key_reset_writes_the_key_to_authorized_keys_with_mode_0600()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
         const string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBridgeTestKey alice@example";
 
@@ -89,7 +82,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task the_agent_connects_over_ipv6_loopback()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-6", "six", routers: ["::1"]);
 
         var remote = (IPEndPoint)bridge.Registry.Snapshot().Single().RemoteEndPoint!;
@@ -101,7 +94,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task an_agent_presenting_vm_a_certificate_never_receives_vm_b_command()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         await using var agentA = await ConnectedAgentAsync(bridge, "vm-a", "a");
 
         var forB = await bridge.Registry.SendCommandAsync("vm-b",
@@ -117,12 +110,12 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_command_waits_for_a_booting_vm_within_the_delivery_timeout()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         var token = bridge.Relay.TokenFor("vm-late");
         var pending = bridge.Registry.SendCommandAsync("vm-late",
             Command("ResetVmSshKey", """{"username":"alice","publicKeys":["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILate alice"]}"""), Delivery, Execution, default);
         await Task.Delay(500);
-        await using var agent = new TestAgent(_temp.Sub("late"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, token);
+        await using var agent = new TestAgent(Temp.Sub("late"), Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], bridge.Port, token);
 
         Assert.Equal(CommandOutcome.Success, (await pending).Outcome);
     }
@@ -130,12 +123,12 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_result_that_does_not_come_within_the_execution_timeout_is_execution_timed_out()
     {
-        await using var bridge = new TestBridge(_pki);
-        var dir = _temp.Sub("slow");
+        await using var bridge = new TestBridge(Pki);
+        var dir = Temp.Sub("slow");
         var recipes = Directory.CreateDirectory(Path.Combine(dir, "recipes")).FullName;
         await File.WriteAllTextAsync(Path.Combine(recipes, "slow.sh"), "sleep 5\n");
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(recipes, "slow.sh"))));
-        await using var agent = new TestAgent(dir, _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-s"),
+        await using var agent = new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-s"),
             TestPolicies.WithRecipes(new RecipePolicy("slow", hash)));
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-s"), "the agent to connect");
 
@@ -147,15 +140,15 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_command_redelivered_after_an_agent_restart_does_not_run_twice()
     {
-        await using var bridge = new TestBridge(_pki);
-        var dir = _temp.Sub("restart");
+        await using var bridge = new TestBridge(Pki);
+        var dir = Temp.Sub("restart");
         var counter = Path.Combine(dir, "count");
         var recipes = Directory.CreateDirectory(Path.Combine(dir, "recipes")).FullName;
         await File.WriteAllTextAsync(Path.Combine(recipes, "count.sh"), $"echo run >> '{counter}'\n");
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(recipes, "count.sh"))));
         var policy = TestPolicies.WithRecipes(new RecipePolicy("count", hash));
         var command = Command("RunRecipe", """{"name":"count"}""");
-        var ca = _pki.WriteRootPem(_temp.Path);
+        var ca = Pki.WriteRootPem(Temp.Path);
 
         ResultFrame first;
         await using (var agent = new TestAgent(dir, ca, ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-r"), policy))
@@ -179,7 +172,7 @@ public sealed class CommandRelayTests : IDisposable
     public async Task a_revoked_agent_is_disconnected_and_cannot_come_back()
     {
         var revoked = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-        await using var bridge = new TestBridge(_pki, authorize: (cert, _) => revoked.ContainsKey(cert.SerialNumber) ? "certificate revoked" : null);
+        await using var bridge = new TestBridge(Pki, authorize: (cert, _) => revoked.ContainsKey(cert.SerialNumber) ? "certificate revoked" : null);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-a", "a");
         var serial = bridge.Registry.Snapshot().Single().CertificateSerial;
         var down = new TaskCompletionSource<string>();
@@ -196,7 +189,7 @@ public sealed class CommandRelayTests : IDisposable
     [Fact]
     public async Task a_silent_agent_is_reported_as_missing_heartbeats()
     {
-        await using var bridge = new TestBridge(_pki, new AgentListenerOptions { Port = 0, HeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        await using var bridge = new TestBridge(Pki, new AgentListenerOptions { Port = 0, HeartbeatTimeout = TimeSpan.FromSeconds(1) });
         var missed = new TaskCompletionSource<AgentPresence>();
         bridge.Registry.HeartbeatMissed += p => missed.TrySetResult(p);
         await using var agent = await ConnectedAgentAsync(bridge, "vm-quiet", "quiet");

@@ -5,23 +5,16 @@ using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
 
-public sealed class EnrollmentTests : IDisposable
+public sealed class EnrollmentTests : TempPkiTest
 {
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _temp.Dispose();
-    }
 
     [Fact]
     public async Task an_agent_enrolls_with_a_good_token_and_then_holds_a_mutual_tls_session()
     {
-        await using var bridge = new TestBridge(_pki);
-        var ca = _pki.WriteRootPem(_temp.Path);
-        await using var agent = new TestAgent(_temp.Sub("a"), ca, ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
+        await using var bridge = new TestBridge(Pki);
+        var ca = Pki.WriteRootPem(Temp.Path);
+        await using var agent = new TestAgent(Temp.Sub("a"), ca, ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
 
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-a"), "the enrolled agent to be connected as vm-a");
 
@@ -34,13 +27,13 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task a_used_token_is_refused_and_the_agent_keeps_trying_without_crashing()
     {
-        await using var bridge = new TestBridge(_pki);
-        var ca = _pki.WriteRootPem(_temp.Path);
+        await using var bridge = new TestBridge(Pki);
+        var ca = Pki.WriteRootPem(Temp.Path);
         var token = bridge.Relay.TokenFor("vm-a");
-        await using var first = new TestAgent(_temp.Sub("first"), ca, ["127.0.0.1"], bridge.Port, token);
+        await using var first = new TestAgent(Temp.Sub("first"), ca, ["127.0.0.1"], bridge.Port, token);
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-a"), "the first agent to enroll");
 
-        await using var second = new TestAgent(_temp.Sub("second"), ca, ["127.0.0.1"], bridge.Port, token);
+        await using var second = new TestAgent(Temp.Sub("second"), ca, ["127.0.0.1"], bridge.Port, token);
         await Eventually.TrueAsync(() => second.Client.LastError?.Contains("already used", StringComparison.Ordinal) == true, "the reused token to be refused");
 
         Assert.Null(second.Client.CurrentCertificate);
@@ -53,8 +46,8 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task a_foreign_token_is_refused()
     {
-        await using var bridge = new TestBridge(_pki);
-        await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, "token-from-another-cloud");
+        await using var bridge = new TestBridge(Pki);
+        await using var agent = new TestAgent(Temp.Sub("a"), Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], bridge.Port, "token-from-another-cloud");
 
         await Eventually.TrueAsync(() => agent.Client.LastError?.Contains("unknown enrollment token", StringComparison.Ordinal) == true, "the foreign token to be refused");
         Assert.Null(agent.Client.CurrentCertificate);
@@ -66,7 +59,7 @@ public sealed class EnrollmentTests : IDisposable
     {
         using var otherPki = new TestPki("Other Root");
         await using var impostor = new TestBridge(otherPki);
-        await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], impostor.Port, impostor.Relay.TokenFor("vm-a"));
+        await using var agent = new TestAgent(Temp.Sub("a"), Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], impostor.Port, impostor.Relay.TokenFor("vm-a"));
 
         await Eventually.TrueAsync(() => agent.Log.Contains("router certificate refused"), "the impostor router's certificate to be refused");
         Assert.Null(agent.Client.CurrentCertificate);
@@ -75,8 +68,8 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task a_rekey_command_gives_the_agent_a_new_key_and_it_keeps_serving()
     {
-        await using var bridge = new TestBridge(_pki);
-        await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
+        await using var bridge = new TestBridge(Pki);
+        await using var agent = new TestAgent(Temp.Sub("a"), Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-a"), "the agent to connect");
         var before = bridge.Registry.Snapshot().Single().CertificateSerial;
 
@@ -93,9 +86,9 @@ public sealed class EnrollmentTests : IDisposable
     [Fact]
     public async Task the_agent_renews_at_about_two_thirds_of_its_certificates_lifetime_without_a_restart()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         bridge.Relay.Lifetime = TimeSpan.FromSeconds(9);
-        await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
+        await using var agent = new TestAgent(Temp.Sub("a"), Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-a"), "the agent to connect");
         var first = bridge.Registry.Snapshot().Single().CertificateSerial;
 

@@ -14,18 +14,11 @@ namespace Agents.VmAgent.Tests;
 /// the bridge redelivers the same command id: the command's effect happens at most once and the
 /// redelivery gets one answer, whichever record the crash interrupted.
 /// </summary>
-public sealed class JournalCrashTests : IDisposable
+public sealed class JournalCrashTests : TempPkiTest
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Execution = TimeSpan.FromSeconds(60);
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _temp.Dispose();
-    }
 
     [Fact]
     public async Task an_agent_killed_after_appending_started_does_not_run_the_command_when_it_comes_back()
@@ -51,17 +44,17 @@ public sealed class JournalCrashTests : IDisposable
     /// <summary>The recipe's runs (lines it appended), the one result the bridge got, and the crashed process's output.</summary>
     private async Task<(ResultFrame Result, int Runs, string Crashed)> CrashAndRedeliverAsync(string hook)
     {
-        await using var bridge = new TestBridge(_pki);
-        var recipes = _temp.Sub("recipes");
+        await using var bridge = new TestBridge(Pki);
+        var recipes = Temp.Sub("recipes");
         var script = "#!/bin/sh\necho run >> \"$AGENT_SANDBOX_ROOT/runs\"\n"u8.ToArray();
         await File.WriteAllBytesAsync(Path.Combine(recipes, "once.sh"), script);
-        var policy = Path.Combine(_temp.Path, "policy.json");
+        var policy = Path.Combine(Temp.Path, "policy.json");
         await File.WriteAllTextAsync(policy, $$"""{"allowedCommands":["RunRecipe"],"recipes":[{"name":"once","sha256":"{{Convert.ToHexStringLower(SHA256.HashData(script))}}"}]}""");
-        var sandbox = Path.Combine(_temp.Path, "sandbox");
-        var ca = _pki.WriteRootPem(_temp.Path);
+        var sandbox = Path.Combine(Temp.Path, "sandbox");
+        var ca = Pki.WriteRootPem(Temp.Path);
         string[] arguments = [
             "--router", "127.0.0.1", "--port", bridge.Port.ToString(CultureInfo.InvariantCulture),
-            "--data-dir", Path.Combine(_temp.Path, "data"), "--sandbox-root", sandbox, "--ca-file", ca,
+            "--data-dir", Path.Combine(Temp.Path, "data"), "--sandbox-root", sandbox, "--ca-file", ca,
             "--policy", policy, "--recipe-dir", recipes, "--max-backoff-seconds", "1",
         ];
 

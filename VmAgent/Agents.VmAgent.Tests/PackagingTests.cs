@@ -12,17 +12,10 @@ namespace Agents.VmAgent.Tests;
 /// real; its choice of binary by the machine's architecture; build-packages.sh's header checks, tarballs,
 /// zips and ISO.
 /// </summary>
-public sealed class PackagingTests : IDisposable
+public sealed class PackagingTests : TempPkiTest
 {
     private const string Name = "agents-vm-agent";
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _temp.Dispose();
-    }
 
     private static string Packaging() => Path.Combine(RepositoryPaths.Root, "VmAgent", "packaging");
 
@@ -40,14 +33,14 @@ public sealed class PackagingTests : IDisposable
     /// </summary>
     private string StageLinuxFolder(params string[] archs)
     {
-        var stage = _temp.Sub("pkg");
+        var stage = Temp.Sub("pkg");
         var packaging = Packaging();
         foreach (var file in new[] { "linux/install.sh", "linux/agents-vm-agent.service", "config/agent.json.sample", "config/policy.json.sample", "README.txt" })
             File.Copy(Path.Combine(packaging, file), Path.Combine(stage, Path.GetFileName(file)));
         var (program, leading) = AgentProgram.Command();
         foreach (var arch in archs.DefaultIfEmpty(ThisArch))
         {
-            var launcher = Path.Combine(_temp.Sub(Path.Combine("pkg", arch)), Name);
+            var launcher = Path.Combine(Temp.Sub(Path.Combine("pkg", arch)), Name);
             File.WriteAllText(launcher, $"#!/bin/sh\n# {arch}\nexec '{program}' {string.Join(' ', leading.Select(a => $"'{a}'"))} \"$@\"\n");
             File.SetUnixFileMode(launcher, (UnixFileMode)0b111_101_101);
         }
@@ -57,7 +50,7 @@ public sealed class PackagingTests : IDisposable
     /// <summary>A directory whose <c>uname</c> prints <paramref name="machine"/>: put first on PATH, it is the machine install.sh sees.</summary>
     private string FakeUname(string machine)
     {
-        var bin = _temp.Sub("fake-bin");
+        var bin = Temp.Sub("fake-bin");
         var uname = Path.Combine(bin, "uname");
         File.WriteAllText(uname, $"#!/bin/sh\necho {machine}\n");
         File.SetUnixFileMode(uname, (UnixFileMode)0b111_101_101);
@@ -80,12 +73,12 @@ public sealed class PackagingTests : IDisposable
     [Fact]
     public async Task an_agent_installed_by_install_sh_enrolls_with_the_token_it_was_installed_with()
     {
-        await using var bridge = new TestBridge(_pki);
-        var root = Path.Combine(_temp.Path, "root");
+        await using var bridge = new TestBridge(Pki);
+        var root = Path.Combine(Temp.Path, "root");
         var token = bridge.Relay.TokenFor("vm-i");
 
         var (code, output) = await InstallAsync(StageLinuxFolder(), root,
-            ["--router", "127.0.0.1", "--port", bridge.Port.ToString(CultureInfo.InvariantCulture), "--token", token, "--ca", _pki.WriteRootPem(_temp.Path)]);
+            ["--router", "127.0.0.1", "--port", bridge.Port.ToString(CultureInfo.InvariantCulture), "--token", token, "--ca", Pki.WriteRootPem(Temp.Path)]);
 
         Assert.True(code == 0, output);
         var etc = Path.Combine(root, "etc", "agents-vm-agent");
@@ -96,14 +89,14 @@ public sealed class PackagingTests : IDisposable
 
         // what systemd does: EnvironmentFile=agent.env, then the installed binary with the installed config
         var environment = (await File.ReadAllLinesAsync(Path.Combine(etc, "agent.env"))).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        await using var agent = AgentProgram.Start(["--config", Path.Combine(etc, "agent.json"), "--sandbox-root", Path.Combine(_temp.Path, "sandbox")], environment);
+        await using var agent = AgentProgram.Start(["--config", Path.Combine(etc, "agent.json"), "--sandbox-root", Path.Combine(Temp.Path, "sandbox")], environment);
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-i"), "the installed agent to enroll and connect", 30);
     }
 
     [Fact]
     public async Task install_sh_refuses_an_unknown_option_and_installs_nothing()
     {
-        var root = Path.Combine(_temp.Path, "root");
+        var root = Path.Combine(Temp.Path, "root");
 
         var (code, output) = await InstallAsync(StageLinuxFolder(), root, ["--routr", "10.0.0.1"]);
 
@@ -118,9 +111,9 @@ public sealed class PackagingTests : IDisposable
     public async Task install_sh_installs_the_binary_built_for_the_machine_it_runs_on(string machine, string arch)
     {
         var stage = StageLinuxFolder("x64", "arm64");
-        var root = Path.Combine(_temp.Path, "root");
+        var root = Path.Combine(Temp.Path, "root");
 
-        var (code, output) = await InstallAsync(stage, root, ["--router", "10.0.0.1", "--ca", _pki.WriteRootPem(_temp.Path)], FakeUname(machine));
+        var (code, output) = await InstallAsync(stage, root, ["--router", "10.0.0.1", "--ca", Pki.WriteRootPem(Temp.Path)], FakeUname(machine));
 
         Assert.True(code == 0, output);
         Assert.Equal(await File.ReadAllTextAsync(Path.Combine(stage, arch, Name)), await File.ReadAllTextAsync(Path.Combine(root, "usr", "local", "sbin", Name)));
@@ -129,7 +122,7 @@ public sealed class PackagingTests : IDisposable
     [Fact]
     public async Task install_sh_on_a_machine_it_has_no_agent_for_names_what_it_has_and_installs_nothing()
     {
-        var root = Path.Combine(_temp.Path, "root");
+        var root = Path.Combine(Temp.Path, "root");
 
         var (code, output) = await InstallAsync(StageLinuxFolder("x64", "arm64"), root, ["--router", "10.0.0.1"], FakeUname("riscv64"));
 
@@ -161,9 +154,9 @@ public sealed class PackagingTests : IDisposable
 
     private string PublishedTree(Func<string, byte[]> header)
     {
-        var output = _temp.Sub("publish");
+        var output = Temp.Sub("publish");
         foreach (var rid in new[] { "linux-x64", "linux-arm64", "win-x64", "win-x86" })
-            File.WriteAllBytes(Path.Combine(_temp.Sub(Path.Combine("publish", rid)), rid.StartsWith("win", StringComparison.Ordinal) ? Name + ".exe" : Name), header(rid));
+            File.WriteAllBytes(Path.Combine(Temp.Sub(Path.Combine("publish", rid)), rid.StartsWith("win", StringComparison.Ordinal) ? Name + ".exe" : Name), header(rid));
         return output;
     }
 
@@ -172,7 +165,7 @@ public sealed class PackagingTests : IDisposable
     {
         var output = PublishedTree(Header);
 
-        var (code, log) = await RunAsync("bash", [Path.Combine(Packaging(), "build-packages.sh"), output, _pki.WriteRootPem(_temp.Path)]);
+        var (code, log) = await RunAsync("bash", [Path.Combine(Packaging(), "build-packages.sh"), output, Pki.WriteRootPem(Temp.Path)]);
 
         Assert.True(code == 0, log);
         Assert.Contains("linux-arm64: 512 bytes, header says arm64", log, StringComparison.Ordinal);

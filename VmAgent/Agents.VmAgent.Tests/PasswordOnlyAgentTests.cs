@@ -13,28 +13,21 @@ using PasswordOnlyAgent;
 
 namespace Agents.VmAgent.Tests;
 
-public sealed class PasswordOnlyAgentTests : IDisposable
+public sealed class PasswordOnlyAgentTests : TempPkiTest
 {
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _temp.Dispose();
-    }
 
     [Fact]
     public async Task the_password_only_sample_resets_passwords_and_rejects_everything_else()
     {
-        await using var bridge = new TestBridge(_pki);
-        var sandbox = new SandboxGuestOs(_temp.Sub("sandbox"));
+        await using var bridge = new TestBridge(Pki);
+        var sandbox = new SandboxGuestOs(Temp.Sub("sandbox"));
         var options = new AgentClientOptions
         {
-            RouterAddresses = ["127.0.0.1"], Port = bridge.Port, DataDirectory = _temp.Sub("data"),
+            RouterAddresses = ["127.0.0.1"], Port = bridge.Port, DataDirectory = Temp.Sub("data"),
             EnrollmentToken = bridge.Relay.TokenFor("vm-p"), InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(400),
         };
-        var agent = PasswordOnly.Create(options, new TrustAnchor(_pki.Root), sandbox, new TestLog("password-only"));
+        var agent = PasswordOnly.Create(options, new TrustAnchor(Pki.Root), sandbox, new TestLog("password-only"));
         using var stop = new CancellationTokenSource();
         var run = agent.RunAsync(stop.Token);
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-p"), "the sample agent to connect");

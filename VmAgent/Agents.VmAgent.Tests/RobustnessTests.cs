@@ -8,24 +8,17 @@ using Agents.VmAgent.Tests.Support;
 
 namespace Agents.VmAgent.Tests;
 
-public sealed class RobustnessTests : IDisposable
+public sealed class RobustnessTests : TempPkiTest
 {
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
 
-    public void Dispose()
-    {
-        _pki.Dispose();
-        _temp.Dispose();
-    }
 
     [Fact]
     public async Task garbage_truncated_and_oversized_frames_from_a_router_leave_the_agent_running_and_reconnecting()
     {
-        await using var router = new HostileRouter(_pki);
-        var dir = _temp.Sub("a");
-        _pki.EnrollAgent(Path.Combine(dir, "data"), "vm-a");
-        await using var agent = new TestAgent(dir, _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], router.Port, token: null);
+        await using var router = new HostileRouter(Pki);
+        var dir = Temp.Sub("a");
+        Pki.EnrollAgent(Path.Combine(dir, "data"), "vm-a");
+        await using var agent = new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], router.Port, token: null);
 
         await Eventually.TrueAsync(() => router.Connections >= 7, "the agent to keep reconnecting after each bad frame");
 
@@ -41,9 +34,9 @@ public sealed class RobustnessTests : IDisposable
     [InlineData("oversized")]
     public async Task a_bad_frame_closes_only_that_connection_and_the_listener_keeps_serving(string kind)
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         var bad = kind switch { "garbage" => RawTls.Garbage(), "truncated" => RawTls.Truncated(), _ => RawTls.Oversized() };
-        using var impostorCert = _pki.IssueWithKey(HolderIdentity.Vm("vm-x"));
+        using var impostorCert = Pki.IssueWithKey(HolderIdentity.Vm("vm-x"));
 
         foreach (var cert in new[] { impostorCert, null })
         {
@@ -54,7 +47,7 @@ public sealed class RobustnessTests : IDisposable
             else Assert.IsType<ErrorFrame>(await new FrameCodec().ReadAsync(raw, default));
         }
 
-        await using var agent = new TestAgent(_temp.Sub("a"), _pki.WriteRootPem(_temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
+        await using var agent = new TestAgent(Temp.Sub("a"), Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], bridge.Port, bridge.Relay.TokenFor("vm-a"));
         await Eventually.TrueAsync(() => bridge.Registry.IsConnected("vm-a"), "a good agent to connect after the bad frames");
         Assert.False(bridge.Registry.IsConnected("vm-x"));
     }
@@ -62,7 +55,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public async Task a_connection_without_a_certificate_may_only_enroll()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         await using var raw = await RawTls.ConnectAsync(bridge.Port, clientCertificate: null);
         var codec = new FrameCodec();
 
@@ -76,7 +69,7 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public async Task a_stalled_handshake_is_closed_by_the_listener()
     {
-        await using var bridge = new TestBridge(_pki);
+        await using var bridge = new TestBridge(Pki);
         using var tcp = new TcpClient(AddressFamily.InterNetwork);
         await tcp.ConnectAsync(IPAddress.Loopback, bridge.Port);
 
@@ -89,8 +82,8 @@ public sealed class RobustnessTests : IDisposable
     [Fact]
     public async Task a_certificate_naming_a_router_instead_of_a_vm_gets_no_session()
     {
-        await using var bridge = new TestBridge(_pki);
-        using var routerCert = _pki.IssueWithKey(HolderIdentity.Router("r-2"));
+        await using var bridge = new TestBridge(Pki);
+        using var routerCert = Pki.IssueWithKey(HolderIdentity.Router("r-2"));
         await using var raw = await RawTls.ConnectAsync(bridge.Port, routerCert);
         var codec = new FrameCodec();
         await codec.WriteAsync(raw, new HelloFrame(1, "x", []), default);

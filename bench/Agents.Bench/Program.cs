@@ -1,8 +1,15 @@
+using Agents.Bench.Baseline;
 using Agents.Bench.Figures;
 using Agents.Bench.Report;
 using Agents.Testing;
 
 // ./run bench: every figure next to a baseline measured on this machine in this run.
+if (args.FirstOrDefault() == BareTlsServer.Argument)
+{
+    // the scale figure's baseline runs this program a second time, as a bare mutual-TLS server
+    await BareTlsServer.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
 var quick = args.Contains("--quick");
 // --only pipeline,executor,scale,ca,footprint,api,ansible,cluster: a subset (the broker baseline always runs: every ratio needs it)
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',');
@@ -38,7 +45,7 @@ try
             idleWindow: TimeSpan.FromSeconds(quick ? 5 : 15)));
 
     await SectionAsync("ca", "CA (certificates from P-256 CSRs; raw .NET signing in the same run)", () =>
-        new CaIssuance(node.AmqpUri(), work).RunAsync(results, certificates: quick ? 600 : 3000, inFlight: 32));
+        new CaIssuance(node.AmqpUri(), node.DataDirectory, work).RunAsync(results, certificates: quick ? 600 : 3000, inFlight: 32));
 
     await SectionAsync("footprint", "agent footprint (the published NativeAOT agent: size, start, connected and idle)", () =>
         new AgentFootprint(node, pki, work).RunAsync(results, idleWindow: TimeSpan.FromSeconds(quick ? 15 : 60)));
@@ -50,7 +57,10 @@ try
         new AnsibleComparison(node, pki, work).RunAsync(results, targets: quick ? 20 : 100, concurrency: 20));
 
     await SectionAsync("cluster", "management cluster: API saturation on SQLite, on MariaDB, two APIs on one MariaDB; a fan-out through them to K bridges x M agents", () =>
-        new ClusterScale(node, pki, work).RunAsync(results, bridges: quick ? 4 : 10, agentsPerBridge: quick ? 50 : 200, jobs: quick ? 200 : 400, inFlight: 32));
+        ClusterSize() is { } size
+            // --cluster-size 50x200: the simulation alone at that size (docs/scale.md's 10,000 agents)
+            ? new ClusterScale(node, pki, work).RunAsync(results, size.Bridges, size.Agents, jobs: 0, inFlight: 0, fanOutOnly: true)
+            : new ClusterScale(node, pki, work).RunAsync(results, bridges: quick ? 4 : 10, agentsPerBridge: quick ? 50 : 200, jobs: quick ? 200 : 400, inFlight: 32));
 
     await ReportWriter.WriteAsync(results, outDir, version);
     Console.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and latest.json");
@@ -72,6 +82,12 @@ async Task SectionAsync(string name, string title, Func<Task> run)
         Console.WriteLine($"  {name} failed: {e}");
         results.Note($"{name}: not measured ({e.GetType().Name}: {e.Message.Split('\n')[0]})");
     }
+}
+
+(int Bridges, int Agents)? ClusterSize()
+{
+    var value = args.SkipWhile(a => a != "--cluster-size").Skip(1).FirstOrDefault()?.Split('x');
+    return value is [var k, var m] && int.TryParse(k, out var bridges) && int.TryParse(m, out var agents) && bridges > 0 && agents > 0 ? (bridges, agents) : null;
 }
 
 // each agent is one socket here and one in the bridge: stay under this process's open-file limit

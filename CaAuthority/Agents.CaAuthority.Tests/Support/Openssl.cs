@@ -29,7 +29,13 @@ public sealed class Openssl : IDisposable
     {
         var name = Guid.NewGuid().ToString("N")[..8];
         var args = new List<string> { "req", "-new", "-nodes", "-subj", subject, "-keyout", PathOf(name + ".key"), "-out", PathOf(name + ".csr") };
-        if (key == "ec") args.AddRange(["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+        // "ec" is P-256; "ec:P-521" another named curve; "ec:P-384:explicit" the curve's parameters spelled out instead of its name
+        if (key.StartsWith("ec", StringComparison.Ordinal))
+        {
+            var parts = key.Split(':');
+            args.AddRange(["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:" + (parts.Length > 1 ? parts[1] : "P-256")]);
+            if (parts.Length > 2 && parts[2] == "explicit") args.AddRange(["-pkeyopt", "ec_param_enc:explicit"]);
+        }
         else args.AddRange(["-newkey", key]);
         foreach (var extension in extensions) args.AddRange(["-addext", extension]);
         await MustAsync([.. args]);

@@ -33,8 +33,8 @@ public sealed class CertificateIssuer(RootCaKeys ca, IOptions<CaOptions> options
         leafRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(leafRequest.PublicKey, false));
         leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca.Certificate, true, false));
         leafRequest.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([CrlUrl]));
-        if (dns.Count + ips.Count > 0 || holder is not null)
-            leafRequest.CertificateExtensions.Add(ValidatedCsr.SubjectAlternativeName(dns, ips, holder));
+        var san = dns.Count + ips.Count > 0 || holder is not null ? ValidatedCsr.SubjectAlternativeName(dns, ips, holder) : null;
+        if (san is not null) leafRequest.CertificateExtensions.Add(san);
 
         var notBefore = DateTimeOffset.UtcNow.AddMinutes(-5);
         var notAfter = Min(DateTimeOffset.UtcNow.AddDays(days), new DateTimeOffset(ca.Certificate.NotAfter.ToUniversalTime()));
@@ -45,7 +45,7 @@ public sealed class CertificateIssuer(RootCaKeys ca, IOptions<CaOptions> options
         {
             SerialNumber = leaf.SerialNumber,
             Subject = leaf.Subject,
-            SubjectAlternativeNames = ValidatedCsr.Describe(leaf),
+            SubjectAlternativeNames = ValidatedCsr.Describe(san),
             Holder = holder,
             RouterId = routerId,
             NotBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime()),

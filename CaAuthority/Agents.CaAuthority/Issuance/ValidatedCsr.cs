@@ -66,15 +66,29 @@ public sealed record ValidatedCsr(CertificateRequest Request, IReadOnlyList<stri
                 }
                 break;
             case "1.2.840.10045.2.1":
-                using (var ec = key.GetECDsaPublicKey()!)
-                {
-                    var curve = ec.ExportParameters(false).Curve.Oid.Value;
-                    if (curve is not ("1.2.840.10045.3.1.7" or "1.3.132.0.34"))
-                        throw CaRequestException.BadParameter("EC keys must be on P-256 or P-384");
-                }
+                // the named curve from the key's algorithm parameters, without importing the key a second time
+                // (the CSR's signature check already did; an import costs a fifth of a signature, profiled)
+                if (NamedCurve(key) is not ("1.2.840.10045.3.1.7" or "1.3.132.0.34"))
+                    throw CaRequestException.BadParameter("EC keys must be on P-256 or P-384");
                 break;
             default:
                 throw CaRequestException.BadParameter($"key algorithm {key.Oid.FriendlyName ?? key.Oid.Value} is not accepted (RSA or EC)");
+        }
+    }
+
+    /// <summary>The namedCurve OID of an EC key's parameters; null for explicit curve parameters or anything else.</summary>
+    private static string? NamedCurve(PublicKey key)
+    {
+        try
+        {
+            var reader = new AsnReader(key.EncodedParameters?.RawData ?? [], AsnEncodingRules.DER);
+            if (!reader.HasData) return null;
+            var oid = reader.ReadObjectIdentifier();
+            return reader.HasData ? null : oid;
+        }
+        catch (AsnContentException)
+        {
+            return null;
         }
     }
 
@@ -88,11 +102,14 @@ public sealed record ValidatedCsr(CertificateRequest Request, IReadOnlyList<stri
         return builder.Build();
     }
 
-    /// <summary>"DNS:a, IP:1.2.3.4, URI:urn:…" for the inventory.</summary>
-    public static string Describe(X509Certificate2 certificate)
+    /// <summary>
+    /// "DNS:a, IP:1.2.3.4, URI:urn:…" for the inventory, from the SAN extension the issuer puts in the
+    /// certificate (read from it, not from the signed certificate parsed again).
+    /// </summary>
+    public static string Describe(X509Extension? extension)
     {
-        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
-        if (san is null) return "";
+        if (extension is null) return "";
+        var san = extension as X509SubjectAlternativeNameExtension ?? new X509SubjectAlternativeNameExtension(extension.RawData, extension.Critical);
         var parts = san.EnumerateDnsNames().Select(n => "DNS:" + n).Concat(san.EnumerateIPAddresses().Select(ip => "IP:" + ip)).ToList();
         var reader = new AsnReader(san.RawData, AsnEncodingRules.DER).ReadSequence();
         var uriTag = new Asn1Tag(TagClass.ContextSpecific, 6);

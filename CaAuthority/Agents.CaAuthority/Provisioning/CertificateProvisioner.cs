@@ -52,17 +52,8 @@ public sealed class CertificateProvisioner(ICaStore store, ICommandSender comman
     {
         if (holder.Kind == HolderKind.Service)
             throw CaRequestException.BadParameter($"{holder.Uri} is a service: it renews by itself, no command can reach it");
-        var command = new AgentCommand
-        {
-            MessageId = Guid.NewGuid(),
-            CommandId = Guid.NewGuid(),
-            JobId = Guid.NewGuid(),
-            Type = CommandTypes.RekeyCertificate,
-            RouterId = routerId,
-            VmId = holder.Kind == HolderKind.Vm ? holder.Id : null,
-            CreatedAt = DateTimeOffset.UtcNow,
-            Payload = AgentCommand.PayloadOf(new RekeyCertificate { Reconnect = reconnect }),
-        };
+        var command = AgentCommand.Create(CommandTypes.RekeyCertificate, routerId, holder.Kind == HolderKind.Vm ? holder.Id : null,
+            new RekeyCertificate { Reconnect = reconnect });
         await commands.SendAsync(command, ct).ConfigureAwait(false);
         logger.LogInformation("RekeyCertificate {CommandId} (job {JobId}) sent to {Holder} via router {RouterId}",
             command.CommandId, command.JobId, holder.Uri, routerId);

@@ -46,4 +46,26 @@ public sealed record AgentCommand
 
     /// <summary>The payload element of a command body record (<see cref="ResetVmPassword"/> ...).</summary>
     public static JsonElement PayloadOf(object payload) => AgentJson.ToElement(payload);
+
+    /// <summary>
+    /// A command outside any API job (the CA's rekey, tools, tests): new message, command and job
+    /// ids, the first attempt, created now; the timeouts keep their defaults unless given.
+    /// </summary>
+    public static AgentCommand Create(string type, string routerId, string? vmId, object payload, int? timeoutSeconds = null) =>
+        Create(type, routerId, vmId, payload is JsonElement element ? element : PayloadOf(payload), timeoutSeconds);
+
+    /// <inheritdoc cref="Create(string, string, string?, object, int?)"/>
+    public static AgentCommand Create(string type, string routerId, string? vmId, JsonElement payload, int? timeoutSeconds = null) => new()
+    {
+        MessageId = Guid.NewGuid(),
+        CommandId = Guid.NewGuid(),
+        JobId = Guid.NewGuid(),
+        Type = type,
+        RouterId = routerId,
+        VmId = vmId,
+        CreatedAt = DateTimeOffset.UtcNow,
+        DeliveryTimeoutSeconds = timeoutSeconds ?? 60,
+        ExecutionTimeoutSeconds = timeoutSeconds ?? 300,
+        Payload = payload,
+    };
 }

@@ -18,6 +18,8 @@ public static class EventTypes
     /// <summary>A health check of a system VM (SSVM, CPVM), run by its agent, started failing or passes again.</summary>
     public const string AlertSystemVmHealth = "ALERT.SYSTEMVM.HEALTH";
     public const string AlertAgentUnreachable = "ALERT.AGENT.UNREACHABLE";
+    /// <summary>CloudStack's ALERT_TYPE_MANAGMENT_NODE: an API instance (management server) stopped its heartbeat; its jobs were taken over.</summary>
+    public const string AlertManagementNode = "ALERT.MANAGEMENT";
 
     /// <summary>A bridge saw an agent come up, go down or miss its heartbeats (ResourceStateEvent <see cref="AgentStateChanged"/>).</summary>
     public const string AgentState = "AGENT.STATE";

@@ -10,4 +10,6 @@ public static class ResourceTypes
     public const string Certificate = "Certificate";
     public const string Account = "Account";
     public const string Configuration = "Configuration";
+    /// <summary>An API instance of a cluster (CloudStack's ApiCommandResourceType.ManagementServer).</summary>
+    public const string ManagementServer = "ManagementServer";
 }

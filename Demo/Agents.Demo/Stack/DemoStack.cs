@@ -49,8 +49,7 @@ public sealed class DemoStack(StackLayout layout, Action<string> say) : IAsyncDi
         await _broker.StartAsync();
         say($"broker {_broker.NodeName} on amqp://127.0.0.1:{_broker.Options.AmqpPort}");
 
-        var smtp = Track(ServiceProcess.Start("smtp", "/usr/bin/python3",
-            [Path.Combine(AppContext.BaseDirectory, "smtp_sink.py"), "127.0.0.1", layout.SmtpPort.ToString(Inv), layout.MailDirectory],
+        var smtp = Track(ServiceProcess.StartDotnet("smtp", SmtpSink.Dll, SmtpSink.PlainArguments(layout.SmtpPort, layout.MailDirectory),
             new ServiceProcessOptions { LogFile = layout.LogFile("smtp") }));
         await smtp.WaitForPortAsync("127.0.0.1", layout.SmtpPort, Ready.TotalSeconds);
 

@@ -6,10 +6,8 @@ namespace Agents.IntegrationTests.Operations;
 
 /// <summary>/health/live and /health/ready of the four services, as real processes on a private broker.</summary>
 [Collection(BrokerCollection.Name)]
-public sealed class HealthProbeTests(BrokerFixture broker) : IDisposable
+public sealed class HealthProbeTests(BrokerFixture broker) : TempPkiTest
 {
-    private readonly TempDirectory _temp = new();
-    private readonly TestPki _pki = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
@@ -20,13 +18,13 @@ public sealed class HealthProbeTests(BrokerFixture broker) : IDisposable
         var consumersUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var bridgeUrl = $"http://127.0.0.1:{FreePort.Next()}";
         await using var ca = ServiceProcess.StartDotnet("ca", ServiceProcess.DllOf("CaAuthority/Agents.CaAuthority"),
-            [$"--RabbitMq:Uri={broker.AmqpUri("ca")}", $"--Ca:DataDirectory={_temp.Sub("ca")}", $"--Ca:HttpUrl={caUrl}"],
+            [$"--RabbitMq:Uri={broker.AmqpUri("ca")}", $"--Ca:DataDirectory={Temp.Sub("ca")}", $"--Ca:HttpUrl={caUrl}"],
             new ServiceProcessOptions { Environment = new Dictionary<string, string> { ["AGENTS_CA_PASSPHRASE"] = "health-probe-passphrase" } });
         await using var api = ServiceProcess.StartDotnet("api", ServiceProcess.DllOf("Producers/Agents.Producers"),
-            [$"--RabbitMq:Uri={broker.AmqpUri("producers")}", $"--Producers:ListenUrl={apiUrl}", $"--Producers:DatabasePath={_temp.Sub("api")}/producers.db"],
+            [$"--RabbitMq:Uri={broker.AmqpUri("producers")}", $"--Producers:ListenUrl={apiUrl}", $"--Producers:DatabasePath={Temp.Sub("api")}/producers.db"],
             new ServiceProcessOptions { Environment = new Dictionary<string, string> { ["Producers__MasterKey"] = "health-probe-master-key-0123456789" } });
         await using var consumers = ServiceProcess.StartDotnet("consumers", ServiceProcess.DllOf("Consumers/Agents.Consumers"), ConsumersArguments(broker.AmqpUri("consumers"), consumersUrl));
-        await using var bridge = new BridgeProcess(_pki, broker.AmqpUri(), _temp.Sub("bridge"), new Dictionary<string, string> { ["Health__Url"] = bridgeUrl });
+        await using var bridge = new BridgeProcess(Pki, broker.AmqpUri(), Temp.Sub("bridge"), new Dictionary<string, string> { ["Health__Url"] = bridgeUrl });
         await bridge.StartAsync();
         var bridgeProcess = bridge.Process;
 
@@ -85,8 +83,8 @@ public sealed class HealthProbeTests(BrokerFixture broker) : IDisposable
         $"--Health:Url={healthUrl}",
         $"--Consumers:AuditQueue=consumers.audit-health-{Guid.NewGuid():N}",
         $"--Consumers:AlertQueue=consumers.alerts-health-{Guid.NewGuid():N}",
-        $"--Consumers:AuditDatabasePath={_temp.Sub("consumers-" + Guid.NewGuid().ToString("N")[..6])}/audit.db",
-        $"--Consumers:AlertDatabasePath={_temp.Sub("consumers-alerts-" + Guid.NewGuid().ToString("N")[..6])}/alerts.db",
+        $"--Consumers:AuditDatabasePath={Temp.Sub("consumers-" + Guid.NewGuid().ToString("N")[..6])}/audit.db",
+        $"--Consumers:AlertDatabasePath={Temp.Sub("consumers-alerts-" + Guid.NewGuid().ToString("N")[..6])}/alerts.db",
         "--Smtp:Host=127.0.0.1",
         $"--Smtp:Port={FreePort.Next()}",
     ];
@@ -104,10 +102,12 @@ public sealed class HealthProbeTests(BrokerFixture broker) : IDisposable
         }
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _http.Dispose();
-        _pki.Dispose();
-        _temp.Dispose();
+        if (disposing)
+        {
+            _http.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

@@ -130,7 +130,7 @@ public sealed class PreviousReleaseFileTests(SqliteEngine engine) : IClassFixtur
         var keys = await accounts.CreateKeysAsync("alice", Role.User, default);
         await SchemaMigrator.MigrateAsync(db, ProducersSchema.Schema);
         Assert.Equal(alice.Id, (await accounts.FindAsync(keys.ApiKey, default))!.Value.Caller.UserId);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
     }
 
     [Fact]
@@ -150,6 +150,6 @@ public sealed class PreviousReleaseFileTests(SqliteEngine engine) : IClassFixtur
         Assert.Equal("5", (await new SqlSettingsStore(db).AllAsync(default))["agents.provisioning.retries"]);
         var bob = await accounts.CreateAccountAsync("bob", Role.User, new NewUser("bob", "h", null, null, null), default);
         Assert.True(bob);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
     }
 }

@@ -105,7 +105,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         var found = await again.FindTargetAsync(target.CommandId, default);
         Assert.Equal((TargetStatus.Success, 0, "ok", 2), (found!.Status, found.ExitCode, found.Stdout, found.Attempt));
         Assert.Equal(2, (await again.TargetsAsync(job.Id, default)).Count);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await db.QueryAsync($"SELECT version FROM {ProducersSchema.Schema.VersionTable} ORDER BY version", r => r.Long(0)));
     }
 
     [Fact]

@@ -48,6 +48,9 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<IVmInventory, SqlVmInventory>();
         services.AddSingleton<ISshKeyPairStore, SqlSshKeyPairStore>();
         services.AddSingleton<IJobStore, SqlJobStore>();
+        services.AddSingleton<Cluster.IJobLeaseStore, Cluster.SqlJobLeaseStore>();
+        services.AddSingleton<Cluster.ManagementServer>();
+        services.AddSingleton<Cluster.JobLeases>();
         services.AddSingleton<IAgentDirectory, SqlAgentDirectory>();
 
         services.AddMetrics();
@@ -82,6 +85,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ProvisioningSettings>());
         services.AddHostedService(sp => sp.GetRequiredService<QuartzSchedules>());
         services.AddHostedService<JobSweeper>();
+        services.AddHostedService<Cluster.JobLeaseKeeper>();
         services.AddAgentsQuartz("producers", 4);
         services.AddQueueConsumer<OutcomeHandler>(OutcomeHandler.Queue, OutcomeHandler.Declare);
         services.AddQueueConsumer<UnroutableHandler>(Contracts.Topology.UnroutableQueue);

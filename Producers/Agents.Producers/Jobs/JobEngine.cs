@@ -13,7 +13,7 @@ namespace Agents.Producers.Jobs;
 /// change is written to the store before anything is published; every job state change is
 /// published as an AsyncJobEvent.
 /// </summary>
-public sealed class JobEngine(
+public sealed partial class JobEngine(
     IJobStore store,
     ICommandSender sender,
     IRetryScheduler retries,
@@ -22,7 +22,8 @@ public sealed class JobEngine(
     Telemetry.ProducersMetrics metrics,
     IOptions<ProducersOptions> options,
     TimeProvider time,
-    ILogger<JobEngine> logger)
+    ILogger<JobEngine> logger,
+    Cluster.JobLeases leases)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ProvisioningOptions Settings => options.Value.Provisioning;
@@ -34,6 +35,7 @@ public sealed class JobEngine(
         var waiting = (Settings.Retries + 1) * (Settings.DeliveryTimeoutSeconds + Settings.RetryIntervalSeconds + Settings.ExecutionTimeoutSeconds);
         var expires = secret is null ? (DateTimeOffset?)null : time.GetUtcNow().AddSeconds(waiting).AddMinutes(Settings.PasswordTtlMinutes);
         await store.CreateAsync(job, targets, secret, expires, ct).ConfigureAwait(false);
+        await leases.OwnAsync(job.Id, ct).ConfigureAwait(false);
         logger.LogInformation("Job {JobId} ({Command}) for {Account} created with {Targets} target(s)", job.Id, job.Command, job.Account, targets.Count);
         await events.JobChangedAsync(job, targets[0].CommandType).ConfigureAwait(false);
         await PumpAsync(job.Id).ConfigureAwait(false);

@@ -14,6 +14,7 @@ public sealed class ProducersMetrics
     private readonly Counter<long> _outcomes;
     private readonly Counter<long> _jobsCompleted;
     private readonly Histogram<double> _jobDuration;
+    private readonly Counter<long> _jobsTakenOver;
 
     public ProducersMetrics(IMeterFactory meters)
     {
@@ -28,7 +29,11 @@ public sealed class ProducersMetrics
         _jobDuration = meter.CreateHistogram<double>("agents.jobs.duration", "s",
             "From an async job's creation to its completion, by API command and status",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600] });
+        _jobsTakenOver = meter.CreateCounter<long>("agents.jobs.taken_over", "{job}",
+            "Unfinished async jobs this instance took over from a management server whose lease ran out, by API command");
     }
+
+    public void JobTakenOver(string command) => _jobsTakenOver.Add(1, new KeyValuePair<string, object?>("command", command));
 
     public void CommandPublished(string commandType) => _published.Add(1, new KeyValuePair<string, object?>("command", commandType));
 

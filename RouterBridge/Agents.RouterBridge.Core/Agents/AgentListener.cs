@@ -32,6 +32,7 @@ public sealed class AgentListener : IAsyncDisposable
     private Socket? _socket;
     private Task? _acceptLoop;
     private int _disposed;
+    private int _buffersNoted;
 
     public AgentListener(AgentListenerOptions options, SslServerAuthenticationOptions tls, AgentAuthorizer authorize,
         IEnrollmentRelay enrollment, AgentRegistry registry, ILoggerFactory loggers)
@@ -40,6 +41,14 @@ public sealed class AgentListener : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options;
         _tls = tls;
+        ArgumentNullException.ThrowIfNull(tls);
+        // during each handshake, before the certificate check: the session's OpenSSL buffers are freed whenever it is idle
+        var check = tls.RemoteCertificateValidationCallback;
+        tls.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+        {
+            if (sender is SslStream stream) ReleaseBuffersWhenIdle(stream);
+            return check is null ? errors == SslPolicyErrors.None : check(sender, certificate, chain, errors);
+        };
         _registry = registry;
         _logger = loggers.CreateLogger<AgentListener>();
         _codec = new FrameCodec(options.MaxFrameBytes);
@@ -155,6 +164,15 @@ public sealed class AgentListener : IAsyncDisposable
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private void ReleaseBuffersWhenIdle(SslStream stream)
+    {
+        var released = OpenSslBuffers.Release(stream);
+        if (Interlocked.Exchange(ref _buffersNoted, 1) == 0)
+            _logger.LogInformation(released
+                ? "OpenSSL frees each idle agent connection's record buffers (SSL_MODE_RELEASE_BUFFERS)"
+                : "OpenSSL keeps each agent connection's record buffers (SSL_MODE_RELEASE_BUFFERS does not apply on this platform)");
     }
 
     /// <summary>A certificate the handshake accepted but the protocol does not: said to the peer, then closed.</summary>

@@ -9,7 +9,8 @@ namespace Agents.RouterBridge.Core.Agents;
 /// <summary>One authenticated agent connection as the bridge sees it. Its holder comes from its certificate, never from a frame.</summary>
 public sealed class BridgeSession
 {
-    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<ResultFrame>> _pending = new();
+    // made at the first command: an idle session (most of them, most of the time) holds none
+    private ConcurrentDictionary<Guid, TaskCompletionSource<ResultFrame>>? _pending;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
 
@@ -39,12 +40,12 @@ public sealed class BridgeSession
         RemoteEndPoint, Hello.AgentVersion, Hello.Capabilities, ConnectedAt, LastSeen);
 
     internal Task<ResultFrame> Expect(Guid commandId) =>
-        _pending.GetOrAdd(commandId, _ => new TaskCompletionSource<ResultFrame>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        LazyInitializer.EnsureInitialized(ref _pending).GetOrAdd(commandId, _ => new TaskCompletionSource<ResultFrame>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    internal void Forget(Guid commandId) => _pending.TryRemove(commandId, out _);
+    internal void Forget(Guid commandId) => _pending?.TryRemove(commandId, out _);
 
     /// <summary>False for a result nobody waits for (e.g. after an execution timeout); it is dropped.</summary>
-    internal bool Complete(ResultFrame result) => _pending.TryRemove(result.CommandId, out var waiter) && waiter.TrySetResult(result);
+    internal bool Complete(ResultFrame result) => _pending is { } pending && pending.TryRemove(result.CommandId, out var waiter) && waiter.TrySetResult(result);
 
     internal Task SendAsync(Frame frame, CancellationToken ct) => Connection.WriteAsync(frame, ct);
 

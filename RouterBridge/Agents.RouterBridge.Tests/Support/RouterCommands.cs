@@ -13,18 +13,7 @@ public sealed class RouterCommands(string brokerUri) : IAsyncDisposable
 
     public async Task<AgentCommand> SendAsync(string routerId, string type, object payload, int timeoutSeconds = 60)
     {
-        var command = new AgentCommand
-        {
-            MessageId = Guid.NewGuid(),
-            CommandId = Guid.NewGuid(),
-            JobId = Guid.NewGuid(),
-            Type = type,
-            RouterId = routerId,
-            CreatedAt = DateTimeOffset.UtcNow,
-            DeliveryTimeoutSeconds = timeoutSeconds,
-            ExecutionTimeoutSeconds = timeoutSeconds,
-            Payload = AgentCommand.PayloadOf(payload),
-        };
+        var command = AgentCommand.Create(type, routerId, vmId: null, payload, timeoutSeconds);
         await _bus.GetRequiredService<ICommandSender>().SendAsync(command);
         return command;
     }

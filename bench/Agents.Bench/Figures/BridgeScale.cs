@@ -15,6 +15,14 @@ public sealed class BridgeScale(RabbitMqNode node, TestPki pki, string directory
 {
     public async Task RunAsync(Results results, int[] agentCounts, TimeSpan idleWindow)
     {
+        // the baseline first, alone on the machine's sockets: a bare SslStream server with as many idle mutual-TLS connections
+        var bare = await new BareTlsBaseline(pki, directory).RunAsync(agentCounts.Max(), idleWindow);
+        var bareSection = $"bare SslStream server, {bare.Connections} connections (baseline)";
+        results.Add(new Figure(bareSection, "time to connect them (in waves of 250)", bare.ConnectSeconds, "s"));
+        results.Add(new Figure(bareSection, "resident memory", bare.ResidentMiB, "MiB"));
+        results.Add(new Figure(bareSection, "memory per idle connection", bare.KiBPerConnection, "KiB"));
+        results.Add(new Figure(bareSection, $"CPU while idle ({idleWindow.TotalSeconds:0} s)", bare.IdleCpuPercent, "% of a core"));
+
         await using var bridge = await BenchBridge.StartAsync(node, pki, Path.Combine(directory, "bridge-scale"));
         await using var fleet = new AgentFleet(pki, Path.Combine(directory, "fleet"), bridge.Port);
         await using var driver = new CommandDriver(node.AmqpUri());
@@ -34,17 +42,19 @@ public sealed class BridgeScale(RabbitMqNode node, TestPki pki, string directory
             var rss = await SettledResidentAsync(bridge);
             var section = $"one bridge, {agents} agents";
             results.Add(new Figure(section, "agents connected (mutual TLS, idle)", fleet.Connected, "agents", Goal: "10000 agents"));
-            results.Add(new Figure(section, "time to connect them (in waves of 250)", connectSeconds, "s"));
+            results.Add(new Figure(section, "time to connect them (in waves of 250)", connectSeconds, "s",
+                agents == bare.Connections ? bare.ConnectSeconds : null, agents == bare.Connections ? "bare SslStream" : null));
             results.Add(new Figure(section, "bridge resident memory", rss / 1024.0 / 1024, "MiB"));
             results.Add(new Figure(section, "bridge memory per idle connection", (rss - rssOne) / 1024.0 / (agents - 1), "KiB",
-                Goal: "< 40 KB"));
+                agents == bare.Connections ? bare.KiBPerConnection : null, agents == bare.Connections ? "bare SslStream" : null, Goal: "<= 32 KiB"));
         }
 
         var all = fleet.Count;
         var cpuBefore = bridge.CpuTime();
         await Task.Delay(idleWindow);
         var idleCpu = (bridge.CpuTime() - cpuBefore).TotalSeconds / idleWindow.TotalSeconds * 100;
-        results.Add(new Figure($"one bridge, {all} agents", $"bridge CPU while idle ({idleWindow.TotalSeconds:0} s)", idleCpu, "% of a core"));
+        results.Add(new Figure($"one bridge, {all} agents", $"bridge CPU while idle ({idleWindow.TotalSeconds:0} s)", idleCpu, "% of a core",
+            all == bare.Connections ? bare.IdleCpuPercent : null, all == bare.Connections ? "bare SslStream" : null));
 
         var fanOut = await driver.FanOutAsync(all);
         results.Add(new Figure($"one bridge, {all} agents", "one recipe fanned out to all, until the last outcome", fanOut, "s"));

@@ -22,16 +22,17 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
     private const string AdminApiKey = "bench-cluster-admin-api-key-0123456789";
     private const string AdminSecretKey = "bench-cluster-admin-secret-key-0123456789";
     private const string MasterKey = "bench-cluster-master-key-0123456789abcdef";
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(30);
 
     private readonly List<BridgeProcess> _bridges = [];
     private readonly List<AgentFleet> _fleets = [];
     private readonly List<ServiceProcess> _apis = [];
     private MariaDbNode? _mariadb;
 
-    public async Task RunAsync(Results results, int bridges, int agentsPerBridge, int jobs, int inFlight)
+    /// <param name="fanOutOnly">Only the simulation (the saturation figures left out): the large runs of docs/scale.md (--cluster-size 50x200).</param>
+    public async Task RunAsync(Results results, int bridges, int agentsPerBridge, int jobs, int inFlight, bool fanOutOnly = false)
     {
-        try { await MeasureAsync(results, bridges, agentsPerBridge, jobs, inFlight); }
+        try { await MeasureAsync(results, bridges, agentsPerBridge, jobs, inFlight, fanOutOnly); }
         finally
         {
             foreach (var api in _apis) await api.DisposeAsync();
@@ -41,7 +42,7 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
         }
     }
 
-    private async Task MeasureAsync(Results results, int bridges, int agentsPerBridge, int jobs, int inFlight)
+    private async Task MeasureAsync(Results results, int bridges, int agentsPerBridge, int jobs, int inFlight, bool fanOutOnly)
     {
         _mariadb = new MariaDbNode();
         await _mariadb.StartAsync();
@@ -66,6 +67,20 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
         var all = bridges * agentsPerBridge;
         Console.WriteLine($"  {bridges} bridges, {all} agents connected in {watch.Elapsed.TotalSeconds:0} s");
         results.Add(new Figure(Section, $"{bridges} bridge processes x {agentsPerBridge} agents: time to start and connect them", watch.Elapsed.TotalSeconds, "s"));
+
+        Console.WriteLine($"  memory: {Memory()}");
+        results.Note($"cluster: {bridges} bridges x {agentsPerBridge} agents connected; {Memory()}");
+        if (fanOutOnly)
+        {
+            var a = await StartApiAsync("api-a", connectionString);
+            using var onA = Client(a);
+            for (var k = 0; k < _bridges.Count; k++)
+                await RegisterAsync([onA], _bridges[k].RouterId, Enumerable.Range(0, _fleets[k].Count).Select(_fleets[k].IdOf).ToList());
+            var b = await StartApiAsync("api-b", connectionString);
+            using var onB = Client(b);
+            await SimulationAsync(results, meter, onA, onB, all, cores, null);
+            return;
+        }
 
         // 1. one API on SQLite (the default), over the agents of the first router
         var saturationVms = Enumerable.Range(0, agentsPerBridge).Select(_fleets[0].IdOf).ToList();
@@ -105,28 +120,73 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
         results.Add(new Figure(Section, "cores busy during the two-API saturation", two.CoresBusy, "cores", Goal: $"{cores} on this machine"));
         Console.WriteLine($"  CPU by process during the two-API saturation (CPU-ms per job): {two.Breakdown}");
 
-        // 4. the simulation: one runAgentRecipe per router, alternating the instances, until every job completes
-        var predicted = all * two.CpuPerJob / cores;
+        await SimulationAsync(results, meter, onA, onB, all, cores, two);
+    }
+
+    /// <summary>
+    /// The simulation: the model (docs/scale.md) predicts the fan-out to every agent from a calibration
+    /// in the same run, then the fan-out is measured. Calibration: the stack idle for 10 s (every agent
+    /// connected, no command: what the processes cost by just being there), then one router's fan-out
+    /// alone (CPU per target above idle). Model: the whole fan-out needs targets x that CPU on top of
+    /// the idle cost, from the cores the processes obtained during the calibration.
+    /// </summary>
+    private async Task SimulationAsync(Results results, CpuMeter meter, CloudStackClient onA, CloudStackClient onB, int all, int cores, Saturation? two)
+    {
+        var simulation = $"simulation: fan-out to {all} agents, {_bridges.Count} runAgentRecipe (one per router) through two APIs";
+        var idleBefore = meter.Read();
+        var idleStarted = Stopwatch.GetTimestamp();
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var idle = (meter.Read() - idleBefore).Total / Stopwatch.GetElapsedTime(idleStarted).TotalSeconds;
+        Console.WriteLine($"  idle, every agent connected: {idle:0.00} cores busy");
+
+        var calBefore = meter.Read();
+        var calStarted = Stopwatch.GetTimestamp();
+        var calibration = await FanOutAsync([onA], [0]);
+        var calSeconds = Stopwatch.GetElapsedTime(calStarted).TotalSeconds;
+        var calUsed = meter.Read() - calBefore;
+        var calTargets = _fleets[0].Count;
+        var perTarget = Math.Max(0, calUsed.Total - idle * calSeconds) / calTargets;
+        var obtained = calUsed.Total / calSeconds;
+        var predicted = all * perTarget / Math.Max(0.05, obtained - idle);
+        Console.WriteLine($"  calibration: {calTargets} targets in {calSeconds:0.0} s, {perTarget * 1000:0.0} CPU-ms per target above idle, {obtained:0.00} cores obtained; CPU-ms per target by process: {calUsed.PerUnit(calTargets)}");
+        if (calibration.Any(o => o.Status != AsyncJobStatus.Succeeded)) results.Note("cluster simulation: the calibration fan-out did not succeed");
+
         var before = meter.Read();
         var started = Stopwatch.GetTimestamp();
-        var outcomes = await Task.WhenAll(_bridges.Select(async (bridge, k) =>
-        {
-            var api = k % 2 == 0 ? onA : onB;
-            var job = await api.CallAsync("runAgentRecipe", [new("routerid", bridge.RouterId), new("name", AgentFleet.Recipe),
-                new("maxconcurrency", _fleets[k].Count.ToString(System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
-            return await api.WaitForJobAsync(ResponseValues.Text(job["jobid"]), JobWaitOptions.Every(TimeSpan.FromSeconds(1), JobTimeout));
-        }));
+        var outcomes = await FanOutAsync([onA, onB], [.. Enumerable.Range(0, _bridges.Count)]);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var used = meter.Read() - before;
         var failed = outcomes.Count(o => o.Status != AsyncJobStatus.Succeeded);
-        var simulation = $"simulation: fan-out to {all} agents, {_bridges.Count} runAgentRecipe (one per router) through two APIs";
-        results.Add(new Figure(simulation, "wall time until every job completed", seconds, "s", predicted, "model: targets x CPU per job / cores"));
+        results.Add(new Figure(simulation, "wall time until every job completed", seconds, "s", predicted, "model: targets x CPU per target / (cores obtained - idle)"));
         results.Add(new Figure(simulation, "targets per second", all / seconds, "targets/s", all / predicted, "model's rate"));
-        results.Add(new Figure(simulation, "CPU per target, all processes", used.Total / all * 1000, "CPU-ms", two.CpuPerJob * 1000, "CPU per single-target job"));
-        results.Add(new Figure(simulation, "cores busy", used.Total / seconds, "cores", Goal: $"{cores} on this machine"));
-        Console.WriteLine($"  CPU by process during the fan-out (CPU-ms per target): {used.PerUnit(all)}");
-        results.Note($"cluster simulation, CPU-ms per target by process: {used.PerUnit(all)}; two-API saturation, CPU-ms per job: {two.Breakdown}");
-        if (failed > 0) results.Note($"cluster simulation: {failed} of {outcomes.Length} fan-out jobs did not succeed, the first: {outcomes.First(o => o.Status != AsyncJobStatus.Succeeded).Result}");
+        results.Add(new Figure(simulation, "CPU per target above idle, all processes", (used.Total - idle * seconds) / all * 1000, "CPU-ms", perTarget * 1000, $"calibration: one router's {calTargets} targets"));
+        results.Add(new Figure(simulation, "idle cost of the stack (every agent connected, no command)", idle, "cores"));
+        results.Add(new Figure(simulation, "cores busy", used.Total / seconds, "cores", obtained, "during the calibration", Goal: $"{cores} on this machine"));
+        if (two is not null)
+            results.Add(new Figure(simulation, "first model: targets x CPU per single-target job / cores", all * two.CpuPerJob / cores, "s"));
+        Console.WriteLine($"  fan-out: {seconds:0.0} s (model {predicted:0.0} s); CPU by process (CPU-ms per target): {used.PerUnit(all)}; {Memory()}");
+        results.Note($"cluster simulation, CPU-ms per target by process: {used.PerUnit(all)}; calibration (one router): {calUsed.PerUnit(calTargets)}; idle {idle:0.00} cores; {Memory()}" +
+            (two is null ? "" : $"; two-API saturation, CPU-ms per job: {two.Breakdown}"));
+        if (failed > 0) results.Note($"cluster simulation: {failed} of {outcomes.Count} fan-out jobs did not succeed, the first: {outcomes.First(o => o.Status != AsyncJobStatus.Succeeded).Result}");
+    }
+
+    /// <summary>One runAgentRecipe per router named (all its agents at once), the APIs taken in turn, each waited for.</summary>
+    private async Task<IReadOnlyList<AsyncJob>> FanOutAsync(IReadOnlyList<CloudStackClient> apis, IReadOnlyList<int> routers) =>
+        await Task.WhenAll(routers.Select(async (k, i) =>
+        {
+            var api = apis[i % apis.Count];
+            var job = await api.CallAsync("runAgentRecipe", [new("routerid", _bridges[k].RouterId), new("name", AgentFleet.Recipe),
+                new("maxconcurrency", _fleets[k].Count.ToString(System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
+            return await api.WaitForJobAsync(ResponseValues.Text(job["jobid"]), JobWaitOptions.Every(TimeSpan.FromSeconds(1), JobTimeout));
+        }));
+
+    /// <summary>Memory of the stack: the machine's available memory and the resident size of the bench, the bridges and the APIs.</summary>
+    private string Memory()
+    {
+        static double MiB(long bytes) => bytes / 1048576.0;
+        var available = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return $"resident MiB: bench {MiB(ProcStatus.ResidentBytes(Environment.ProcessId)):0}, bridges {MiB(_bridges.Sum(b => ProcStatus.ResidentBytes(b.Pid))):0}, " +
+            $"APIs {MiB(_apis.Sum(a => ProcStatus.ResidentBytes(a.Pid))):0}; machine available {long.Parse(available, System.Globalization.CultureInfo.InvariantCulture) / 1024} MiB";
     }
 
     private sealed record Saturation(double PerSecond, double CpuPerJob, double CoresBusy, string Breakdown);
@@ -181,7 +241,8 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
             $"--RabbitMq:Uri={node.AmqpUri("producers")}", $"--RabbitMq:ConnectionName=producers-{name}",
             $"--Producers:ListenUrl=http://127.0.0.1:{port}", $"--Producers:DatabasePath={Path.Combine(directory, name + ".db")}",
             $"--Producers:Bootstrap:AdminApiKey={AdminApiKey}", $"--Producers:Bootstrap:AdminSecretKey={AdminSecretKey}",
-            "--Logging:LogLevel:Default=Warning",
+            // warnings only (Serilog reads its own section): a line per target would cost the API more than the target itself
+            "--Serilog:MinimumLevel:Default=Warning",
             .. connectionString is null ? Array.Empty<string>() : ["--Storage:Provider=MySql"],
         ], new ServiceProcessOptions { Environment = environment, LogFile = Path.Combine(directory, name + ".log") });
         _apis.Add(api);

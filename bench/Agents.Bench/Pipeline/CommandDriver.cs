@@ -83,18 +83,10 @@ public sealed class CommandDriver : IAsyncDisposable
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[job.ToString()] = done;
         var watch = Stopwatch.StartNew();
-        await _commands.SendAsync(new AgentCommand
+        await _commands.SendAsync(AgentCommand.Create(CommandType, DevCredentials.RouterId, vmId, Payload(vmId)) with
         {
-            MessageId = Guid.NewGuid(),
-            CommandId = Guid.NewGuid(),
             JobId = job,
-            Type = CommandType,
-            RouterId = DevCredentials.RouterId,
-            VmId = vmId,
-            CreatedAt = DateTimeOffset.UtcNow,
-            DeliveryTimeoutSeconds = 60,
             ExecutionTimeoutSeconds = 120,
-            Payload = Payload(vmId),
         });
         var outcome = await done.Task.WaitAsync(TimeSpan.FromMinutes(3));
         if (outcome != "Success")
