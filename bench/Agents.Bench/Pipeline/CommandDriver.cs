@@ -49,9 +49,10 @@ public sealed class CommandDriver : IAsyncDisposable
         var consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += async (_, d) =>
         {
-            if (d.BasicProperties.CorrelationId is { } job && _waiting.TryRemove(job, out var done))
+            var job = d.BasicProperties.CorrelationId ?? "";
+            if (_waiting.TryRemove(job, out var done))
                 done.TrySetResult(OutcomeOf(d.RoutingKey, d.Body.Span));
-            else if (job is not null && _fanOuts.TryGetValue(job, out var fanOut))
+            else if (_fanOuts.TryGetValue(job, out var fanOut))
                 fanOut.Seen(OutcomeOf(d.RoutingKey, d.Body.Span), this);
             await _channel.BasicAckAsync(d.DeliveryTag, false);
         };
