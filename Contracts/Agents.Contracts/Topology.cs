@@ -29,4 +29,7 @@ public static class Topology
     /// <summary>Routing key of a command for a VM behind a router, or for the router itself when <paramref name="vmId"/> is null.</summary>
     public static string CommandRoutingKey(string routerId, string? vmId) =>
         vmId is null ? $"router.{routerId}.self" : $"router.{routerId}.vm.{vmId}";
+
+    /// <summary>An <see cref="Commands.AgentCommandBatch"/> for VMs behind one router: its router's queue takes it.</summary>
+    public static string CommandBatchRoutingKey(string routerId) => $"router.{routerId}.batch";
 }

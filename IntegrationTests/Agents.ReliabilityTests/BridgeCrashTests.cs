@@ -34,8 +34,16 @@ public sealed class BridgeCrashTests(BrokerFixture broker, ITestOutputHelper out
         Assert.Equal((commands, commands), (runs, outcomes));
     }
 
+    [Fact]
+    public async Task a_batch_redelivered_after_a_bridge_kill_runs_no_target_twice()
+    {
+        var (commands, runs, outcomes) = await KillMidCommandAsync(vms: 3, commandsPerVm: 1, kills: 1, batched: true);
+        Assert.Equal((3, 3, 3), (commands, runs, outcomes));
+    }
+
+    /// <param name="batched">each round's commands to the VMs go as one <see cref="AgentCommandBatch"/>.</param>
     /// <returns>commands sent, recipe runs counted on the VMs, outcomes published.</returns>
-    private async Task<(int Commands, int Runs, int Outcomes)> KillMidCommandAsync(int vms, int commandsPerVm, int kills)
+    private async Task<(int Commands, int Runs, int Outcomes)> KillMidCommandAsync(int vms, int commandsPerVm, int kills, bool batched = false)
     {
         await using var rig = new BridgeRig(broker);
         await rig.Bridge.StartAsync();
@@ -61,15 +69,19 @@ public sealed class BridgeCrashTests(BrokerFixture broker, ITestOutputHelper out
             }
             for (var c = 0; c < commandsPerVm; c++)
             {
+                var jobId = Guid.NewGuid();
+                var round = new List<AgentCommand>();
                 foreach (var v in Enumerable.Range(0, vms))
                 {
                     var commandId = Guid.NewGuid();
                     var command = rig.Command($"vm-crash-{v}", CommandTypes.RunRecipe,
                         new RunRecipe { Name = "slow-once", TimeoutSeconds = 60, Parameters = new Dictionary<string, string> { ["COMMAND_ID"] = commandId.ToString() } },
-                        executionTimeoutSeconds: 120) with { CommandId = commandId };
+                        executionTimeoutSeconds: 120) with { CommandId = commandId, JobId = batched ? jobId : Guid.NewGuid() };
                     sent.Add(command);
-                    await new BusPublisher(rig.Publisher).SendAsync(command);
+                    round.Add(command);
+                    if (!batched) await new BusPublisher(rig.Publisher).SendAsync(command);
                 }
+                if (batched) await new BusPublisher(rig.Publisher).SendAsync(AgentCommandBatch.Of(round));
             }
 
             for (var k = 1; k <= kills; k++)

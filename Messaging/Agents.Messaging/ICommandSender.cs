@@ -11,4 +11,7 @@ namespace Agents.Messaging;
 public interface ICommandSender
 {
     Task SendAsync(AgentCommand command, CancellationToken ct = default);
+
+    /// <summary>Several commands of one job to VMs behind one router, in one confirmed message.</summary>
+    Task SendAsync(AgentCommandBatch batch, CancellationToken ct = default);
 }

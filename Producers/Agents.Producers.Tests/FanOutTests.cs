@@ -76,4 +76,23 @@ public sealed class FanOutTests(World world)
         Assert.True(targets.Count(t => t["status"]!.GetValue<string>() == "Cancelled") >= World.FirstFailing - 2, done.ToString());
         Assert.All(targets, t => Assert.Contains(t["status"]!.GetValue<string>(), new[] { "Success", "Cancelled" }));
     }
+
+    [Fact]
+    public async Task a_fan_out_sent_as_one_batch_message_per_router_reports_every_target_as_single_commands_did()
+    {
+        // the 40 agents that succeed, all behind one router, all allowed at once: one AgentCommandBatch of 40
+        var started = await StartAsync(Ids(Enumerable.Range(0, World.FirstFailing)), World.FirstFailing.ToString(System.Globalization.CultureInfo.InvariantCulture), "0");
+        var jobId = started["jobid"]!.GetValue<string>();
+        var done = await world.Admin.WaitForJobAsync(jobId);
+
+        Assert.True(done.Status == AsyncJobStatus.Succeeded, done.ToString());
+        var targets = Targets(done);
+        Assert.Equal(World.FirstFailing, targets.Count);
+        Assert.All(targets, t => Assert.Equal("Success", t["status"]!.GetValue<string>()));
+        Assert.All(targets, t => Assert.StartsWith("hello", t["stdout"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Equal(World.FirstFailing, targets.Select(t => t["virtualmachineid"]!.GetValue<string>()).Distinct().Count());
+        var sent = world.Api.Lines.Where(l => l.Contains($"Job {jobId}: sent", StringComparison.Ordinal)).ToList();
+        Assert.Equal(World.FirstFailing, sent.Count);
+        Assert.All(sent, l => Assert.Contains($"{World.FirstFailing} in its message", l, StringComparison.Ordinal));
+    }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Agents.Contracts.Commands;
 
 namespace Agents.Producers;
 
@@ -48,6 +49,12 @@ public sealed class ProvisioningOptions
         "Linux: sudo sh /mnt/linux/agents-vm-agent/install.sh --router <router address> --token <createAgentEnrollmentToken virtualmachineid=<vm>>; " +
         "Windows: .\\install-service.ps1 -Router <router address> -Token <token>";
 
+    /// <summary>
+    /// agents.command.batch.size: targets behind one router that one command message names (an
+    /// AgentCommandBatch); a bigger send goes as several. 1 sends one message per target.
+    /// </summary>
+    public int CommandBatchSize { get; set; } = 500;
+
     /// <summary>Timeout of one request to the CA on ca.requests.</summary>
     public int CaTimeoutSeconds { get; set; } = 30;
 
@@ -61,6 +68,7 @@ public sealed class ProvisioningOptions
         if (PasswordTtlMinutes is < 1 or > 10_080) yield return Bad("PasswordTtlMinutes", "agents.password.ttl must be 1..10080 min");
         if (PasswordLength is < 12 or > 128) yield return Bad("PasswordLength", "agents.password.length must be 12..128");
         if (DefaultMaxConcurrency is < 1 or > 10_000) yield return Bad("DefaultMaxConcurrency", "must be 1..10000");
+        if (CommandBatchSize is < 1 or > AgentCommandBatch.MaxTargets) yield return Bad("CommandBatchSize", $"agents.command.batch.size must be 1..{AgentCommandBatch.MaxTargets}");
         if (CaTimeoutSeconds is < 1 or > 600) yield return Bad("CaTimeoutSeconds", "must be 1..600 s");
         if (string.IsNullOrWhiteSpace(AgentIso)) yield return Bad("AgentIso", "agents.agent.iso must not be empty");
         if (string.IsNullOrWhiteSpace(AgentInstallCommand)) yield return Bad("AgentInstallCommand", "agents.agent.install.command must not be empty");

@@ -21,6 +21,7 @@ namespace Agents.Contracts;
     MaxDepth = 32)]
 // the bus
 [JsonSerializable(typeof(AgentCommand))]
+[JsonSerializable(typeof(AgentCommandBatch))]
 [JsonSerializable(typeof(ResetVmPassword))]
 [JsonSerializable(typeof(ResetVmSshKey))]
 [JsonSerializable(typeof(RunRecipe))]

@@ -38,4 +38,20 @@ internal sealed class BusPublisher(ConfirmingPublisher publisher) : IEventPublis
             Headers = new Dictionary<string, object?> { ["x-schema-version"] = command.SchemaVersion },
         }, ct);
     }
+
+    /// <summary>One message for the targets behind one router; its bridge expands it.</summary>
+    public Task SendAsync(AgentCommandBatch batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return publisher.PublishAsync(new OutgoingMessage
+        {
+            Exchange = Topology.CommandsExchange,
+            RoutingKey = batch.RoutingKey,
+            Body = AgentJson.ToUtf8(batch),
+            MessageId = batch.MessageId.ToString(),
+            CorrelationId = batch.JobId.ToString(),
+            Type = AgentCommandBatch.MessageType,
+            Headers = new Dictionary<string, object?> { ["x-schema-version"] = batch.SchemaVersion },
+        }, ct);
+    }
 }

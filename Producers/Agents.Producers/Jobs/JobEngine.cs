@@ -287,23 +287,60 @@ public sealed partial class JobEngine(
             }));
         }
         var refused = new System.Collections.Concurrent.ConcurrentBag<(JobTarget, JobTarget)>();
-        await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = PublishParallelism }, async (c, _) =>
+        await Parallel.ForEachAsync(Messages(commands), new ParallelOptions { MaxDegreeOfParallelism = PublishParallelism }, async (m, _) =>
         {
             try
             {
-                await sender.SendAsync(c.Command, CancellationToken.None).ConfigureAwait(false);
-                metrics.CommandPublished(c.Command.Type);
-                logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}) to {Target}",
-                    job.Id, c.Command.Type, c.Command.CommandId, c.Command.MessageId, c.Command.Attempt, Describe(c.Target));
+                if (m.Count == 1) await sender.SendAsync(m[0].Command, CancellationToken.None).ConfigureAwait(false);
+                else await sender.SendAsync(AgentCommandBatch.Of([.. m.Select(c => c.Command)]), CancellationToken.None).ConfigureAwait(false);
+                foreach (var c in m)
+                {
+                    metrics.CommandPublished(c.Command.Type);
+                    logger.LogInformation("Job {JobId}: sent {CommandType} {CommandId} (message {MessageId}, attempt {Attempt}, {BatchSize} in its message) to {Target}",
+                        job.Id, c.Command.Type, c.Command.CommandId, c.Command.MessageId, c.Command.Attempt, m.Count, Describe(c.Target));
+                }
             }
             catch (PublishFailedException e)
             {
-                logger.LogError("Job {JobId}: command {CommandId} not taken by the broker: {Error}", job.Id, c.Command.CommandId, e.Message);
-                refused.Add((c.Target, c.Target with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" }));
+                logger.LogError("Job {JobId}: {Count} command(s) not taken by the broker (first {CommandId}): {Error}", job.Id, m.Count, m[0].Command.CommandId, e.Message);
+                foreach (var c in m)
+                    refused.Add((c.Target, c.Target with { Status = TargetStatus.Failed, Message = $"the broker did not take the command: {e.Message}" }));
             }
         }).ConfigureAwait(false);
         if (!refused.IsEmpty) await store.MoveTargetsAsync([.. refused], CancellationToken.None).ConfigureAwait(false);
         return sending.Count;
+    }
+
+    /// <summary>
+    /// The messages one send publishes: the commands to VMs behind one router go as batches of at
+    /// most agents.command.batch.size targets and <see cref="AgentCommandBatch.MaxBytes"/> of
+    /// payloads (the bridge expands them; the broker's max_message_size is 1 MiB); a router's own
+    /// command, or a VM alone behind its router in this send, goes as one command message.
+    /// </summary>
+    private IEnumerable<IReadOnlyList<(JobTarget Target, AgentCommand Command)>> Messages(List<(JobTarget Target, AgentCommand Command)> commands)
+    {
+        foreach (var router in commands.GroupBy(c => (c.Command.RouterId, ToVm: c.Command.VmId is not null)))
+        {
+            if (!router.Key.ToVm)
+            {
+                foreach (var c in router) yield return [c];
+                continue;
+            }
+            var batch = new List<(JobTarget Target, AgentCommand Command)>();
+            var bytes = 0;
+            foreach (var c in router)
+            {
+                var size = AgentCommandBatch.TargetBytes(c.Command);
+                if (batch.Count > 0 && (batch.Count >= Settings.CommandBatchSize || bytes + size > AgentCommandBatch.MaxBytes))
+                {
+                    yield return batch;
+                    (batch, bytes) = ([], 0);
+                }
+                batch.Add(c);
+                bytes += size;
+            }
+            if (batch.Count > 0) yield return batch;
+        }
     }
 
     private async Task FinishAsync(Job job, IReadOnlyList<JobTarget> targets)

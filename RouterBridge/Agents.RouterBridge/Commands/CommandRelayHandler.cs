@@ -15,9 +15,10 @@ using Agents.Messaging;
 namespace Agents.RouterBridge.Commands;
 
 /// <summary>
-/// One command from the router's queue: relayed to the VM's agent (or run on the router), its
-/// outcome published on cloudstack-events with a confirm, and only then acknowledged. A crash
-/// anywhere before the ack means a redelivery; the agent's journal keeps the effect single.
+/// One command from the router's queue, or a batch of them (<see cref="AgentCommandBatch"/>, one
+/// per target behind this router): each relayed to its VM's agent (or run on the router), every
+/// outcome published on cloudstack-events with a confirm, and only then the message acknowledged.
+/// A crash anywhere before the ack means a redelivery; the agent's journal keeps the effect single.
 /// </summary>
 public sealed class CommandRelayHandler(
     IOptions<BridgeOptions> options,
@@ -31,12 +32,42 @@ public sealed class CommandRelayHandler(
 {
     public async Task<Disposition> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
-        var command = message.Read<AgentCommand>();
-        if (command.RouterId != options.Value.RouterId)
-            throw new InvalidMessageException($"command {command.CommandId} is for router {command.RouterId}, this is {options.Value.RouterId}");
-        if (Violation(command) is { } violation)
-            throw new InvalidMessageException($"command {command.CommandId}: {violation}");
+        var commands = Commands(message);
+        foreach (var command in commands)
+        {
+            if (command.RouterId != options.Value.RouterId)
+                throw new InvalidMessageException($"command {command.CommandId} is for router {command.RouterId}, this is {options.Value.RouterId}");
+            if (Violation(command) is { } violation)
+                throw new InvalidMessageException($"command {command.CommandId}: {violation}");
+        }
+        // a batch's targets run side by side, each to its own agent with its own timeouts; the
+        // message is acked once every outcome is confirmed (a crash before that redelivers it all,
+        // and each agent's journal answers a command id it knows with its stored result)
+        var completed = await Task.WhenAll(commands.Select(c => RelayAsync(c, ct))).ConfigureAwait(false);
+        await Task.WhenAll(completed.Select(c => publisher.PublishAsync(c.Outcome.ToEvent(), CancellationToken.None))).ConfigureAwait(false);
+        foreach (var (c, elapsed) in completed)
+        {
+            metrics.Relayed(c.CommandType, c.Outcome, elapsed);
+            logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) on {Target}: {Outcome} in {DurationMs} ms",
+                c.CommandId, c.JobId, c.CommandType, c.VmId ?? "router", c.Outcome, c.DurationMs);
+        }
+        return Disposition.Ack;
+    }
 
+    /// <summary>The commands of a delivery: one, or a batch's targets (refused whole when the batch is unusable).</summary>
+    private static IReadOnlyList<AgentCommand> Commands(IncomingMessage message)
+    {
+        if (message.Type != AgentCommandBatch.MessageType) return [message.Read<AgentCommand>()];
+        var batch = message.Read<AgentCommandBatch>();
+        if (batch.Targets.Count is 0 or > AgentCommandBatch.MaxTargets)
+            throw new InvalidMessageException($"batch {batch.MessageId} names {batch.Targets.Count} targets: 1..{AgentCommandBatch.MaxTargets} allowed");
+        if (batch.Targets.Select(t => t.CommandId).Distinct().Count() != batch.Targets.Count)
+            throw new InvalidMessageException($"batch {batch.MessageId} names a commandId twice");
+        return [.. batch.Commands()];
+    }
+
+    private async Task<(AgentCommandCompleted Outcome, TimeSpan Elapsed)> RelayAsync(AgentCommand command, CancellationToken ct)
+    {
         using var activity = BridgeTracing.Source.StartActivity($"relay {command.Type}");
         activity?.SetTag("agents.command.id", command.CommandId);
         activity?.SetTag("agents.job.id", command.JobId);
@@ -47,12 +78,7 @@ public sealed class CommandRelayHandler(
         // a system VM's checks run on demand (getSystemVmHealthCheckResults) are published as its scheduled ones
         if (command.Type == CommandTypes.RunHealthChecks && command.VmId is not null)
             await systemVmHealth.PublishAsync(command.VmId, result).ConfigureAwait(false);
-        var completed = AgentCommandCompleted.Of(command, result, started.ElapsedMilliseconds, time.GetUtcNow());
-        await publisher.PublishAsync(completed.ToEvent(), CancellationToken.None).ConfigureAwait(false);
-        metrics.Relayed(command.Type, completed.Outcome, started.Elapsed);
-        logger.LogInformation("Command {CommandId} (job {JobId}, {CommandType}) on {Target}: {Outcome} in {DurationMs} ms",
-            command.CommandId, command.JobId, command.Type, command.VmId ?? "router", completed.Outcome, completed.DurationMs);
-        return Disposition.Ack;
+        return (AgentCommandCompleted.Of(command, result, started.ElapsedMilliseconds, time.GetUtcNow()), started.Elapsed);
     }
 
     /// <summary>What makes a readable command unusable (it is dead-lettered, never retried); null when it is fine.</summary>

@@ -23,6 +23,7 @@ public sealed class CommandDriver : IAsyncDisposable
     private readonly ServiceProvider _bus;
     private readonly ICommandSender _commands;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _waiting = new();
+    private readonly ConcurrentDictionary<string, FanOut> _fanOuts = new();
     private IConnection? _events;
     private IChannel? _channel;
     private int _failures;
@@ -48,8 +49,11 @@ public sealed class CommandDriver : IAsyncDisposable
         var consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += async (_, d) =>
         {
-            if (d.BasicProperties.CorrelationId is { } job && _waiting.TryRemove(job, out var done))
+            var job = d.BasicProperties.CorrelationId ?? "";
+            if (_waiting.TryRemove(job, out var done))
                 done.TrySetResult(OutcomeOf(d.RoutingKey, d.Body.Span));
+            else if (_fanOuts.TryGetValue(job, out var fanOut))
+                fanOut.Seen(OutcomeOf(d.RoutingKey, d.Body.Span), this);
             await _channel.BasicAckAsync(d.DeliveryTag, false);
         };
         await _channel.BasicConsumeAsync(queue, false, consumer);
@@ -121,6 +125,54 @@ public sealed class CommandDriver : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, agents).Select(i => RunOneAsync(AgentFleet.VmId(i))));
         return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// One job's command to each of the first <paramref name="agents"/> VMs as <see cref="AgentCommandBatch"/>
+    /// messages of <paramref name="batchSize"/> targets (as the API's job engine sends a fan-out),
+    /// all published at once; seconds until the last target's outcome.
+    /// </summary>
+    public async Task<double> BatchFanOutAsync(int agents, int batchSize)
+    {
+        var job = Guid.NewGuid();
+        var fanOut = new FanOut(agents);
+        _fanOuts[job.ToString()] = fanOut;
+        var watch = Stopwatch.StartNew();
+        var commands = Enumerable.Range(0, agents).Select(i => AgentFleet.VmId(i)).Select(vm => new AgentCommand
+        {
+            MessageId = Guid.NewGuid(),
+            CommandId = Guid.NewGuid(),
+            JobId = job,
+            Type = CommandType,
+            RouterId = DevCredentials.RouterId,
+            VmId = vm,
+            CreatedAt = DateTimeOffset.UtcNow,
+            DeliveryTimeoutSeconds = 60,
+            ExecutionTimeoutSeconds = 120,
+            Payload = Payload(vm),
+        });
+        await Task.WhenAll(commands.Chunk(batchSize).Select(chunk => _commands.SendAsync(AgentCommandBatch.Of(chunk))));
+        await fanOut.Done.WaitAsync(TimeSpan.FromMinutes(5));
+        _fanOuts.TryRemove(job.ToString(), out _);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The outcomes of one batched fan-out, counted down to the last.</summary>
+    private sealed class FanOut(int targets)
+    {
+        private int _remaining = targets;
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task Done => _done.Task;
+
+        public void Seen(string outcome, CommandDriver driver)
+        {
+            if (outcome != "Success")
+            {
+                Interlocked.Increment(ref driver._failures);
+                driver.FirstFailure ??= $"{driver.CommandType} (batched): {outcome}";
+            }
+            if (Interlocked.Decrement(ref _remaining) == 0) _done.TrySetResult();
+        }
     }
 
     public static (double P50, double P95, double P99) Percentiles(List<double> samples) =>
