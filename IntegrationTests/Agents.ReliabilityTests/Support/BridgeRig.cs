@@ -34,19 +34,8 @@ internal sealed class BridgeRig : IAsyncDisposable
         return new TestAgent(dir, Pki.WriteRootPem(Temp.Path), ["127.0.0.1"], port ?? Bridge.Port, token: null, policy);
     }
 
-    public AgentCommand Command(string vmId, string type, object payload, int deliveryTimeoutSeconds = 60, int executionTimeoutSeconds = 60) => new()
-    {
-        MessageId = Guid.NewGuid(),
-        CommandId = Guid.NewGuid(),
-        JobId = Guid.NewGuid(),
-        Type = type,
-        RouterId = RouterId,
-        VmId = vmId,
-        CreatedAt = DateTimeOffset.UtcNow,
-        DeliveryTimeoutSeconds = deliveryTimeoutSeconds,
-        ExecutionTimeoutSeconds = executionTimeoutSeconds,
-        Payload = AgentCommand.PayloadOf(payload),
-    };
+    public AgentCommand Command(string vmId, string type, object payload, int deliveryTimeoutSeconds = 60, int executionTimeoutSeconds = 60) =>
+        AgentCommand.Create(type, RouterId, vmId, payload) with { DeliveryTimeoutSeconds = deliveryTimeoutSeconds, ExecutionTimeoutSeconds = executionTimeoutSeconds };
 
     public static object SshKey(string user = "alice") => new ResetVmSshKey
     {
