@@ -69,8 +69,20 @@ public sealed class CaOnMariaDbTests(MariaDbFixture mariadb, BrokerFixture broke
         var revoked = await Task.WhenAll(issued.Take(40).Select(c => rpc.CallCaAsync<CertificateRevocationRecorded>(new RevokeCertificate { SerialNumber = c.SerialNumber, Reason = "keyCompromise" })));
         // which instance takes each revocation is the broker's choice; the CRL of either must hold all of them
         using var http = new HttpClient();
-        var fromA = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{portA}/ca/crl"));
-        var fromB = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{portB}/ca/crl"));
+        // ready on the bus is not yet listening on HTTP: each instance's CRL once its listener answers (CI saw a refused connection)
+        async Task<byte[]> CrlAsync(ServiceProcess ca, int port)
+        {
+            byte[]? crl = null;
+            var served = await Eventually.WithinAsync(async () =>
+            {
+                try { crl = await http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{port}/ca/crl")); return true; }
+                catch (HttpRequestException) { return false; }
+            }, seconds: 30);
+            Assert.True(served, $"no CRL on http://127.0.0.1:{port}/ca/crl within 30 s; the instance said:\n{ca.Output}");
+            return crl!;
+        }
+        var fromA = await CrlAsync(a, portA);
+        var fromB = await CrlAsync(b, portB);
         Assert.Equal(fromA, fromB);
         var crl = CertificateRevocationListBuilder.Load(fromA, out var number);
         Assert.True(number >= new BigInteger(revoked.Max(r => r.CrlNumber)), $"served CRL {number} is older than the last revocation's {revoked.Max(r => r.CrlNumber)}");
