@@ -38,6 +38,9 @@ if (commandLine.Action == AgentAction.Check)
     return 0;
 }
 
+// before the first TLS connection: the agent's one root is the only store OpenSSL loads
+Agents.VmAgent.Core.Identity.SystemTrustStore.ReplaceWith(config.CaFile);
+
 try
 {
     if (commandLine.AsWindowsService && OperatingSystem.IsWindows())

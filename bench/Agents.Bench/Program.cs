@@ -59,7 +59,8 @@ try
     await SectionAsync("cluster", "management cluster: API saturation on SQLite, on MariaDB, two APIs on one MariaDB; a fan-out through them to K bridges x M agents", () =>
         ClusterSize() is { } size
             // --cluster-size 50x200: the simulation alone at that size (docs/scale.md's 10,000 agents)
-            ? new ClusterScale(node, pki, work).RunAsync(results, size.Bridges, size.Agents, jobs: 0, inFlight: 0, fanOutOnly: true)
+            // --cluster-concurrency N: each router's job sends N targets at a time (maxconcurrency; default all of them)
+            ? new ClusterScale(node, pki, work) { FanOutConcurrency = ClusterConcurrency() }.RunAsync(results, size.Bridges, size.Agents, jobs: 0, inFlight: 0, fanOutOnly: true)
             : new ClusterScale(node, pki, work).RunAsync(results, bridges: quick ? 4 : 10, agentsPerBridge: quick ? 50 : 200, jobs: quick ? 200 : 400, inFlight: 32));
 
     await ReportWriter.WriteAsync(results, outDir, version);
@@ -83,6 +84,9 @@ async Task SectionAsync(string name, string title, Func<Task> run)
         results.Note($"{name}: not measured ({e.GetType().Name}: {e.Message.Split('\n')[0]})");
     }
 }
+
+int? ClusterConcurrency() =>
+    int.TryParse(args.SkipWhile(a => a != "--cluster-concurrency").Skip(1).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
 
 (int Bridges, int Agents)? ClusterSize()
 {

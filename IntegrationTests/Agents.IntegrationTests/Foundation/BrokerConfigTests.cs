@@ -25,13 +25,13 @@ public sealed class BrokerConfigTests(BrokerFixture broker)
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("admin:" + DevCredentials.PasswordOf("admin"))));
-        Newtonsoft.Json.Linq.JToken? effective = null;
+        System.Text.Json.Nodes.JsonNode? effective = null;
         // the management database fills in queue details a few seconds after start
         await Eventually.TrueAsync(async () =>
         {
             var json = await http.GetStringAsync($"http://127.0.0.1:{broker.Node.Options.ManagementPort}/api/queues/%2F/{Topology.RouterQueue(DemoRouter)}");
-            effective = Newtonsoft.Json.Linq.JObject.Parse(json)["effective_policy_definition"];
-            return effective is Newtonsoft.Json.Linq.JObject { HasValues: true };
+            effective = System.Text.Json.Nodes.JsonNode.Parse(json)?["effective_policy_definition"];
+            return effective is System.Text.Json.Nodes.JsonObject { Count: > 0 };
         }, "effective_policy_definition of the router queue in the management API");
         Assert.Equal(5, (int)effective!["delivery-limit"]!);
         Assert.Equal("agents.dead", (string?)effective!["dead-letter-exchange"]);

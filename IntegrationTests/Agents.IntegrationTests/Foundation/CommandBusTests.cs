@@ -3,7 +3,6 @@ using Agents.Contracts.Commands;
 using Agents.Messaging.Consuming;
 using Agents.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using Newtonsoft.Json.Linq;
 using RabbitMQ.Client;
 using Agents.Messaging.Internal;
 

@@ -14,8 +14,7 @@ public sealed partial class JobEngine
     public async Task TakeOverAsync(Guid jobId, DateTimeOffset leaseExpired)
     {
         var resent = 0;
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await _gates.EnterAsync(jobId).ConfigureAwait(false))
         {
             var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
             if (job is null || job.IsDone) return;
@@ -28,10 +27,6 @@ public sealed partial class JobEngine
                     .Select(t => (t, t with { Status = TargetStatus.Retrying, Attempt = t.Attempt - 1 }))],
                 CancellationToken.None).ConfigureAwait(false);
             resent = await SendAllAsync(job, claimed).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
         }
         logger.LogInformation("Job {JobId}: {Resent} target(s) in flight at the takeover sent again", jobId, resent);
         await PumpAsync(jobId).ConfigureAwait(false);

@@ -25,7 +25,7 @@ public sealed partial class JobEngine(
     ILogger<JobEngine> logger,
     Cluster.JobLeases leases)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly JobGates _gates = new();
     private ProvisioningOptions Settings => options.Value.Provisioning;
 
     public async Task<Job> StartAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, CancellationToken ct)
@@ -46,14 +46,19 @@ public sealed partial class JobEngine(
     public async Task OnOutcomeAsync(AgentCommandCompleted outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        Guid jobId;
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        var jobId = outcome.JobId;
+        using (await _gates.EnterAsync(jobId).ConfigureAwait(false))
         {
             var target = await store.FindTargetAsync(outcome.CommandId, CancellationToken.None).ConfigureAwait(false);
             if (target is null)
             {
                 logger.LogDebug("Outcome of command {CommandId} (job {JobId}) is not ours", outcome.CommandId, outcome.JobId);
+                return;
+            }
+            if (target.JobId != jobId)
+            {
+                logger.LogWarning("Outcome {Outcome} of command {CommandId} ignored: it names job {JobId}, the command is of job {TargetJobId}",
+                    outcome.Outcome, outcome.CommandId, outcome.JobId, target.JobId);
                 return;
             }
             if (target.IsTerminal || target.Status != TargetStatus.InProgress || outcome.Attempt != target.Attempt)
@@ -62,7 +67,6 @@ public sealed partial class JobEngine(
                     outcome.Outcome, outcome.CommandId, outcome.Attempt, target.JobId, target.Status, target.Attempt);
                 return;
             }
-            jobId = target.JobId;
             if (outcome.Outcome == CommandOutcome.DeliveryTimedOut)
             {
                 await NotReachedAsync(target, outcome.Message).ConfigureAwait(false);
@@ -83,10 +87,6 @@ public sealed partial class JobEngine(
                     jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
             }
         }
-        finally
-        {
-            _gate.Release();
-        }
         await PumpAsync(jobId).ConfigureAwait(false);
     }
 
@@ -94,7 +94,7 @@ public sealed partial class JobEngine(
     /// The target's agent was not reached at this attempt (DeliveryTimedOut from the bridge, or no
     /// certificate to seal its password to yet): a retry while retries remain, else the target
     /// fails saying the VM seems to have no agent and how to install one, and the alert goes out.
-    /// Called under the gate; the caller pumps the job afterwards.
+    /// Called under the job's gate; the caller pumps the job afterwards.
     /// </summary>
     private async Task NotReachedAsync(JobTarget target, string? message, bool final = false)
     {
@@ -122,8 +122,7 @@ public sealed partial class JobEngine(
     /// <summary>A retry is due (from the scheduler): the same command id, the next attempt, a new message id.</summary>
     public async Task RetryAsync(Guid jobId, int seq, int afterAttempt)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await _gates.EnterAsync(jobId).ConfigureAwait(false))
         {
             var target = (await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault(t => t.Seq == seq);
             if (target is null || target.Status != TargetStatus.Retrying || target.Attempt != afterAttempt) return;
@@ -139,27 +138,18 @@ public sealed partial class JobEngine(
                     await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, target.CommandType).ConfigureAwait(false);
             }
         }
-        finally
-        {
-            _gate.Release();
-        }
         await PumpAsync(jobId).ConfigureAwait(false);
     }
 
     /// <summary>cancelAsyncJob: targets not yet sent are cancelled; those in flight finish and are recorded.</summary>
     public async Task<Job?> CancelAsync(Guid jobId)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await _gates.EnterAsync(jobId).ConfigureAwait(false))
         {
             var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
             if (job is null || job.IsDone || job.CancelRequested) return job;
             await store.UpdateJobAsync(job with { CancelRequested = true }, CancellationToken.None).ConfigureAwait(false);
             logger.LogInformation("Job {JobId}: cancel requested", jobId);
-        }
-        finally
-        {
-            _gate.Release();
         }
         await PumpAsync(jobId).ConfigureAwait(false);
         return await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
@@ -212,8 +202,7 @@ public sealed partial class JobEngine(
 
     private async Task PumpAsync(Guid jobId)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await _gates.EnterAsync(jobId).ConfigureAwait(false))
         {
             var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
             if (job is null || job.IsDone) return;
@@ -238,10 +227,6 @@ public sealed partial class JobEngine(
             }
             targets = await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false);
             if (targets.All(t => t.IsTerminal)) await FinishAsync(job, targets).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 

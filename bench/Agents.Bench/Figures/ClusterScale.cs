@@ -24,6 +24,9 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
     private const string MasterKey = "bench-cluster-master-key-0123456789abcdef";
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(30);
 
+    /// <summary>Each router's fan-out job sends this many targets at a time (its maxconcurrency); null: all its agents at once.</summary>
+    public int? FanOutConcurrency { get; init; }
+
     private readonly List<BridgeProcess> _bridges = [];
     private readonly List<AgentFleet> _fleets = [];
     private readonly List<ServiceProcess> _apis = [];
@@ -132,7 +135,8 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
     /// </summary>
     private async Task SimulationAsync(Results results, CpuMeter meter, CloudStackClient onA, CloudStackClient onB, int all, int cores, Saturation? two)
     {
-        var simulation = $"simulation: fan-out to {all} agents, {_bridges.Count} runAgentRecipe (one per router) through two APIs";
+        var simulation = $"simulation: fan-out to {all} agents, {_bridges.Count} runAgentRecipe (one per router) through two APIs" +
+            (FanOutConcurrency is { } n ? $", maxconcurrency {n}" : "");
         var idleBefore = meter.Read();
         var idleStarted = Stopwatch.GetTimestamp();
         await Task.Delay(TimeSpan.FromSeconds(10));
@@ -176,7 +180,7 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
         {
             var api = apis[i % apis.Count];
             var job = await api.CallAsync("runAgentRecipe", [new("routerid", _bridges[k].RouterId), new("name", AgentFleet.Recipe),
-                new("maxconcurrency", _fleets[k].Count.ToString(System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
+                new("maxconcurrency", (FanOutConcurrency ?? _fleets[k].Count).ToString(System.Globalization.CultureInfo.InvariantCulture))], CancellationToken.None);
             return await api.WaitForJobAsync(ResponseValues.Text(job["jobid"]), JobWaitOptions.Every(TimeSpan.FromSeconds(1), JobTimeout));
         }));
 
