@@ -36,8 +36,13 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
             // the same path with a handler that starts no process: what the bridge and TLS allow
             driver.CommandType = CommandTypes.ResetVmSshKey;
             var sshKeys = await driver.ThroughputAsync(agents, commands, InFlight);
+            var (c50, c95, c99) = CommandDriver.Percentiles(await driver.LatenciesAsync(agents, samples));
             driver.CommandType = CommandTypes.RunRecipe;
-            results.Add(new Figure(section, $"SSH key resets at saturation, no process ({InFlight} in flight)", sshKeys, "cmd/s", baseline.PerSecond, "broker two hops"));
+            results.Add(new Figure(section, $"SSH key resets at saturation, no process ({InFlight} in flight)", sshKeys, "cmd/s", baseline.PerSecond, "broker two hops", "ratio >= 0.5"));
+            // issue 20, point 6: a cheap command's light-load latency against the broker's own, same run
+            results.Add(new Figure(section, "SSH key reset latency p50 (light load, no process)", c50, "ms", baseline.P50, "broker p50"));
+            results.Add(new Figure(section, "SSH key reset latency p95 (light load, no process)", c95, "ms", baseline.P95, "broker p95"));
+            results.Add(new Figure(section, "SSH key reset latency p99 (light load, no process)", c99, "ms", baseline.P99, "broker p99", "ratio <= 2"));
         }
         if (driver.Failures > 0)
         {
