@@ -27,6 +27,8 @@ public sealed class FanOutTests(ConsoleStack stack)
         if (await page.Locator("[data-job-status=Running]").CountAsync() > 0) await ConsoleStack.ScreenshotAsync(page, "fan-out-job");
 
         // the page follows the job by itself (no reload) until every target is done
+        await page.Locator(".shell[data-connected=true]").WaitForAsync();
+        var toasts = await ToastLog.StartAsync(page);
         var marker = await page.EvaluateAsync<string>("() => (window.__sameDocument = crypto.randomUUID())");
         await page.Locator("[data-job-status=Succeeded]").WaitForAsync(new() { Timeout = 120_000 });
         Assert.Equal(marker, await page.EvaluateAsync<string>("() => window.__sameDocument"));
@@ -36,6 +38,6 @@ public sealed class FanOutTests(ConsoleStack stack)
         Assert.Equal(0, await page.Locator("[data-status=Failed]").CountAsync());
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).CountAsync());
         // and the job's end came as a notification
-        await page.Locator(".toast[data-kind=job]").Filter(new() { HasText = "Job runAgentRecipe succeeded" }).WaitForAsync();
+        await toasts.WaitForAsync("job", "Job runAgentRecipe succeeded");
     }
 }

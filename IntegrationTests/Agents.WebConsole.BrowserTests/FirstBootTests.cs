@@ -20,10 +20,11 @@ public sealed class FirstBootTests(ConsoleStack stack)
         await page.GetByRole(AriaRole.Status).Filter(new() { HasText = DemoPolicy.AllowedRecipe + " will run when the VM's agent first comes up" }).WaitForAsync();
         Assert.Equal("Pending", await StateAsync(vm.Id));
         await page.Locator(".shell[data-connected=true]").WaitForAsync();
+        var toasts = await ToastLog.StartAsync(page);
 
         // the VM boots: its agent enrolls and reports Up, and the chosen recipe runs as alice's account's job
         await stack.Stack.StartAgentAsync(vm, await stack.Stack.EnrollmentTokenAsync(("virtualmachineid", vm.Id)));
-        await page.Locator(".toast[data-kind=job]").Filter(new() { HasText = "Job runAgentRecipe succeeded" }).WaitForAsync(new() { Timeout = 90_000 });
+        await toasts.WaitForAsync("job", "Job runAgentRecipe succeeded", 90_000);
         var jobs = await JobsOfAsync(vm.Id);
         var job = Assert.Single(jobs);
         Assert.Equal("acme", ResponseValues.Text(job?["account"]));

@@ -15,15 +15,15 @@ public sealed class LiveTests(ConsoleStack stack)
         await page.GotoAsync(stack.ConsoleUrl + "routers");
         await page.GetByRole(AriaRole.Link, new() { Name = StackLayout.RouterId }).WaitForAsync();
         await page.Locator(".shell[data-connected=true]").WaitForAsync();
+        var toasts = await ToastLog.StartAsync(page);
         var marker = await page.EvaluateAsync<string>("() => (window.__sameDocument = crypto.randomUUID())");
 
         await File.WriteAllTextAsync(stack.HealthFailMarker, "");
         try
         {
             await stack.Admin.CallAsync("getRouterHealthCheckResults", ("routerid", StackLayout.RouterId), ("performfreshchecks", "true"));
-            var toast = page.Locator(".toast[data-kind=router-health]").Filter(new() { HasText = $"health check {ConsoleStack.HealthCheck} failed" });
-            await toast.WaitForAsync();
-            Assert.Contains("disk /var is full", await toast.TextContentAsync() ?? "", StringComparison.Ordinal);
+            var toast = await toasts.WaitForAsync("router-health", $"health check {ConsoleStack.HealthCheck} failed");
+            Assert.Contains("disk /var is full", toast, StringComparison.Ordinal);
             await page.Locator($"tr[data-router='{StackLayout.RouterId}']").GetByText("failing").WaitForAsync();
             Assert.Equal(marker, await page.EvaluateAsync<string>("() => window.__sameDocument"));
             await ConsoleStack.ScreenshotAsync(page, "routers");
@@ -33,7 +33,7 @@ public sealed class LiveTests(ConsoleStack stack)
             File.Delete(stack.HealthFailMarker);
         }
         await stack.Admin.CallAsync("getRouterHealthCheckResults", ("routerid", StackLayout.RouterId), ("performfreshchecks", "true"));
-        await page.Locator(".toast[data-kind=router-health]").Filter(new() { HasText = "Resolved:" }).WaitForAsync();
+        await toasts.WaitForAsync("router-health", "Resolved:");
     }
 
     [Fact]
@@ -44,6 +44,7 @@ public sealed class LiveTests(ConsoleStack stack)
         await watcher.GotoAsync(stack.ConsoleUrl + "vm/" + vm.Id);
         await watcher.Locator("[data-agent-state=Up]").WaitForAsync();
         await watcher.Locator(".shell[data-connected=true]").WaitForAsync();
+        var toasts = await ToastLog.StartAsync(watcher);
         var marker = await watcher.EvaluateAsync<string>("() => (window.__sameDocument = crypto.randomUUID())");
 
         var page = await stack.AdminAsync();
@@ -56,7 +57,7 @@ public sealed class LiveTests(ConsoleStack stack)
         await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "is revoked" }).WaitForAsync();
 
         await watcher.Locator("[data-agent-state=Down]").WaitForAsync(new() { Timeout = 20_000 });
-        await watcher.Locator(".toast[data-kind=agent]").Filter(new() { HasText = $"Agent of VM {vm.Id} is down" }).WaitForAsync();
+        await toasts.WaitForAsync("agent", $"Agent of VM {vm.Id} is down");
         Assert.Equal(marker, await watcher.EvaluateAsync<string>("() => window.__sameDocument"));
     }
 }
