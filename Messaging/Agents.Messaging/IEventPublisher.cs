@@ -10,4 +10,10 @@ namespace Agents.Messaging;
 public interface IEventPublisher
 {
     Task PublishAsync(CloudStackEvent e, CancellationToken ct = default);
+
+    /// <summary>
+    /// Publishes several events together (a batch's outcomes): sent one after the other without waiting
+    /// for each confirm, complete once the broker has confirmed them all.
+    /// </summary>
+    Task PublishAllAsync(IReadOnlyList<CloudStackEvent> events, CancellationToken ct = default);
 }

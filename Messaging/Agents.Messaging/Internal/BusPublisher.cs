@@ -10,18 +10,26 @@ internal sealed class BusPublisher(ConfirmingPublisher publisher) : IEventPublis
     public Task PublishAsync(CloudStackEvent e, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return publisher.PublishAsync(new OutgoingMessage
-        {
-            Exchange = Topology.EventsExchange,
-            RoutingKey = e.RoutingKey,
-            Body = e.ToUtf8(),
-            MessageId = e.MessageId ?? Guid.NewGuid().ToString(),
-            CorrelationId = e["jobId"],
-            Type = e.Category,
-            // CloudStack's bus drops events nobody listens to; so do we (not mandatory).
-            Mandatory = false,
-        }, ct);
+        return publisher.PublishAsync(EventMessage(e), ct);
     }
+
+    public Task PublishAllAsync(IReadOnlyList<CloudStackEvent> events, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return publisher.PublishAllAsync([.. events.Select(EventMessage)], ct);
+    }
+
+    private static OutgoingMessage EventMessage(CloudStackEvent e) => new()
+    {
+        Exchange = Topology.EventsExchange,
+        RoutingKey = e.RoutingKey,
+        Body = e.ToUtf8(),
+        MessageId = e.MessageId ?? Guid.NewGuid().ToString(),
+        CorrelationId = e["jobId"],
+        Type = e.Category,
+        // CloudStack's bus drops events nobody listens to; so do we (not mandatory).
+        Mandatory = false,
+    };
 
     /// <summary>If no bridge serves the router, the command lands in agents.unroutable (the exchange's alternate).</summary>
     public Task SendAsync(AgentCommand command, CancellationToken ct = default)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Agents.Contracts;
 using Agents.Messaging.Telemetry;
@@ -10,16 +11,20 @@ namespace Agents.Messaging.Internal;
 
 /// <summary>
 /// Publishes with publisher confirms: <see cref="PublishAsync"/> returns only once the broker has
-/// taken responsibility for the message. The window of outstanding confirms is a pool of
-/// channels, each publishing one message at a time, because RabbitMQ.Client 7.1.2 must not publish
-/// concurrently on one channel nor cancel a tracked publish. A publish interrupted by a lost
-/// connection is sent again on a fresh channel (at-least-once; consumers are idempotent).
+/// taken responsibility for the message, <see cref="PublishAllAsync"/> once it has for every one of
+/// a batch. Each call has a channel of a pool to itself (so calls never interleave on one channel, and a
+/// tracked publish is never cancelled); a batch is pipelined on its channel, bounded by the channel's
+/// limit of outstanding confirms. A publish interrupted by a lost connection is sent again on a fresh
+/// channel (at-least-once; consumers are idempotent).
 /// Each publish is a span whose W3C trace context travels in the message's headers
 /// (<see cref="MessagingTracing"/>), and confirms, retries and failures are counted (<see cref="MessagingMetrics"/>).
 /// </summary>
 internal sealed class ConfirmingPublisher : IAsyncDisposable
 {
     private const int MaxAttempts = 30;
+
+    /// <summary>Confirms a batch keeps outstanding on its channel; the channel's limiter starts slowing publishes only beyond it.</summary>
+    private const int Window = 128;
     private static readonly Backoff Resend = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
     private readonly BrokerConnection _connection;
     private readonly ILogger<ConfirmingPublisher> _logger;
@@ -40,26 +45,52 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
         }
     }
 
-    public async Task PublishAsync(OutgoingMessage message, CancellationToken ct = default)
+    public Task PublishAsync(OutgoingMessage message, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var activity = MessagingTracing.StartPublish(message);
-        var traced = WithTraceContext(message, activity ?? Activity.Current);
-        var pooled = await _pool.Reader.ReadAsync(ct).ConfigureAwait(false);
+        return PublishAllAsync([message], ct);
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="messages"/> on one channel of the pool, each sent without waiting for the
+    /// confirm of the one before (the channel's rate limiter bounds what is outstanding), and completes once
+    /// every one is confirmed: a batch costs about one confirm round trip, not one per message. After an
+    /// interruption only the messages not yet confirmed are sent again.
+    /// </summary>
+    public async Task PublishAllAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0) return;
+        var activities = new Activity?[messages.Count];
+        var traced = new OutgoingMessage[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(messages[i]);
+            activities[i] = MessagingTracing.StartPublish(messages[i]);
+            traced[i] = WithTraceContext(messages[i], activities[i] ?? Activity.Current);
+        }
         try
         {
-            await PublishWithRetryAsync(pooled, traced, ct).ConfigureAwait(false);
-            MessagingMetrics.Shared.Confirmed(message.Exchange);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            MessagingMetrics.Shared.Failed(message.Exchange);
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            throw;
+            var pooled = await _pool.Reader.ReadAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await PublishWithRetryAsync(pooled, traced, ct).ConfigureAwait(false);
+                foreach (var message in messages) MessagingMetrics.Shared.Confirmed(message.Exchange);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                foreach (var message in messages) MessagingMetrics.Shared.Failed(message.Exchange);
+                foreach (var activity in activities) activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+                throw;
+            }
+            finally
+            {
+                _pool.Writer.TryWrite(pooled);
+            }
         }
         finally
         {
-            _pool.Writer.TryWrite(pooled);
+            foreach (var activity in activities) activity?.Dispose();
         }
     }
 
@@ -74,65 +105,89 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
         return message with { Headers = headers };
     }
 
-    private async Task PublishWithRetryAsync(PooledChannel pooled, OutgoingMessage message, CancellationToken ct)
+    private async Task PublishWithRetryAsync(PooledChannel pooled, IReadOnlyList<OutgoingMessage> messages, CancellationToken ct)
     {
+        var unconfirmed = messages;
         for (var attempt = 1; ; attempt++)
         {
+            var publishes = new List<(OutgoingMessage Message, Task Confirm)>(unconfirmed.Count);
             try
             {
                 var channel = await pooled.OpenAsync(_connection, ct).ConfigureAwait(false);
-                var properties = ToProperties(message);
                 // Never pass a cancellable token to a tracked publish (7.1.2 confirm bookkeeping): bound the wait instead.
-                var publish = channel.BasicPublishAsync(message.Exchange, message.RoutingKey, message.Mandatory, properties, message.Body, CancellationToken.None)
-                    .AsTask();
-                await AwaitConfirmAsync(publish, message.MessageId).ConfigureAwait(false);
+                foreach (var message in unconfirmed)
+                {
+                    // a window of outstanding confirms: the channel's limiter refuses what goes far beyond it
+                    if (publishes.Count >= Window) await publishes[^Window].Confirm.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    publishes.Add((message, channel.BasicPublishAsync(message.Exchange, message.RoutingKey, message.Mandatory,
+                        ToProperties(message), message.Body, CancellationToken.None).AsTask()));
+                }
+                await AwaitConfirmsAsync(publishes, pooled.Closed).ConfigureAwait(false);
                 return;
             }
             catch (PublishException e) when (e.IsReturn)
             {
-                throw new PublishFailedException($"no queue is bound for {message.Exchange}/{message.RoutingKey} (message {message.MessageId})", e);
+                throw new PublishFailedException($"no queue is bound for {Refused(publishes, e).Exchange}/{Refused(publishes, e).RoutingKey} (message {Refused(publishes, e).MessageId})", e);
             }
             catch (PublishException e)
             {
-                throw new PublishFailedException($"the broker refused message {message.MessageId} on {message.Exchange}", e);
+                throw new PublishFailedException($"the broker refused message {Refused(publishes, e).MessageId} on {Refused(publishes, e).Exchange}", e);
             }
             catch (Exception e) when ((IsTransient(e) || e is OperationCanceledException) && attempt < MaxAttempts && !ct.IsCancellationRequested)
             {
                 // an OperationCanceledException with the caller's token untouched is 7.1.2 giving up on an RPC
                 // (channel.open, confirm.select) after its ContinuationTimeout: the broker is slow or frozen, not gone
-                _logger.LogWarning("Publish of {MessageId} to {Exchange} interrupted ({Error}); sending again (attempt {Attempt})",
-                    message.MessageId, message.Exchange, Describe(e), attempt + 1);
-                MessagingMetrics.Shared.Retried(message.Exchange);
+                if (publishes.Count > 0) unconfirmed = [.. publishes.Where(p => !p.Confirm.IsCompletedSuccessfully).Select(p => p.Message)];
+                _logger.LogWarning("Publish of {MessageId} to {Exchange} interrupted ({Error}); sending again (attempt {Attempt}, {Unconfirmed} message(s))",
+                    unconfirmed[0].MessageId, unconfirmed[0].Exchange, Describe(e), attempt + 1, unconfirmed.Count);
+                foreach (var message in unconfirmed) MessagingMetrics.Shared.Retried(message.Exchange);
                 await pooled.ResetAsync().ConfigureAwait(false);
                 await Task.Delay(Resend.Delay(attempt - 1), ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
                 // never report a cancellation the caller did not ask for
-                throw new TimeoutException($"the broker did not answer for message {message.MessageId} after {attempt} attempts", e);
+                throw new TimeoutException($"the broker did not answer for message {unconfirmed[0].MessageId} after {attempt} attempts", e);
             }
         }
     }
+
+    /// <summary>The message whose publish failed with <paramref name="e"/> (the first one, for a message of one).</summary>
+    private static OutgoingMessage Refused(List<(OutgoingMessage Message, Task Confirm)> publishes, PublishException e) =>
+        publishes.FirstOrDefault(p => p.Confirm.Exception?.InnerException == e).Message ?? publishes[0].Message;
 
     private static string Describe(Exception e) =>
         e is OperationCanceledException ? $"the broker did not answer in time: {e.GetType().Name}" : e.Message;
 
     /// <summary>
-    /// The confirm, or a <see cref="TimeoutException"/> after <see cref="RabbitMqOptions.PublishConfirmTimeoutSeconds"/>:
+    /// Every confirm; an <see cref="IOException"/> when the channel closes first (what was not confirmed is sent
+    /// again, not waited for); a <see cref="TimeoutException"/> after <see cref="RabbitMqOptions.PublishConfirmTimeoutSeconds"/>:
     /// after a broker-side kill, 7.1.2 may never complete a pending confirm (rabbitmq-dotnet-client #1930), and a
-    /// publisher waiting on it would stop for good. The abandoned publish is observed so its late failure is not lost.
+    /// publisher waiting on it would stop for good. An abandoned publish is observed so its late failure is not lost.
+    /// A refusal (return, nack) wins over an interruption of another message: it is not worth sending again.
     /// </summary>
-    private async Task AwaitConfirmAsync(Task publish, string? messageId)
+    private async Task AwaitConfirmsAsync(List<(OutgoingMessage Message, Task Confirm)> publishes, Task channelClosed)
     {
         var timeout = TimeSpan.FromSeconds(_connection.Options.PublishConfirmTimeoutSeconds);
+        var all = Task.WhenAll(publishes.Select(p => p.Confirm));
         try
         {
-            await publish.WaitAsync(timeout).ConfigureAwait(false);
+            var first = await Task.WhenAny(all, channelClosed).WaitAsync(timeout).ConfigureAwait(false);
+            // a close arriving with the last confirms: a moment is allowed for the tasks of those that came
+            await (first == all ? all : all.WaitAsync(TimeSpan.FromMilliseconds(200))).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!all.IsCompleted)
         {
-            _ = publish.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw new TimeoutException($"no confirm for message {messageId} within {timeout.TotalSeconds:0} s");
+            foreach (var (_, confirm) in publishes)
+                _ = confirm.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            var waiting = publishes.First(p => !p.Confirm.IsCompleted).Message;
+            if (channelClosed.IsCompleted)
+                throw new IOException($"the channel closed before the confirm of message {waiting.MessageId} ({publishes.Count(p => !p.Confirm.IsCompletedSuccessfully)} unconfirmed)");
+            throw new TimeoutException($"no confirm for message {waiting.MessageId} within {timeout.TotalSeconds:0} s");
+        }
+        catch (Exception) when (publishes.Select(p => p.Confirm.Exception?.InnerException).OfType<PublishException>().FirstOrDefault() is { } refused)
+        {
+            ExceptionDispatchInfo.Throw(refused);
         }
     }
 
@@ -175,10 +230,20 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
             var options = new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,
                 publisherConfirmationTrackingEnabled: true,
-                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(64));
-            _channel = await conn.CreateChannelAsync(options, ct).ConfigureAwait(false);
-            return _channel;
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(2 * Window));
+            var channel = await conn.CreateChannelAsync(options, ct).ConfigureAwait(false);
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            channel.ChannelShutdownAsync += (_, _) =>
+            {
+                closed.TrySetResult();
+                return Task.CompletedTask;
+            };
+            (_channel, Closed) = (channel, closed.Task);
+            return channel;
         }
+
+        /// <summary>Completes when the open channel closes (its connection lost, the broker's close): its pending confirms will not come.</summary>
+        public Task Closed { get; private set; } = Task.CompletedTask;
 
         public async Task ResetAsync()
         {

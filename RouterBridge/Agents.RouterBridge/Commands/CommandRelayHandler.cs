@@ -44,7 +44,7 @@ public sealed class CommandRelayHandler(
         // message is acked once every outcome is confirmed (a crash before that redelivers it all,
         // and each agent's journal answers a command id it knows with its stored result)
         var completed = await Task.WhenAll(commands.Select(c => RelayAsync(c, ct))).ConfigureAwait(false);
-        await Task.WhenAll(completed.Select(c => publisher.PublishAsync(c.Outcome.ToEvent(), CancellationToken.None))).ConfigureAwait(false);
+        await publisher.PublishAllAsync([.. completed.Select(c => c.Outcome.ToEvent())], CancellationToken.None).ConfigureAwait(false);
         foreach (var (c, elapsed) in completed)
         {
             metrics.Relayed(c.CommandType, c.Outcome, elapsed);

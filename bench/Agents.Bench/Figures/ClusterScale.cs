@@ -14,7 +14,8 @@ namespace Agents.Bench.Figures;
 /// MariaDB and two API instances on that database (clients round-robin); then the simulation of
 /// issue 22: one runAgentRecipe per router through the two instances (alternating) until every job
 /// completes, next to the prediction of docs/scale.md's model (CPU-seconds per target, all
-/// processes sharing this machine's cores). CPU time per process group is read from /proc.
+/// processes sharing this machine's cores, and the rate a calibration over a tenth of the routers
+/// reached). CPU time per process group is read from /proc.
 /// </summary>
 public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string directory)
 {
@@ -129,9 +130,12 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
     /// <summary>
     /// The simulation: the model (docs/scale.md) predicts the fan-out to every agent from a calibration
     /// in the same run, then the fan-out is measured. Calibration: the stack idle for 10 s (every agent
-    /// connected, no command: what the processes cost by just being there), then one router's fan-out
-    /// alone (CPU per target above idle). Model: the whole fan-out needs targets x that CPU on top of
-    /// the idle cost, from the cores the processes obtained during the calibration.
+    /// connected, no command: what the processes cost by just being there), then the fan-out of a tenth
+    /// of the routers (at least two), through both APIs at the run's maxconcurrency: a lone router's job
+    /// carries the job's fixed costs and too little load to show the host's limits. Model: the slower of
+    /// two bounds, CPU (targets x CPU per target above idle / the cores the calibration obtained above
+    /// idle) and the rate the calibration's targets completed at (on this one host, the simulated
+    /// agents' recipe processes, all started by one process, bound it before the cores do).
     /// </summary>
     private async Task SimulationAsync(Results results, CpuMeter meter, CloudStackClient onA, CloudStackClient onB, int all, int cores, Saturation? two)
     {
@@ -143,16 +147,20 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
         var idle = (meter.Read() - idleBefore).Total / Stopwatch.GetElapsedTime(idleStarted).TotalSeconds;
         Console.WriteLine($"  idle, every agent connected: {idle:0.00} cores busy");
 
+        var calRouters = Math.Min(_bridges.Count, Math.Max(2, _bridges.Count / 10));
         var calBefore = meter.Read();
         var calStarted = Stopwatch.GetTimestamp();
-        var calibration = await FanOutAsync([onA], [0]);
+        var calibration = await FanOutAsync([onA, onB], [.. Enumerable.Range(0, calRouters)]);
         var calSeconds = Stopwatch.GetElapsedTime(calStarted).TotalSeconds;
         var calUsed = meter.Read() - calBefore;
-        var calTargets = _fleets[0].Count;
+        var calTargets = _fleets.Take(calRouters).Sum(f => f.Count);
         var perTarget = Math.Max(0, calUsed.Total - idle * calSeconds) / calTargets;
         var obtained = calUsed.Total / calSeconds;
-        var predicted = all * perTarget / Math.Max(0.05, obtained - idle);
-        Console.WriteLine($"  calibration: {calTargets} targets in {calSeconds:0.0} s, {perTarget * 1000:0.0} CPU-ms per target above idle, {obtained:0.00} cores obtained; CPU-ms per target by process: {calUsed.PerUnit(calTargets)}");
+        var cpuBound = all * perTarget / Math.Max(0.05, obtained - idle);
+        var rateBound = all / (calTargets / calSeconds);
+        var predicted = Math.Max(cpuBound, rateBound);
+        Console.WriteLine($"  calibration: {calRouters} routers, {calTargets} targets in {calSeconds:0.0} s, {perTarget * 1000:0.0} CPU-ms per target above idle, {obtained:0.00} cores obtained; " +
+            $"CPU bound {cpuBound:0} s, rate bound {rateBound:0} s; CPU-ms per target by process: {calUsed.PerUnit(calTargets)}");
         if (calibration.Any(o => o.Status != AsyncJobStatus.Succeeded)) results.Note("cluster simulation: the calibration fan-out did not succeed");
 
         var before = meter.Read();
@@ -161,15 +169,18 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var used = meter.Read() - before;
         var failed = outcomes.Count(o => o.Status != AsyncJobStatus.Succeeded);
-        results.Add(new Figure(simulation, "wall time until every job completed", seconds, "s", predicted, "model: targets x CPU per target / (cores obtained - idle)"));
+        results.Add(new Figure(simulation, "wall time until every job completed", seconds, "s", predicted, "model: the slower of its CPU and rate bounds"));
+        results.Add(new Figure(simulation, "model's CPU bound: targets x CPU per target / (cores obtained - idle)", cpuBound, "s"));
+        results.Add(new Figure(simulation, "model's rate bound: targets / the calibration's targets per second", rateBound, "s"));
         results.Add(new Figure(simulation, "targets per second", all / seconds, "targets/s", all / predicted, "model's rate"));
-        results.Add(new Figure(simulation, "CPU per target above idle, all processes", (used.Total - idle * seconds) / all * 1000, "CPU-ms", perTarget * 1000, $"calibration: one router's {calTargets} targets"));
+        results.Add(new Figure(simulation, "CPU per target above idle, all processes", (used.Total - idle * seconds) / all * 1000, "CPU-ms", perTarget * 1000,
+            $"calibration: {calRouters} routers' {calTargets} targets"));
         results.Add(new Figure(simulation, "idle cost of the stack (every agent connected, no command)", idle, "cores"));
         results.Add(new Figure(simulation, "cores busy", used.Total / seconds, "cores", obtained, "during the calibration", Goal: $"{cores} on this machine"));
         if (two is not null)
             results.Add(new Figure(simulation, "first model: targets x CPU per single-target job / cores", all * two.CpuPerJob / cores, "s"));
         Console.WriteLine($"  fan-out: {seconds:0.0} s (model {predicted:0.0} s); CPU by process (CPU-ms per target): {used.PerUnit(all)}; {Memory()}");
-        results.Note($"cluster simulation, CPU-ms per target by process: {used.PerUnit(all)}; calibration (one router): {calUsed.PerUnit(calTargets)}; idle {idle:0.00} cores; {Memory()}" +
+        results.Note($"cluster simulation, CPU-ms per target by process: {used.PerUnit(all)}; calibration ({calRouters} routers): {calUsed.PerUnit(calTargets)}; idle {idle:0.00} cores; {Memory()}" +
             (two is null ? "" : $"; two-API saturation, CPU-ms per job: {two.Breakdown}"));
         if (failed > 0) results.Note($"cluster simulation: {failed} of {outcomes.Count} fan-out jobs did not succeed, the first: {outcomes.First(o => o.Status != AsyncJobStatus.Succeeded).Result}");
     }

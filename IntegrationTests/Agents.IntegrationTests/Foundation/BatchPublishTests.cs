@@ -1,0 +1,89 @@
+using Agents.Messaging;
+using Agents.Messaging.Internal;
+using Agents.Testing;
+using RabbitMQ.Client;
+
+namespace Agents.IntegrationTests.Foundation;
+
+/// <summary>
+/// <see cref="ConfirmingPublisher.PublishAllAsync"/>: a batch pipelined on one channel and confirmed as a
+/// whole (how the bridge publishes a batch's outcomes), on a real node.
+/// </summary>
+[Collection(BrokerCollection.Name)]
+public sealed class BatchPublishTests(BrokerFixture broker)
+{
+    private static List<OutgoingMessage> Batch(string queue, int count, int bodyBytes = 64) =>
+        [.. Enumerable.Range(0, count).Select(_ => new OutgoingMessage
+        {
+            Exchange = "", RoutingKey = queue, MessageId = Guid.NewGuid().ToString(), Body = new byte[bodyBytes],
+        })];
+
+    /// <summary>Messages in the queue now, as the queue itself counts them (the management's counts lag by seconds).</summary>
+    private static async Task<uint> ReadyAsync(IChannel channel, string queue) => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+
+    [Fact]
+    public async Task every_message_of_a_batch_is_in_the_queue_once_when_the_batch_completes()
+    {
+        await using var admin = await broker.ConnectAsync();
+        await using var channel = await admin.CreateChannelAsync();
+        var queue = await Bus.DeclareConsumerQueueAsync(channel);
+        await using var connection = Bus.Connection(broker);
+        await using var publisher = Bus.Publisher(connection);
+        var batch = Batch(queue, 2_000);
+
+        await publisher.PublishAllAsync(batch);
+
+        // confirmed means enqueued: every message is there the moment the call returns, none twice
+        Assert.Equal((uint)batch.Count, await ReadyAsync(channel, queue));
+        var taken = await Bus.DrainAsync(channel, queue);
+        Assert.Equal(batch.Select(m => m.MessageId).Order(), taken.Select(t => t.BasicProperties.MessageId!).Order());
+        await channel.QueueDeleteAsync(queue);
+    }
+
+    [Fact]
+    public async Task a_batch_cut_by_the_broker_closing_every_connection_completes_with_every_message_enqueued()
+    {
+        await using var admin = await broker.ConnectAsync();
+        await using var channel = await admin.CreateChannelAsync();
+        var queue = await Bus.DeclareConsumerQueueAsync(channel);
+        await using var connection = Bus.Connection(broker);
+        await using var publisher = Bus.Publisher(connection);
+        var batch = Batch(queue, 5_000, bodyBytes: 8192);
+
+        var publishing = publisher.PublishAllAsync(batch);
+        while (await ReadyAsync(channel, queue) < 1_000 && !publishing.IsCompleted) await Task.Delay(10);
+        var enqueuedBeforeTheCut = await ReadyAsync(channel, queue);
+        Assert.False(publishing.IsCompleted, $"the batch was done before the cut ({enqueuedBeforeTheCut} enqueued): the test proves nothing");
+        await broker.Node.CtlAsync("close_all_connections", "test: connections cut during a batch");
+        // the cut closed this test's own connection too
+        await using var reader = await broker.ConnectAsync();
+        await using var readChannel = await reader.CreateChannelAsync();
+
+        await publishing.WaitAsync(TimeSpan.FromMinutes(2));
+
+        // at least once: what was confirmed before the cut is not sent again, what was not may be there twice
+        var ids = (await Bus.DrainAsync(readChannel, queue, 100_000)).Select(t => t.BasicProperties.MessageId!).ToHashSet();
+        var missing = batch.Select(m => m.MessageId).Where(id => !ids.Contains(id)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} of {batch.Count} messages missing after the cut, e.g. {missing.FirstOrDefault()}");
+        await readChannel.QueueDeleteAsync(queue);
+    }
+
+    [Fact]
+    public async Task a_batch_with_an_unroutable_mandatory_message_fails_naming_it_and_the_others_are_still_enqueued()
+    {
+        await using var admin = await broker.ConnectAsync();
+        await using var channel = await admin.CreateChannelAsync();
+        var queue = await Bus.DeclareConsumerQueueAsync(channel);
+        await using var connection = Bus.Connection(broker);
+        await using var publisher = Bus.Publisher(connection);
+        var batch = Batch(queue, 50);
+        var lost = batch[20] with { RoutingKey = "nobody-binds-" + Guid.NewGuid().ToString("N") };
+        batch[20] = lost;
+
+        var refused = await Assert.ThrowsAsync<PublishFailedException>(() => publisher.PublishAllAsync(batch));
+
+        Assert.Contains(lost.MessageId, refused.Message, StringComparison.Ordinal);
+        Assert.Equal((uint)batch.Count - 1, await ReadyAsync(channel, queue));
+        await channel.QueueDeleteAsync(queue);
+    }
+}
