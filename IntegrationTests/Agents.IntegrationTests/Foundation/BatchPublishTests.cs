@@ -24,11 +24,8 @@ public sealed class BatchPublishTests(BrokerFixture broker)
     [Fact]
     public async Task every_message_of_a_batch_is_in_the_queue_once_when_the_batch_completes()
     {
-        await using var admin = await broker.ConnectAsync();
-        await using var channel = await admin.CreateChannelAsync();
-        var queue = await Bus.DeclareConsumerQueueAsync(channel);
-        await using var connection = Bus.Connection(broker);
-        await using var publisher = Bus.Publisher(connection);
+        await using var rig = await Rig.StartAsync(broker);
+        var (channel, queue, publisher) = (rig.Channel, rig.Queue, rig.Publisher);
         var batch = Batch(queue, 2_000);
 
         await publisher.PublishAllAsync(batch);
@@ -37,17 +34,13 @@ public sealed class BatchPublishTests(BrokerFixture broker)
         Assert.Equal((uint)batch.Count, await ReadyAsync(channel, queue));
         var taken = await Bus.DrainAsync(channel, queue);
         Assert.Equal(batch.Select(m => m.MessageId).Order(), taken.Select(t => t.BasicProperties.MessageId!).Order());
-        await channel.QueueDeleteAsync(queue);
     }
 
     [Fact]
     public async Task a_batch_cut_by_the_broker_closing_every_connection_completes_with_every_message_enqueued()
     {
-        await using var admin = await broker.ConnectAsync();
-        await using var channel = await admin.CreateChannelAsync();
-        var queue = await Bus.DeclareConsumerQueueAsync(channel);
-        await using var connection = Bus.Connection(broker);
-        await using var publisher = Bus.Publisher(connection);
+        await using var rig = await Rig.StartAsync(broker);
+        var (channel, queue, publisher) = (rig.Channel, rig.Queue, rig.Publisher);
         var batch = Batch(queue, 5_000, bodyBytes: 8192);
 
         var publishing = publisher.PublishAllAsync(batch);
@@ -65,17 +58,13 @@ public sealed class BatchPublishTests(BrokerFixture broker)
         var ids = (await Bus.DrainAsync(readChannel, queue, 100_000)).Select(t => t.BasicProperties.MessageId!).ToHashSet();
         var missing = batch.Select(m => m.MessageId).Where(id => !ids.Contains(id)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} of {batch.Count} messages missing after the cut, e.g. {missing.FirstOrDefault()}");
-        await readChannel.QueueDeleteAsync(queue);
     }
 
     [Fact]
     public async Task a_batch_with_an_unroutable_mandatory_message_fails_naming_it_and_the_others_are_still_enqueued()
     {
-        await using var admin = await broker.ConnectAsync();
-        await using var channel = await admin.CreateChannelAsync();
-        var queue = await Bus.DeclareConsumerQueueAsync(channel);
-        await using var connection = Bus.Connection(broker);
-        await using var publisher = Bus.Publisher(connection);
+        await using var rig = await Rig.StartAsync(broker);
+        var (channel, queue, publisher) = (rig.Channel, rig.Queue, rig.Publisher);
         var batch = Batch(queue, 50);
         var lost = batch[20] with { RoutingKey = "nobody-binds-" + Guid.NewGuid().ToString("N") };
         batch[20] = lost;
@@ -84,6 +73,31 @@ public sealed class BatchPublishTests(BrokerFixture broker)
 
         Assert.Contains(lost.MessageId, refused.Message, StringComparison.Ordinal);
         Assert.Equal((uint)batch.Count - 1, await ReadyAsync(channel, queue));
-        await channel.QueueDeleteAsync(queue);
+    }
+
+    /// <summary>A fresh consumer queue and the kit's publisher; disposing deletes the queue through a connection of its own (a test may have cut the others).</summary>
+    private sealed class Rig(BrokerFixture broker, IConnection admin, IChannel channel, string queue, BrokerConnection connection) : IAsyncDisposable
+    {
+        public IChannel Channel => channel;
+        public string Queue => queue;
+        public ConfirmingPublisher Publisher { get; } = Bus.Publisher(connection);
+
+        public static async Task<Rig> StartAsync(BrokerFixture broker)
+        {
+            var admin = await broker.ConnectAsync();
+            var channel = await admin.CreateChannelAsync();
+            return new Rig(broker, admin, channel, await Bus.DeclareConsumerQueueAsync(channel), Bus.Connection(broker));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Publisher.DisposeAsync();
+            await connection.DisposeAsync();
+            await channel.DisposeAsync();
+            await admin.DisposeAsync();
+            await using var cleaner = await broker.ConnectAsync();
+            await using var cleaning = await cleaner.CreateChannelAsync();
+            await cleaning.QueueDeleteAsync(queue);
+        }
     }
 }
