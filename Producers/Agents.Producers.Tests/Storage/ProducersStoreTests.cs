@@ -89,6 +89,35 @@ public abstract class ProducersStoreTests(StoreEngine engine)
     }
 
     [Fact]
+    public async Task the_pump_reads_counts_by_status_and_only_as_many_pending_targets_as_it_asks_for_in_order()
+    {
+        var store = new SqlJobStore(await OpenAsync(), Box);
+        var job = NewJob();
+        var targets = Enumerable.Range(0, 7).Select(i => JobTarget.New(job.Id, i, "RunRecipe", "r-1", $"vm-{i}", "{}")).ToList();
+        await store.CreateAsync(job, targets, null, null, default);
+        var now = DateTimeOffset.UtcNow;
+        await store.MoveTargetsAsync([
+            (targets[0], targets[0] with { Status = TargetStatus.Success, Attempt = 1, Updated = now }),
+            (targets[1], targets[1] with { Status = TargetStatus.Failed, Attempt = 1, Updated = now }),
+            (targets[2], targets[2] with { Status = TargetStatus.InProgress, Attempt = 1, Updated = now }),
+            (targets[4], targets[4] with { Status = TargetStatus.Retrying, Attempt = 1, Updated = now }),
+        ], default);
+
+        var counts = await store.CountTargetsAsync(job.Id, default);
+        Assert.Equal((7, 3, 1, 2), (counts.Total, counts.Of(TargetStatus.Pending), counts.Failures, counts.InFlight));
+        Assert.False(counts.AllPending);
+        Assert.False(counts.AllTerminal);
+        Assert.Equal([3, 5], (await store.PendingTargetsAsync(job.Id, 2, default)).Select(t => t.Seq));
+        Assert.Equal([3, 5, 6], (await store.PendingTargetsAsync(job.Id, 10, default)).Select(t => t.Seq));
+        Assert.Empty(await store.PendingTargetsAsync(job.Id, 0, default));
+
+        var other = NewJob();
+        await store.CreateAsync(other, [JobTarget.New(other.Id, 0, "RunRecipe", "r-1", "vm-0", "{}")], null, null, default);
+        Assert.True((await store.CountTargetsAsync(other.Id, default)).AllPending);
+        Assert.True((await store.CountTargetsAsync(Guid.NewGuid(), default)).AllTerminal);
+    }
+
+    [Fact]
     public async Task the_schema_migration_runs_once_and_a_restart_keeps_the_jobs_and_their_targets()
     {
         var store = new SqlJobStore(await OpenAsync(), Box);

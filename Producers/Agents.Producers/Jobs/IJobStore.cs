@@ -12,6 +12,12 @@ public interface IJobStore
 
     Task<IReadOnlyList<JobTarget>> TargetsAsync(Guid jobId, CancellationToken ct);
 
+    /// <summary>How many of the job's targets are in each status, counted by the database (no target read).</summary>
+    Task<TargetCounts> CountTargetsAsync(Guid jobId, CancellationToken ct);
+
+    /// <summary>The job's first <paramref name="limit"/> Pending targets, by seq.</summary>
+    Task<IReadOnlyList<JobTarget>> PendingTargetsAsync(Guid jobId, int limit, CancellationToken ct);
+
     Task<JobTarget?> FindTargetAsync(Guid commandId, CancellationToken ct);
 
     Task UpdateJobAsync(Job job, CancellationToken ct);

@@ -206,12 +206,13 @@ public sealed partial class JobEngine(
         {
             var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
             if (job is null || job.IsDone) return;
-            var targets = await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false);
-            var failures = targets.Count(t => t.IsFailure);
-            var stopped = job.CancelRequested || failures > job.MaxErrors;
-            var pending = targets.Where(t => t.Status == TargetStatus.Pending).ToList();
+            // counted by the database, and only the targets to send read: a fan-out's every outcome pumps its job
+            var counts = await store.CountTargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false);
+            var stopped = job.CancelRequested || counts.Failures > job.MaxErrors;
+            var pendingCount = counts.Of(TargetStatus.Pending);
             if (stopped)
             {
+                var pending = await store.PendingTargetsAsync(jobId, pendingCount, CancellationToken.None).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 var message = job.CancelRequested ? "cancelled before it was sent" : $"not sent: the error budget (maxerrors {job.MaxErrors}) was spent";
                 await store.MoveTargetsAsync([.. pending.Select(t => (t, t with { Status = TargetStatus.Cancelled, Updated = now, Message = message }))],
@@ -219,14 +220,13 @@ public sealed partial class JobEngine(
             }
             else
             {
-                var slots = job.MaxConcurrency - targets.Count(t => t.IsInFlight);
-                var first = targets.All(t => t.Status == TargetStatus.Pending);
-                await SendAllAsync(job, [.. pending.Take(Math.Max(0, slots))]).ConfigureAwait(false);
-                if (first && pending.Count > 0)
-                    await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, targets[0].CommandType).ConfigureAwait(false);
+                var pending = await store.PendingTargetsAsync(jobId, Math.Min(pendingCount, job.MaxConcurrency - counts.InFlight), CancellationToken.None).ConfigureAwait(false);
+                await SendAllAsync(job, pending).ConfigureAwait(false);
+                if (counts.AllPending && pending.Count > 0)
+                    await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, pending[0].CommandType).ConfigureAwait(false);
             }
-            targets = await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false);
-            if (targets.All(t => t.IsTerminal)) await FinishAsync(job, targets).ConfigureAwait(false);
+            if ((await store.CountTargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false)).AllTerminal)
+                await FinishAsync(job, await store.TargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 

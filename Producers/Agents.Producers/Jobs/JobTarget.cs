@@ -18,11 +18,18 @@ public sealed record JobTarget(
     string? Message,
     DateTimeOffset Updated)
 {
-    public bool IsTerminal => Status is not (TargetStatus.Pending or TargetStatus.InProgress or TargetStatus.Retrying);
+    public bool IsTerminal => IsTerminalStatus(Status);
 
-    public bool IsInFlight => Status is TargetStatus.InProgress or TargetStatus.Retrying;
+    public bool IsInFlight => IsInFlightStatus(Status);
 
-    public bool IsFailure => Status is TargetStatus.Failed or TargetStatus.Rejected or TargetStatus.DeliveryTimedOut or TargetStatus.ExecutionTimedOut;
+    public bool IsFailure => IsFailureStatus(Status);
+
+    public static bool IsTerminalStatus(TargetStatus status) => status is not (TargetStatus.Pending or TargetStatus.InProgress or TargetStatus.Retrying);
+
+    public static bool IsInFlightStatus(TargetStatus status) => status is TargetStatus.InProgress or TargetStatus.Retrying;
+
+    public static bool IsFailureStatus(TargetStatus status) =>
+        status is TargetStatus.Failed or TargetStatus.Rejected or TargetStatus.DeliveryTimedOut or TargetStatus.ExecutionTimedOut;
 
     public static JobTarget New(Guid jobId, int seq, string commandType, string routerId, string? vmId, string payload) =>
         new(jobId, seq, Guid.NewGuid(), commandType, routerId, vmId, payload, TargetStatus.Pending, 0, null, null, null, null, null, DateTimeOffset.UtcNow);

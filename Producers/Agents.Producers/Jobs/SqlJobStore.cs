@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Agents.Contracts.Events;
 using Agents.Producers.Storage;
@@ -71,6 +72,17 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
 
     public async Task<IReadOnlyList<JobTarget>> TargetsAsync(Guid jobId, CancellationToken ct) =>
         await db.QueryAsync($"SELECT {TargetColumns} FROM job_targets WHERE job_id = @j ORDER BY seq", MapTarget, ("@j", jobId.ToString())).ConfigureAwait(false);
+
+    public async Task<TargetCounts> CountTargetsAsync(Guid jobId, CancellationToken ct)
+    {
+        var rows = await db.QueryAsync("SELECT status, COUNT(*) FROM job_targets WHERE job_id = @j GROUP BY status",
+            r => (Status: Enum.Parse<TargetStatus>(r.GetString(0)), Count: Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture)), ("@j", jobId.ToString())).ConfigureAwait(false);
+        return new TargetCounts(rows.ToDictionary(r => r.Status, r => r.Count));
+    }
+
+    public async Task<IReadOnlyList<JobTarget>> PendingTargetsAsync(Guid jobId, int limit, CancellationToken ct) =>
+        limit <= 0 ? [] : await db.QueryAsync($"SELECT {TargetColumns} FROM job_targets WHERE job_id = @j AND status = @s ORDER BY seq LIMIT @n", MapTarget,
+            ("@j", jobId.ToString()), ("@s", nameof(TargetStatus.Pending)), ("@n", limit)).ConfigureAwait(false);
 
     public Task<JobTarget?> FindTargetAsync(Guid commandId, CancellationToken ct) =>
         db.SingleAsync($"SELECT {TargetColumns} FROM job_targets WHERE command_id = @c", MapTarget, ("@c", commandId.ToString()));
