@@ -229,7 +229,8 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
         if (done.Status != AsyncJobStatus.Succeeded) throw new InvalidOperationException($"a runAgentRecipe job failed: {done.Result}");
     }
 
-    private static async Task RegisterAsync(IReadOnlyList<CloudStackClient> apis, string routerId, IReadOnlyList<string> vmIds)
+    /// <summary>registerVirtualMachine for each VM behind <paramref name="routerId"/> (account admin), 16 at a time, the APIs taken in turn.</summary>
+    internal static async Task RegisterAsync(IReadOnlyList<CloudStackClient> apis, string routerId, IReadOnlyList<string> vmIds)
     {
         using var gate = new SemaphoreSlim(16);
         await Task.WhenAll(vmIds.Select(async (id, i) =>

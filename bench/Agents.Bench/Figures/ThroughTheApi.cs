@@ -44,10 +44,44 @@ public sealed class ThroughTheApi(string directory, BrokerBaseline.Result baseli
         var perSecond = await SaturationAsync(stack.Api, vms.Select(v => v.Id).ToList(), jobs, inFlight);
         results.Add(new Figure(Section, $"password reset jobs at saturation ({inFlight} in flight over {vms.Count} VMs)", perSecond, "jobs/s", baseline.PerSecond, "broker two hops"));
 
+        var (accepted, dispatched) = await DispatchAsync(stack.Api, DispatchTargets);
+        results.Add(new Figure(Section, $"runAgentRecipe to {DispatchTargets} VMs (one router, maxconcurrency {DispatchTargets}): call answered", accepted, "ms"));
+        results.Add(new Figure(Section, $"runAgentRecipe to {DispatchTargets} VMs: call to every target sent (published, confirmed)", dispatched, "ms", Goal: "< 1000 ms"));
+
         var cutOff = new List<double>();
         for (var i = 0; i < revocations; i++) cutOff.Add(await RevocationAsync(stack, vms[i % vms.Count]));
         results.Add(new Figure("CA", $"revocation to the agent cut off (revokeCertificate to the bridge's Down event, median of {revocations})",
             Latency.Percentile(cutOff, 50), "ms"));
+    }
+
+    private const int DispatchTargets = 1000;
+
+    /// <summary>
+    /// A fan-out as the API accepts and dispatches it: runAgentRecipe over every VM behind a router no bridge
+    /// serves (its commands land in agents.unroutable, each confirmed), all at once; milliseconds from the call
+    /// to its answer, and to queryAsyncJobResult showing no target left Pending (polled every 50 ms). The job
+    /// is cancelled afterwards (its targets stay in flight until their delivery timeout, as with a router that is down).
+    /// </summary>
+    private static async Task<(double Accepted, double Dispatched)> DispatchAsync(CloudStackClient api, int targets)
+    {
+        var router = $"bench-dispatch-{Guid.NewGuid():N}"[..24];
+        await ClusterScale.RegisterAsync([api], router, [.. Enumerable.Range(0, targets).Select(i => $"{router}-vm-{i:D4}")]);
+        var started = Stopwatch.GetTimestamp();
+        var job = await api.CallAsync("runAgentRecipe", ("routerid", router), ("name", Agents.Demo.Steps.DemoPolicy.AllowedRecipe),
+            ("maxconcurrency", targets.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var accepted = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var jobId = ResponseValues.Text(job["jobid"]) ?? throw new InvalidOperationException("runAgentRecipe answered without a jobid");
+        var deadline = DateTime.UtcNow + JobTimeout;
+        while (true)
+        {
+            var summary = (await api.CallAsync("queryAsyncJobResult", ("jobid", jobId)))["jobresult"]?["agentjob"];
+            if (summary?["total"]?.GetValue<int>() == targets && summary["pending"] is null) break;
+            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"the {targets}-target fan-out was not dispatched in {JobTimeout}: {summary?["pending"]} pending");
+            await Task.Delay(50);
+        }
+        var dispatched = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        await api.CallAsync("cancelAsyncJob", ("jobid", jobId));
+        return (accepted, dispatched);
     }
 
     /// <summary>Polls at a fixed interval: the figure is a latency, measured to within that interval.</summary>
