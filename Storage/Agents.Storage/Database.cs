@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
@@ -14,7 +15,16 @@ public sealed class Database
 {
     private readonly string _connectionString;
     private readonly string _prepare;
+    private readonly SemaphoreSlim? _writer;
     private volatile bool _folderMade;
+
+    /// <summary>
+    /// SQLite lets one writer in at a time; the others wait in its busy handler, which sleeps a blocked
+    /// thread in steps of 1 to 100 ms and looks again. Writers of this process take turns here instead
+    /// (one queue per file, awaited without a thread each, and the next one goes as the last commits);
+    /// the busy handler still serves writers of other processes.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
 
     private Database(SqlDialect dialect, string connectionString, string name, string? sqlitePath, int busyTimeoutSeconds)
     {
@@ -24,6 +34,7 @@ public sealed class Database
         SqlitePath = sqlitePath;
         BusyTimeoutSeconds = busyTimeoutSeconds;
         _prepare = dialect.PrepareConnection(busyTimeoutSeconds);
+        _writer = sqlitePath is null ? null : SqliteWriters.GetOrAdd(Path.GetFullPath(sqlitePath), _ => new SemaphoreSlim(1, 1));
     }
 
     /// <summary>A SQLite file (created with its folder when missing).</summary>
@@ -92,6 +103,7 @@ public sealed class Database
 
     public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] args)
     {
+        using var turn = await WriterTurnAsync(CancellationToken.None).ConfigureAwait(false);
         await using var connection = await OpenAsync().ConfigureAwait(false);
         await using var command = connection.Command(sql, args);
         return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
@@ -119,6 +131,7 @@ public sealed class Database
     public async Task<T> InTransactionAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        using var turn = await WriterTurnAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Unspecified, ct).ConfigureAwait(false);
         var result = await work(transaction).ConfigureAwait(false);
@@ -128,4 +141,17 @@ public sealed class Database
 
     public Task InTransactionAsync(Func<DbTransaction, Task> work, CancellationToken ct = default) =>
         InTransactionAsync(async tx => { await work(tx).ConfigureAwait(false); return true; }, ct);
+
+    /// <summary>This process's turn to write a SQLite file (nothing to wait for on MariaDB, whose rows lock one by one).</summary>
+    private async Task<WriterTurn> WriterTurnAsync(CancellationToken ct)
+    {
+        if (_writer is null) return default;
+        await _writer.WaitAsync(ct).ConfigureAwait(false);
+        return new WriterTurn(_writer);
+    }
+
+    private readonly struct WriterTurn(SemaphoreSlim? writer) : IDisposable
+    {
+        public void Dispose() => writer?.Release();
+    }
 }

@@ -25,11 +25,11 @@ public abstract class JobLeaseStoreTests(StoreEngine engine)
     private ManagementServer Server(string name) =>
         new(Options.Create(new ProducersOptions { Cluster = new ClusterOptions { ManagementServerId = $"{name}-{_run}" } }));
 
-    private static async Task<Guid> NewJobAsync(SqlJobStore jobs, DateTimeOffset created)
+    private static async Task<Guid> NewJobAsync(SqlJobStore jobs, DateTimeOffset created, JobOwner? owner = null)
     {
         var id = Guid.NewGuid();
         await jobs.CreateAsync(new Job(id, "runAgentRecipe", "admin", AsyncJobStatus.Pending, "Queued", null, null, 10, 0, false, null, null, created, null),
-            [JobTarget.New(id, 0, "RunRecipe", "r-1", "vm-1", "{}")], null, null, default);
+            [JobTarget.New(id, 0, "RunRecipe", "r-1", "vm-1", "{}")], null, null, owner, default);
         return id;
     }
 
@@ -40,8 +40,7 @@ public abstract class JobLeaseStoreTests(StoreEngine engine)
         var (leases, jobs) = (new SqlJobLeaseStore(db), new SqlJobStore(db, Box));
         var (a, b, c) = (Server("a"), Server("b"), Server("c"));
         var now = DateTimeOffset.UtcNow;
-        var jobId = await NewJobAsync(jobs, now);
-        await leases.OwnAsync(jobId, a.Msid, now + Lease, default);
+        var jobId = await NewJobAsync(jobs, now, new JobOwner(a.Msid, now + Lease));
         await leases.HeartbeatAsync(a, now, now + Lease, default);
 
         // while A beats, its job is nobody else's
@@ -75,8 +74,7 @@ public abstract class JobLeaseStoreTests(StoreEngine engine)
         var (leases, jobs) = (new SqlJobLeaseStore(db), new SqlJobStore(db, Box));
         var (a, b) = (Server("a"), Server("b"));
         var now = DateTimeOffset.UtcNow;
-        var jobId = await NewJobAsync(jobs, now);
-        await leases.OwnAsync(jobId, a.Msid, now + Lease, default);
+        var jobId = await NewJobAsync(jobs, now, new JobOwner(a.Msid, now + Lease));
 
         var later = now + Lease * 2;
         var seen = Assert.Single(await leases.ExpiredAsync(b.Msid, later, later - Lease, default), l => l.JobId == jobId);

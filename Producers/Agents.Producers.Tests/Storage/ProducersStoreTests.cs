@@ -39,7 +39,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         var store = new SqlJobStore(db, Box);
         var job = NewJob();
         const string password = "Very-Secret-Pa55word!";
-        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], password, DateTimeOffset.UtcNow.AddMinutes(5), default);
+        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], password, DateTimeOffset.UtcNow.AddMinutes(5), null, default);
 
         var stored = (byte[])(await db.ScalarAsync("SELECT sealed FROM job_secrets WHERE job_id = @id", ("@id", job.Id.ToString())))!;
         Assert.DoesNotContain(password, Encoding.Latin1.GetString(stored), StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         var store = new SqlJobStore(await OpenAsync(), Box);
         var job = NewJob();
         const string password = "Waiting-For-Agent-1a!";
-        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], password, DateTimeOffset.UtcNow.AddMinutes(5), default);
+        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], password, DateTimeOffset.UtcNow.AddMinutes(5), null, default);
 
         // every attempt seals it again (to the certificate the VM has then): reading it leaves it in place
         Assert.Equal(password, await store.PeekSecretAsync(job.Id, default));
@@ -72,7 +72,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
     {
         var store = new SqlJobStore(await OpenAsync(), Box);
         var job = NewJob();
-        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], "pw-expired-2B!", DateTimeOffset.UtcNow.AddSeconds(-1), default);
+        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], "pw-expired-2B!", DateTimeOffset.UtcNow.AddSeconds(-1), null, default);
 
         Assert.Null(await store.PeekSecretAsync(job.Id, default));
     }
@@ -82,7 +82,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
     {
         var store = new SqlJobStore(await OpenAsync(), Box);
         var job = NewJob();
-        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], "pw-never-read-1A!", DateTimeOffset.UtcNow.AddSeconds(-1), default);
+        await store.CreateAsync(job, [JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}")], "pw-never-read-1A!", DateTimeOffset.UtcNow.AddSeconds(-1), null, default);
 
         Assert.True(await store.PurgeExpiredSecretsAsync(DateTimeOffset.UtcNow, default) >= 1);
         Assert.Null(await store.TakeSecretAsync(job.Id, default));
@@ -94,7 +94,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         var store = new SqlJobStore(await OpenAsync(), Box);
         var job = NewJob();
         var targets = Enumerable.Range(0, 7).Select(i => JobTarget.New(job.Id, i, "RunRecipe", "r-1", $"vm-{i}", "{}")).ToList();
-        await store.CreateAsync(job, targets, null, null, default);
+        await store.CreateAsync(job, targets, null, null, null, default);
         var now = DateTimeOffset.UtcNow;
         await store.MoveTargetsAsync([
             (targets[0], targets[0] with { Status = TargetStatus.Success, Attempt = 1, Updated = now }),
@@ -112,7 +112,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         Assert.Empty(await store.PendingTargetsAsync(job.Id, 0, default));
 
         var other = NewJob();
-        await store.CreateAsync(other, [JobTarget.New(other.Id, 0, "RunRecipe", "r-1", "vm-0", "{}")], null, null, default);
+        await store.CreateAsync(other, [JobTarget.New(other.Id, 0, "RunRecipe", "r-1", "vm-0", "{}")], null, null, null, default);
         Assert.True((await store.CountTargetsAsync(other.Id, default)).AllPending);
         Assert.True((await store.CountTargetsAsync(Guid.NewGuid(), default)).AllTerminal);
     }
@@ -123,7 +123,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         var store = new SqlJobStore(await OpenAsync(), Box);
         var job = NewJob();
         var target = JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{\"x\":1}");
-        await store.CreateAsync(job, [target, JobTarget.New(job.Id, 1, "ResetVmPassword", "r-1", "vm-2", "{}")], null, null, default);
+        await store.CreateAsync(job, [target, JobTarget.New(job.Id, 1, "ResetVmPassword", "r-1", "vm-2", "{}")], null, null, null, default);
         await store.UpdateTargetAsync(target with { Status = TargetStatus.Success, ExitCode = 0, Stdout = "ok", Attempt = 2, Updated = DateTimeOffset.UtcNow }, default);
 
         var db = await OpenAsync();
@@ -142,7 +142,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
     {
         var store = new SqlJobStore(await OpenAsync(), Box);
         var job = NewJob();
-        await store.CreateAsync(job, [], null, null, default);
+        await store.CreateAsync(job, [], null, null, null, default);
         var done = job with { Status = AsyncJobStatus.Succeeded, ProcessStatus = "Done", Details = "{\"ok\":true}", Completed = DateTimeOffset.UtcNow };
         await store.UpdateJobAsync(done, default);
 
@@ -175,7 +175,7 @@ public abstract class ProducersStoreTests(StoreEngine engine)
         var t0 = DateTimeOffset.UtcNow;
         for (var i = 0; i < 5; i++)
             await store.CreateAsync(NewJob() with { Account = account, Command = i % 2 == 0 ? "resetPasswordForVirtualMachine" : "resetSSHKeyForVirtualMachine", Created = t0.AddSeconds(i) },
-                [], null, null, default);
+                [], null, null, null, default);
 
         var (page, total) = await store.ListAsync(account, null, null, 1, 2, default);
         Assert.Equal(5, total);

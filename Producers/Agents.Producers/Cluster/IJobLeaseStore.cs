@@ -7,9 +7,6 @@ namespace Agents.Producers.Cluster;
 /// </summary>
 public interface IJobLeaseStore
 {
-    /// <summary>The job is run by <paramref name="msid"/> (who also created it) until <paramref name="until"/>.</summary>
-    Task OwnAsync(Guid jobId, string msid, DateTimeOffset until, CancellationToken ct);
-
     /// <summary>
     /// Writes the heartbeat of <paramref name="server"/> (its <c>mshost</c> row, state Up) and renews the
     /// lease of every unfinished job it runs to <paramref name="until"/>; how many leases were renewed.

@@ -11,8 +11,8 @@ public sealed class JobLeases(IJobLeaseStore store, ManagementServer server, IOp
 
     public TimeSpan Threshold => TimeSpan.FromMilliseconds(options.Value.Cluster.HeartbeatThresholdMilliseconds);
 
-    /// <summary>A job this instance created: it runs it, with a lease from now.</summary>
-    public Task OwnAsync(Guid jobId, CancellationToken ct) => store.OwnAsync(jobId, server.Msid, time.GetUtcNow() + Threshold, ct);
+    /// <summary>For a job this instance creates: it runs it, with a lease from now (written with the job's row).</summary>
+    public JobOwner NewJobOwner() => new(server.Msid, time.GetUtcNow() + Threshold);
 
     /// <summary>The heartbeat: this instance is up and keeps the jobs it runs; how many it keeps.</summary>
     public Task<int> HeartbeatAsync(CancellationToken ct)

@@ -4,10 +4,6 @@ namespace Agents.Producers.Cluster;
 
 public sealed class SqlJobLeaseStore(Database db) : IJobLeaseStore
 {
-    public Task OwnAsync(Guid jobId, string msid, DateTimeOffset until, CancellationToken ct) =>
-        db.ExecuteAsync("UPDATE jobs SET job_init_msid = @ms, job_executing_msid = @ms, job_lease_expires = @until WHERE id = @id",
-            ("@ms", msid), ("@until", until.Iso()), ("@id", jobId.ToString()));
-
     public Task<int> HeartbeatAsync(ManagementServer server, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(server);

@@ -3,7 +3,7 @@ namespace Agents.Producers.Jobs;
 /// <summary>Durable jobs, their targets and the one secret a job may hold (encrypted, until read or expired).</summary>
 public interface IJobStore
 {
-    Task CreateAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, DateTimeOffset? secretExpires, CancellationToken ct);
+    Task CreateAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, DateTimeOffset? secretExpires, Cluster.JobOwner? owner, CancellationToken ct);
 
     Task<Job?> GetAsync(Guid id, CancellationToken ct);
 

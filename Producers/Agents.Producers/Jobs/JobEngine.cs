@@ -34,8 +34,7 @@ public sealed partial class JobEngine(
         // a password waits (encrypted) for its agent through every retry, then agents.password.ttl for its reading
         var waiting = (Settings.Retries + 1) * (Settings.DeliveryTimeoutSeconds + Settings.RetryIntervalSeconds + Settings.ExecutionTimeoutSeconds);
         var expires = secret is null ? (DateTimeOffset?)null : time.GetUtcNow().AddSeconds(waiting).AddMinutes(Settings.PasswordTtlMinutes);
-        await store.CreateAsync(job, targets, secret, expires, ct).ConfigureAwait(false);
-        await leases.OwnAsync(job.Id, ct).ConfigureAwait(false);
+        await store.CreateAsync(job, targets, secret, expires, leases.NewJobOwner(), ct).ConfigureAwait(false);
         logger.LogInformation("Job {JobId} ({Command}) for {Account} created with {Targets} target(s)", job.Id, job.Command, job.Account, targets.Count);
         await events.JobChangedAsync(job, targets[0].CommandType).ConfigureAwait(false);
         await PumpAsync(job.Id).ConfigureAwait(false);

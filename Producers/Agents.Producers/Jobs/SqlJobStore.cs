@@ -37,15 +37,17 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
         ("@exit", t.ExitCode), ("@stdout", t.Stdout), ("@stderr", t.Stderr), ("@message", t.Message), ("@updated", t.Updated.Iso()),
     ];
 
-    public Task CreateAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, DateTimeOffset? secretExpires, CancellationToken ct)
+    public Task CreateAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, DateTimeOffset? secretExpires, Cluster.JobOwner? owner, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(targets);
         return db.InTransactionAsync(async tx =>
         {
             await tx.ExecuteAsync(
-                $"INSERT INTO jobs({JobColumns}) VALUES (@id, @command, @account, @status, @ps, @it, @ii, @mc, @me, @cancel, @details, @error, @created, @completed)",
-                JobArgs(job)).ConfigureAwait(false);
+                // its owner and lease in the same row: the job, its targets, its secret and who runs it are one commit
+                $"INSERT INTO jobs({JobColumns}, job_init_msid, job_executing_msid, job_lease_expires) " +
+                "VALUES (@id, @command, @account, @status, @ps, @it, @ii, @mc, @me, @cancel, @details, @error, @created, @completed, @ms, @ms, @until)",
+                [.. JobArgs(job), ("@ms", owner?.Msid), ("@until", owner?.Until.Iso())]).ConfigureAwait(false);
             foreach (var target in targets)
                 await tx.ExecuteAsync(
                     $"INSERT INTO job_targets({TargetColumns}) VALUES (@job, @seq, @cid, @type, @router, @vm, @payload, @status, @attempt, @next, @exit, @stdout, @stderr, @message, @updated)",

@@ -107,14 +107,18 @@ public sealed class CommandDriver : IAsyncDisposable
     }
 
     /// <summary>Saturation: <paramref name="inFlight"/> commands always outstanding; commands per second.</summary>
-    public async Task<double> ThroughputAsync(int agents, int commands, int inFlight)
+    public Task<double> ThroughputAsync(int agents, int commands, int inFlight) =>
+        ThroughputAsync([.. Enumerable.Range(0, agents).Select(AgentFleet.VmId)], commands, inFlight);
+
+    /// <summary>Saturation over the given VMs, round-robin: <paramref name="inFlight"/> commands always outstanding; commands per second.</summary>
+    public async Task<double> ThroughputAsync(IReadOnlyList<string> vmIds, int commands, int inFlight)
     {
         var next = -1;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < commands) await RunOneAsync(AgentFleet.VmId(i % agents));
+            while ((i = Interlocked.Increment(ref next)) < commands) await RunOneAsync(vmIds[i % vmIds.Count]);
         }));
         return commands / watch.Elapsed.TotalSeconds;
     }
