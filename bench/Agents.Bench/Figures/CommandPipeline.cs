@@ -20,22 +20,30 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
         await using var fleet = new AgentFleet(pki, Path.Combine(directory, "fleet"), bridge.Port);
         await using var driver = new CommandDriver(node.AmqpUri());
         await driver.StartAsync(node.AmqpUri());
+        // what a command costs each process on the cores they share (the agents run in this bench's process)
+        CpuAccount Cpu() => CpuAccount.Take(("bridge", () => bridge.CpuTime().TotalSeconds),
+            ("rabbitmq", () => ProcessCpu.SecondsOfMatching(node.DataDirectory)),
+            ("bench (agents, driver)", () => ProcessCpu.Seconds(Environment.ProcessId)));
         foreach (var agents in agentCounts)
         {
             await fleet.GrowToAsync(agents, TimeSpan.FromMinutes(2));
             // warm-up: JIT, channels and every agent's first session
             await driver.ThroughputAsync(agents, Math.Min(agents, 200), InFlight);
             var latencies = await driver.LatenciesAsync(agents, samples);
-            var perSecond = await driver.ThroughputAsync(agents, commands, InFlight);
-            var (p50, p95, p99) = CommandDriver.Percentiles(latencies);
             var section = $"command pipeline, {agents} agent{(agents == 1 ? "" : "s")}";
+            var cpu = Cpu();
+            var perSecond = await driver.ThroughputAsync(agents, commands, InFlight);
+            cpu.Report(results, section, "recipes at saturation", commands);
+            var (p50, p95, p99) = CommandDriver.Percentiles(latencies);
             results.Add(new Figure(section, $"commands at saturation ({InFlight} in flight)", perSecond, "cmd/s", baseline.PerSecond, "broker two hops", "ratio >= 0.5"));
             results.Add(new Figure(section, "latency p50 (light load)", p50, "ms", baseline.P50, "broker p50"));
             results.Add(new Figure(section, "latency p95 (light load)", p95, "ms", baseline.P95, "broker p95"));
             results.Add(new Figure(section, "latency p99 (light load)", p99, "ms", baseline.P99, "broker p99"));
             // the same path with a handler that starts no process: what the bridge and TLS allow
             driver.CommandType = CommandTypes.ResetVmSshKey;
+            cpu = Cpu();
             var sshKeys = await driver.ThroughputAsync(agents, commands, InFlight);
+            cpu.Report(results, section, "SSH key resets at saturation", commands);
             var (c50, c95, c99) = CommandDriver.Percentiles(await driver.LatenciesAsync(agents, samples));
             driver.CommandType = CommandTypes.RunRecipe;
             results.Add(new Figure(section, $"SSH key resets at saturation, no process ({InFlight} in flight)", sshKeys, "cmd/s", baseline.PerSecond, "broker two hops", "ratio >= 0.5"));

@@ -5,31 +5,36 @@ using Agents.Demo.Stack;
 namespace Agents.Bench.Pipeline;
 
 /// <summary>
-/// Where a measured stretch of the demo's stack spent CPU: each service process (the API, CA, bridge,
-/// agents, consumers, SMTP), the broker, this bench (the client), and the machine as a whole
+/// Where a measured stretch spent CPU: each process of the figure (for the demo's stack: the API, CA,
+/// bridge, agents, consumers, SMTP sink, the broker and this bench), and the machine as a whole
 /// (/proc/stat), so a rate can be read as the CPU one unit of work costs on cores every process shares.
 /// </summary>
 public sealed class CpuAccount
 {
-    private readonly DemoStack _stack;
+    private readonly Func<Dictionary<string, double>> _snapshot;
     private readonly Dictionary<string, double> _before;
     private readonly double _machineBefore;
     private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
 
-    private CpuAccount(DemoStack stack)
+    private CpuAccount(Func<Dictionary<string, double>> snapshot)
     {
-        _stack = stack;
-        _before = Snapshot(stack);
+        _snapshot = snapshot;
+        _before = snapshot();
         _machineBefore = MachineSeconds();
     }
 
-    public static CpuAccount Take(DemoStack stack) => new(stack);
+    /// <summary>Every process of the demo's stack, the broker and this bench.</summary>
+    public static CpuAccount Take(DemoStack stack) => new(() => Snapshot(stack));
+
+    /// <summary>The named processes (each a source of its CPU seconds so far).</summary>
+    public static CpuAccount Take(params (string Name, Func<double> Seconds)[] processes) =>
+        new(() => processes.ToDictionary(p => p.Name, p => p.Seconds(), StringComparer.Ordinal));
 
     /// <summary>One figure per process group: CPU-ms per unit of work since <see cref="Take"/>, and the cores the machine used meanwhile.</summary>
     public void Report(Results results, string section, string what, int units)
     {
         var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds;
-        var after = Snapshot(_stack);
+        var after = _snapshot();
         var parts = after.Select(p => (p.Key, Ms: (p.Value - _before.GetValueOrDefault(p.Key)) * 1000 / units))
             .OrderByDescending(p => p.Ms).ToList();
         var total = (MachineSeconds() - _machineBefore) * 1000 / units;
