@@ -142,13 +142,20 @@ public sealed class Database
     public Task InTransactionAsync(Func<DbTransaction, Task> work, CancellationToken ct = default) =>
         InTransactionAsync(async tx => { await work(tx).ConfigureAwait(false); return true; }, ct);
 
-    /// <summary>This process's turn to write a SQLite file (nothing to wait for on MariaDB, whose rows lock one by one).</summary>
+    /// <summary>
+    /// This process's turn to write a SQLite file (nothing to wait for on MariaDB, whose rows lock one by
+    /// one). A turn not had within the busy timeout fails as SQLite's own would (SQLITE_BUSY): a stuck
+    /// writer shows as an error, not as every writer after it hanging.
+    /// </summary>
     private async Task<WriterTurn> WriterTurnAsync(CancellationToken ct)
     {
         if (_writer is null) return default;
-        await _writer.WaitAsync(ct).ConfigureAwait(false);
+        if (!await _writer.WaitAsync(TimeSpan.FromSeconds(BusyTimeoutSeconds), ct).ConfigureAwait(false))
+            throw new SqliteException($"database is locked: another writer of this process held {Name} for over {BusyTimeoutSeconds} s", SqliteBusy);
         return new WriterTurn(_writer);
     }
+
+    private const int SqliteBusy = 5;
 
     private readonly struct WriterTurn(SemaphoreSlim? writer) : IDisposable
     {
