@@ -52,6 +52,15 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
             results.Add(new Figure(section, "SSH key reset latency p95 (light load, no process)", c95, "ms", baseline.P95, "broker p95"));
             results.Add(new Figure(section, "SSH key reset latency p99 (light load, no process)", c99, "ms", baseline.P99, "broker p99", "ratio <= 2"));
         }
+        if (agentCounts.Contains(1))
+        {
+            // the one-agent series again, last: its first measurement ran in the youngest processes (tiered JIT still at work)
+            driver.CommandType = CommandTypes.ResetVmSshKey;
+            var (_, _, again99) = CommandDriver.Percentiles(await driver.LatenciesAsync(1, samples));
+            driver.CommandType = CommandTypes.RunRecipe;
+            results.Add(new Figure("command pipeline, 1 agent", $"SSH key reset latency p99 (light load, no process), measured again after the {agentCounts.Max()}-agent series",
+                again99, "ms", baseline.P99, "broker p99", "ratio <= 2"));
+        }
         if (driver.Failures > 0)
         {
             results.Add(new Figure("command pipeline", "outcomes other than Success", driver.Failures, "commands"));
