@@ -40,4 +40,15 @@ public sealed class Sha512CryptTests
         Assert.False(Sha512Crypt.Verify("s3cret!", hash));
         Assert.NotEqual(hash, Sha512Crypt.Hash("s3cret"));
     }
+
+    [Fact]
+    public void a_hash_allocates_no_array_per_round()
+    {
+        Sha512Crypt.Hash("warm-up", "saltsalt");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Sha512Crypt.Hash("a-password-of-some-length", "saltsaltsaltsalt");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // a new 64-byte digest per round was over 400 KB a hash, enough for a GC every other password reset
+        Assert.True(allocated < 16 * 1024, $"{allocated} bytes allocated by one hash of 5,000 rounds");
+    }
 }

@@ -66,46 +66,66 @@ public static class Sha512Crypt
         return CryptographicOperations.FixedTimeEquals(expected, actual);
     }
 
+    private const int DigestSize = 64;
+
+    /// <summary>
+    /// The digest, computed without an allocation per round: 5,000 rounds of new 64-byte arrays made
+    /// the agent's GC run about every other password reset (a GC there is a process-wide memory
+    /// barrier, milliseconds on a virtual machine), so each digest is written over the last one.
+    /// </summary>
     private static byte[] Compute(byte[] p, byte[] s, int rounds)
     {
         using var ctx = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
 
         // B = H(P S P)
         ctx.AppendData(p); ctx.AppendData(s); ctx.AppendData(p);
-        var b = ctx.GetHashAndReset();
+        Span<byte> b = stackalloc byte[DigestSize];
+        ctx.GetHashAndReset(b);
 
-        // A = H(P S B-repeated-to-|P| then, per bit of |P|, B or P)
+        // A = H(P S B-repeated-to-|P| then, per bit of |P|, B or P); C starts as A
         ctx.AppendData(p); ctx.AppendData(s);
         AppendRepeated(ctx, b, p.Length);
-        for (var n = p.Length; n > 0; n >>= 1) ctx.AppendData((n & 1) != 0 ? b : p);
-        var a = ctx.GetHashAndReset();
+        for (var n = p.Length; n > 0; n >>= 1)
+        {
+            if ((n & 1) != 0) ctx.AppendData(b);
+            else ctx.AppendData(p);
+        }
+        var c = new byte[DigestSize];
+        ctx.GetHashAndReset(c);
 
         // P' from H(P repeated |P| times), S' from H(S repeated 16 + A[0] times)
+        Span<byte> digest = stackalloc byte[DigestSize];
         for (var i = 0; i < p.Length; i++) ctx.AppendData(p);
-        var pBytes = Repeat(ctx.GetHashAndReset(), p.Length);
-        for (var i = 0; i < 16 + a[0]; i++) ctx.AppendData(s);
-        var sBytes = Repeat(ctx.GetHashAndReset(), s.Length);
+        ctx.GetHashAndReset(digest);
+        var pBytes = Repeat(digest, p.Length);
+        for (var i = 0; i < 16 + c[0]; i++) ctx.AppendData(s);
+        ctx.GetHashAndReset(digest);
+        var sBytes = Repeat(digest, s.Length);
+        CryptographicOperations.ZeroMemory(b);
+        CryptographicOperations.ZeroMemory(digest);
 
-        var c = a;
         for (var i = 0; i < rounds; i++)
         {
             ctx.AppendData((i & 1) != 0 ? pBytes : c);
             if (i % 3 != 0) ctx.AppendData(sBytes);
             if (i % 7 != 0) ctx.AppendData(pBytes);
             ctx.AppendData((i & 1) != 0 ? c : pBytes);
-            c = ctx.GetHashAndReset();
+            // the hash state holds what was appended: C's bytes may take the new digest
+            ctx.GetHashAndReset(c);
         }
+        CryptographicOperations.ZeroMemory(pBytes);
+        CryptographicOperations.ZeroMemory(sBytes);
         return c;
     }
 
-    private static void AppendRepeated(IncrementalHash ctx, byte[] source, int length)
+    private static void AppendRepeated(IncrementalHash ctx, ReadOnlySpan<byte> source, int length)
     {
         var remaining = length;
         for (; remaining > source.Length; remaining -= source.Length) ctx.AppendData(source);
-        ctx.AppendData(source, 0, remaining);
+        ctx.AppendData(source[..remaining]);
     }
 
-    private static byte[] Repeat(byte[] source, int length)
+    private static byte[] Repeat(ReadOnlySpan<byte> source, int length)
     {
         var result = new byte[length];
         for (var i = 0; i < length; i++) result[i] = source[i % source.Length];
