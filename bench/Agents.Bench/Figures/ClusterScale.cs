@@ -285,14 +285,4 @@ public sealed class ClusterScale(RabbitMqNode node, TestPki pki, string director
             ["RabbitMQ"] = ProcessCpu.SecondsOfMatching(_brokerMark),
         });
     }
-
-    private sealed record CpuUse(IReadOnlyDictionary<string, double> Seconds)
-    {
-        public double Total => Seconds.Values.Sum();
-
-        public static CpuUse operator -(CpuUse after, CpuUse before) =>
-            new(after.Seconds.ToDictionary(p => p.Key, p => p.Value - before.Seconds.GetValueOrDefault(p.Key)));
-
-        public string PerUnit(int units) => string.Join(", ", Seconds.Select(p => $"{p.Key} {p.Value / units * 1000:0.0}"));
-    }
 }

@@ -11,40 +11,36 @@ namespace Agents.Bench.Pipeline;
 /// </summary>
 public sealed class CpuAccount
 {
-    private readonly Func<Dictionary<string, double>> _snapshot;
-    private readonly Dictionary<string, double> _before;
+    private readonly Func<CpuUse> _read;
+    private readonly CpuUse _before;
     private readonly double _machineBefore;
     private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
 
-    private CpuAccount(Func<Dictionary<string, double>> snapshot)
+    private CpuAccount(Func<CpuUse> read)
     {
-        _snapshot = snapshot;
-        _before = snapshot();
+        _read = read;
+        _before = read();
         _machineBefore = MachineSeconds();
     }
 
     /// <summary>Every process of the demo's stack, the broker and this bench.</summary>
-    public static CpuAccount Take(DemoStack stack) => new(() => Snapshot(stack));
+    public static CpuAccount Take(DemoStack stack) => new(() => Read(stack));
 
     /// <summary>The named processes (each a source of its CPU seconds so far).</summary>
     public static CpuAccount Take(params (string Name, Func<double> Seconds)[] processes) =>
-        new(() => processes.ToDictionary(p => p.Name, p => p.Seconds(), StringComparer.Ordinal));
+        new(() => new CpuUse(processes.ToDictionary(p => p.Name, p => p.Seconds(), StringComparer.Ordinal)));
 
-    /// <summary>One figure per process group: CPU-ms per unit of work since <see cref="Take"/>, and the cores the machine used meanwhile.</summary>
+    /// <summary>Two figures: CPU-ms per unit of work since <see cref="Take(DemoStack)"/> for the whole machine (with the cores it kept busy) and by process.</summary>
     public void Report(Results results, string section, string what, int units)
     {
         var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds;
-        var after = _snapshot();
-        var parts = after.Select(p => (p.Key, Ms: (p.Value - _before.GetValueOrDefault(p.Key)) * 1000 / units))
-            .OrderByDescending(p => p.Ms).ToList();
-        var total = (MachineSeconds() - _machineBefore) * 1000 / units;
-        results.Add(new Figure(section, $"{what}: CPU per unit, whole machine ({(MachineSeconds() - _machineBefore) / wall:0.00} of {Environment.ProcessorCount} cores busy)", total, "CPU-ms"));
-        results.Add(new Figure(section, $"{what}: CPU per unit by process: " +
-            string.Join(", ", parts.Where(p => p.Ms >= 0.05).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Ms:0.0}"))),
-            parts.Sum(p => p.Ms), "CPU-ms"));
+        var machine = MachineSeconds() - _machineBefore;
+        var used = _read() - _before;
+        results.Add(new Figure(section, $"{what}: CPU per unit, whole machine ({machine / wall:0.00} of {Environment.ProcessorCount} cores busy)", machine * 1000 / units, "CPU-ms"));
+        results.Add(new Figure(section, $"{what}: CPU per unit by process: {used.PerUnit(units)}", used.Total * 1000 / units, "CPU-ms"));
     }
 
-    private static Dictionary<string, double> Snapshot(DemoStack stack)
+    private static CpuUse Read(DemoStack stack)
     {
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var service in stack.Services)
@@ -55,7 +51,7 @@ public sealed class CpuAccount
         }
         seconds["rabbitmq"] = ProcessCpu.SecondsOfMatching(stack.Broker.DataDirectory);
         seconds["bench client"] = ProcessCpu.Seconds(Environment.ProcessId);
-        return seconds;
+        return new CpuUse(seconds);
     }
 
     /// <summary>All CPU time of the machine (user, nice, system, irq, softirq, steal) in seconds.</summary>
