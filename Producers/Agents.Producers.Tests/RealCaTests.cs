@@ -41,6 +41,9 @@ public sealed class RealCaTests : IAsyncLifetime
             $"--Producers:MasterKey={World.MasterKey}",
             $"--Producers:Bootstrap:AdminApiKey={_apiKey}",
             $"--Producers:Bootstrap:AdminSecretKey={_secret}",
+            // an attempt not reached is retried within seconds here (the revocation case below)
+            "--Producers:Provisioning:DeliveryTimeoutSeconds=5",
+            "--Producers:Provisioning:RetryIntervalSeconds=1",
         ]);
         await _api.WaitForOutputAsync("Consuming producers.outcomes");
         _admin = new CloudStackClient(new Uri($"http://127.0.0.1:{port}"), new ApiKeys(_apiKey, _secret));
@@ -89,6 +92,17 @@ public sealed class RealCaTests : IAsyncLifetime
         Assert.True(done.Status == AsyncJobStatus.Succeeded, done.ToString());
         var password = done.Result!["virtualmachine"]!["password"]!.GetValue<string>();
         Assert.True(Sha512Crypt.Verify(password, agent.Sandbox.ShadowHash("root")!), "the agent did not apply the job's password");
+
+        // the API keeps the certificate it sealed that password to; the CA's revocation event makes it forget it: the
+        // next reset is not sealed to the revoked certificate (the CA has none for the VM now, so each attempt is not reached)
+        var revokedSerial = agent.Client.CurrentCertificate!.SerialNumber;
+        await admin.CallAsync("revokeCertificate", ("serial", revokedSerial));
+        await Eventually.TrueAsync(async () => ResponseValues.Count(await admin.CallAsync("listAgents", ("virtualmachineid", vmId), ("state", "Up"))) == 0,
+            "the bridge to cut the revoked agent off", 30);
+        var again = (await admin.CallAsync("resetPasswordForVirtualMachine", ("id", vmId)))["jobid"]!.GetValue<string>();
+        bool NoCertificate() => _api!.Output.Split('\n').Any(line => line.Contains($"Job {again}: VM {vmId} not reached", StringComparison.Ordinal)
+            && line.Contains("has no valid certificate", StringComparison.Ordinal));
+        await Eventually.TrueAsync(NoCertificate, "the reset after the revocation to find no certificate to seal to (not the revoked one kept)", 30);
 
         var issued = (await admin.CallAsync("issueCertificate", ("domain", "web.example.org"), ("duration", "7")))["certificates"]!;
         Assert.False(string.IsNullOrEmpty(issued["privatekey"]!.GetValue<string>()));

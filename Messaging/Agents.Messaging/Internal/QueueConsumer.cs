@@ -46,10 +46,16 @@ internal sealed class QueueConsumer(
             {
                 logger.LogWarning("Consumer of {Queue} stopped ({Error}); resuming in {Delay}", queue, e.Message, Resume.Delay(failures));
             }
-            IsConsuming = false;
+            Consuming(false);
             try { await Task.Delay(Resume.Delay(failures++), ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
         }
+    }
+
+    private void Consuming(bool consuming)
+    {
+        IsConsuming = consuming;
+        (handler as IConsumingObserver)?.ConsumingChanged(consuming);
     }
 
     private async Task ConsumeUntilChannelClosesAsync(CancellationToken ct)
@@ -71,7 +77,7 @@ internal sealed class QueueConsumer(
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) => DispatchAsync(channel, delivery, ct);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, ct).ConfigureAwait(false);
-        IsConsuming = true;
+        Consuming(true);
         logger.LogInformation("Consuming {Queue} (prefetch {Prefetch}, tag {ConsumerTag})", queue, prefetch, tag);
 
         var reason = await closed.Task.WaitAsync(ct).ConfigureAwait(false);

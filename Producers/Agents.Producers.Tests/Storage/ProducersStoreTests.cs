@@ -153,6 +153,38 @@ public abstract class ProducersStoreTests(StoreEngine engine)
     }
 
     [Fact]
+    public async Task the_last_outcome_and_the_job_s_end_are_one_commit_and_a_second_recording_changes_nothing()
+    {
+        var store = new SqlJobStore(await OpenAsync(), Box);
+        var job = NewJob();
+        var sent = JobTarget.New(job.Id, 0, "ResetVmPassword", "r-1", "vm-1", "{}") with { Status = TargetStatus.InProgress, Attempt = 1 };
+        // claimed InProgress in the creating commit, as the engine does
+        await store.CreateAsync(job, [sent], null, null, null, default);
+        Assert.Equal(1, (await store.CountTargetsAsync(job.Id, default)).Of(TargetStatus.InProgress));
+
+        var succeeded = sent with { Status = TargetStatus.Success, Message = "done", Updated = DateTimeOffset.UtcNow };
+        var done = job with { Status = AsyncJobStatus.Succeeded, ProcessStatus = "Succeeded", Completed = DateTimeOffset.UtcNow };
+        Assert.Equal((true, true), await store.MoveLastTargetAsync(sent, succeeded, done, default));
+        Assert.Equal((AsyncJobStatus.Succeeded, "Succeeded"), ((await store.GetAsync(job.Id, default))!.Status, (await store.GetAsync(job.Id, default))!.ProcessStatus));
+        Assert.Equal(TargetStatus.Success, (await store.FindTargetAsync(sent.CommandId, default))!.Status);
+
+        // the same outcome again (a redelivery, another instance): neither the target nor the job changes
+        var failed = sent with { Status = TargetStatus.Failed, Message = "late" };
+        Assert.Equal((false, false), await store.MoveLastTargetAsync(sent, failed, job with { Status = AsyncJobStatus.Failed, Completed = DateTimeOffset.UtcNow }, default));
+        Assert.Equal(AsyncJobStatus.Succeeded, (await store.GetAsync(job.Id, default))!.Status);
+        Assert.Equal("done", (await store.FindTargetAsync(sent.CommandId, default))!.Message);
+
+        // a job completed meanwhile (cancelled elsewhere): the target moves, the job keeps its end
+        var other = NewJob();
+        var otherSent = JobTarget.New(other.Id, 0, "ResetVmPassword", "r-1", "vm-2", "{}") with { Status = TargetStatus.InProgress, Attempt = 1 };
+        await store.CreateAsync(other, [otherSent], null, null, null, default);
+        Assert.True(await store.CompleteJobAsync(other with { Status = AsyncJobStatus.Failed, ProcessStatus = "Cancelled", Completed = DateTimeOffset.UtcNow }, default));
+        Assert.Equal((true, false), await store.MoveLastTargetAsync(otherSent, otherSent with { Status = TargetStatus.Success },
+            other with { Status = AsyncJobStatus.Succeeded, ProcessStatus = "Succeeded", Completed = DateTimeOffset.UtcNow }, default));
+        Assert.Equal("Cancelled", (await store.GetAsync(other.Id, default))!.ProcessStatus);
+    }
+
+    [Fact]
     public async Task api_keys_find_their_account_role_and_secret_and_ensuring_them_again_changes_the_role()
     {
         var accounts = new SqlAccountStore(await OpenAsync(), Box, TimeProvider.System);

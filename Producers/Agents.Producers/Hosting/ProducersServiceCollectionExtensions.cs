@@ -75,6 +75,7 @@ public static class ProducersServiceCollectionExtensions
         services.AddSingleton<FreshHealthChecks>();
         services.AddSingleton<JobAccess>();
         services.AddSingleton<CaClient>();
+        services.AddSingleton<HolderCertificates>();
         services.AddSingleton<AuditLog>();
         AddHandlers(services);
         services.AddFirstBootRecipes(configuration);
@@ -90,6 +91,9 @@ public static class ProducersServiceCollectionExtensions
         services.AddQueueConsumer<OutcomeHandler>(OutcomeHandler.Queue, OutcomeHandler.Declare);
         services.AddQueueConsumer<UnroutableHandler>(Contracts.Topology.UnroutableQueue);
         services.AddQueueConsumer<AgentStateHandler>(AgentStateHandler.Queue, AgentStateHandler.Declare);
+        // this process's own queue: its holder certificates are its own
+        var instance = InstanceName.OfHost(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)));
+        services.AddQueueConsumer<HolderCertificateWatcher>(HolderCertificateWatcher.QueueFor(instance), HolderCertificateWatcher.Declare(instance));
         return services;
     }
 

@@ -3,6 +3,7 @@ namespace Agents.Producers.Jobs;
 /// <summary>Durable jobs, their targets and the one secret a job may hold (encrypted, until read or expired).</summary>
 public interface IJobStore
 {
+    /// <summary>The job, its targets as given (the engine claims the first InProgress here), its secret and its owner, in one commit.</summary>
     Task CreateAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, DateTimeOffset? secretExpires, Cluster.JobOwner? owner, CancellationToken ct);
 
     Task<Job?> GetAsync(Guid id, CancellationToken ct);
@@ -31,6 +32,13 @@ public interface IJobStore
     /// database may drive any job: this is what keeps each step happening once.
     /// </summary>
     Task<bool> MoveTargetAsync(JobTarget from, JobTarget to, CancellationToken ct);
+
+    /// <summary>
+    /// The move of the last target a job waits for and the job's completion (<see cref="CompleteJobAsync"/>)
+    /// in one commit: neither happens when the target is no longer in <paramref name="from"/>'s state.
+    /// Whether the target moved, and whether this call completed the job.
+    /// </summary>
+    Task<(bool Moved, bool Completed)> MoveLastTargetAsync(JobTarget from, JobTarget to, Job done, CancellationToken ct);
 
     /// <summary>Several moves in one transaction (a fan-out's sends: one commit, not one per target); the targets that moved.</summary>
     Task<IReadOnlyList<JobTarget>> MoveTargetsAsync(IReadOnlyList<(JobTarget From, JobTarget To)> moves, CancellationToken ct);

@@ -28,15 +28,33 @@ public sealed partial class JobEngine(
     private readonly JobGates _gates = new();
     private ProvisioningOptions Settings => options.Value.Provisioning;
 
+    /// <summary>
+    /// Creates the job and sends its first targets: as many as its concurrency allows are claimed
+    /// (InProgress, attempt 1) in the commit that creates the job, so nothing is published before
+    /// the job is durable and no second commit stands between the call and its commands.
+    /// </summary>
     public async Task<Job> StartAsync(Job job, IReadOnlyList<JobTarget> targets, string? secret, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(targets);
         // a password waits (encrypted) for its agent through every retry, then agents.password.ttl for its reading
         var waiting = (Settings.Retries + 1) * (Settings.DeliveryTimeoutSeconds + Settings.RetryIntervalSeconds + Settings.ExecutionTimeoutSeconds);
         var expires = secret is null ? (DateTimeOffset?)null : time.GetUtcNow().AddSeconds(waiting).AddMinutes(Settings.PasswordTtlMinutes);
-        await store.CreateAsync(job, targets, secret, expires, leases.NewJobOwner(), ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var first = Math.Min(job.MaxConcurrency, targets.Count);
+        var rows = targets.Select((t, i) => i < first ? t with { Status = TargetStatus.InProgress, Attempt = t.Attempt + 1, NextAttemptAt = null, Updated = now } : t).ToList();
+        await store.CreateAsync(job, rows, secret, expires, leases.NewJobOwner(), ct).ConfigureAwait(false);
         logger.LogInformation("Job {JobId} ({Command}) for {Account} created with {Targets} target(s)", job.Id, job.Command, job.Account, targets.Count);
-        await events.JobChangedAsync(job, targets[0].CommandType).ConfigureAwait(false);
+        using (await _gates.EnterAsync(job.Id).ConfigureAwait(false))
+        {
+            // the job is durable: its submit event and its first commands go out together; the submit is confirmed
+            // before the job's next event, so every consumer still sees it first
+            var submitted = events.JobChangedAsync(job, targets[0].CommandType);
+            await PublishAsync(job, rows[..first], submitted).ConfigureAwait(false);
+            await submitted.ConfigureAwait(false);
+            await events.JobChangedAsync(job with { ProcessStatus = "InProgress" }, targets[0].CommandType).ConfigureAwait(false);
+        }
+        // the rest as the first answers come; and a job whose first targets all ended already (the broker refused them) ends here
         await PumpAsync(job.Id).ConfigureAwait(false);
         return await store.GetAsync(job.Id, CancellationToken.None).ConfigureAwait(false) ?? job;
     }
@@ -72,11 +90,19 @@ public sealed partial class JobEngine(
             }
             else
             {
-                if (!await store.MoveTargetAsync(target, target with
+                var recorded = target with
                 {
                     Status = TargetStatusOf(outcome.Outcome), ExitCode = outcome.ExitCode, Stdout = outcome.Stdout, Stderr = outcome.Stderr,
                     Message = outcome.Message, NextAttemptAt = null, Updated = time.GetUtcNow(),
-                }, CancellationToken.None).ConfigureAwait(false))
+                };
+                // a job of one target ends with its outcome: the outcome and the job's end are one commit, and nothing is left to pump
+                var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
+                var done = job is { IsDone: false } && (await store.CountTargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false)).Total == 1
+                    ? Finished(job, [recorded]) : null;
+                var (moved, completed) = done is not null
+                    ? await store.MoveLastTargetAsync(target, recorded, done, CancellationToken.None).ConfigureAwait(false)
+                    : (await store.MoveTargetAsync(target, recorded, CancellationToken.None).ConfigureAwait(false), false);
+                if (!moved)
                 {
                     logger.LogInformation("Outcome {Outcome} of command {CommandId} attempt {Attempt} (job {JobId}) ignored: another instance recorded it first",
                         outcome.Outcome, outcome.CommandId, outcome.Attempt, target.JobId);
@@ -84,6 +110,11 @@ public sealed partial class JobEngine(
                 }
                 logger.LogInformation("Job {JobId}: {Target} {Outcome} (command {CommandId}, attempt {Attempt})",
                     jobId, Describe(target), outcome.Outcome, outcome.CommandId, outcome.Attempt);
+                if (done is not null)
+                {
+                    if (completed) await CompletedAsync(done, [recorded]).ConfigureAwait(false);
+                    return;
+                }
             }
         }
         await PumpAsync(jobId).ConfigureAwait(false);
@@ -246,13 +277,26 @@ public sealed partial class JobEngine(
         var sending = await store.MoveTargetsAsync(
             [.. targets.Select(t => (t, t with { Status = TargetStatus.InProgress, Attempt = t.Attempt + 1, NextAttemptAt = null, Updated = now }))],
             CancellationToken.None).ConfigureAwait(false);
+        await PublishAsync(job, sending).ConfigureAwait(false);
+        return sending.Count;
+    }
+
+    /// <summary>
+    /// Publishes targets claimed InProgress (durably, by the caller): each payload sealed for its
+    /// agent (one that cannot be yet is not reached), the commands published concurrently, each
+    /// confirmed by the broker; a command the broker did not take fails its target.
+    /// </summary>
+    /// <param name="announced">The job's event still being published (its submit): confirmed before a target not reached publishes another.</param>
+    private async Task PublishAsync(Job job, IReadOnlyList<JobTarget> sending, Task? announced = null)
+    {
         var commands = new List<(JobTarget Target, AgentCommand Command)>(sending.Count);
+        var notReady = new List<(JobTarget Target, PasswordSealer.Sealed Why)>();
         foreach (var target in sending)
         {
             var payload = await sealer.PayloadAsync(target, ParsePayload(target.Payload)).ConfigureAwait(false);
             if (payload.Payload is not { } ready)
             {
-                await NotReachedAsync(target, payload.NotYet, payload.Final).ConfigureAwait(false);
+                notReady.Add((target, payload));
                 continue;
             }
             commands.Add((target, new AgentCommand
@@ -292,7 +336,8 @@ public sealed partial class JobEngine(
             }
         }).ConfigureAwait(false);
         if (!refused.IsEmpty) await store.MoveTargetsAsync([.. refused], CancellationToken.None).ConfigureAwait(false);
-        return sending.Count;
+        if (announced is not null) await announced.ConfigureAwait(false);
+        foreach (var (target, why) in notReady) await NotReachedAsync(target, why.NotYet, why.Final).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -329,24 +374,37 @@ public sealed partial class JobEngine(
 
     private async Task FinishAsync(Job job, IReadOnlyList<JobTarget> targets)
     {
-        var failures = targets.Where(t => t.IsFailure).ToList();
+        var done = Finished(job, targets);
+        // once across instances: the one whose update completes the job publishes its end
+        if (!await store.CompleteJobAsync(done, CancellationToken.None).ConfigureAwait(false)) return;
+        await CompletedAsync(done, targets).ConfigureAwait(false);
+    }
+
+    /// <summary>The job as it ends with <paramref name="targets"/> all terminal: succeeded, or failed (cancelled, or more failures than maxerrors) and why.</summary>
+    private Job Finished(Job job, IReadOnlyList<JobTarget> targets)
+    {
+        var failures = targets.Count(t => t.IsFailure);
         var notSent = targets.Count(t => t.Status == TargetStatus.Cancelled);
-        var failed = job.CancelRequested || failures.Count > job.MaxErrors;
+        var failed = job.CancelRequested || failures > job.MaxErrors;
         string? error = null;
         if (job.CancelRequested) error = $"cancelled: {notSent} of {targets.Count} target(s) were not sent";
-        else if (failed && targets.Count == 1) error = $"{failures[0].Status}: {failures[0].Message ?? "no message"}";
-        else if (failed) error = $"{failures.Count} of {targets.Count} targets failed, more than maxerrors {job.MaxErrors}: stopped, {notSent} target(s) not sent";
-        var done = job with
+        else if (failed && targets.Count == 1) error = $"{targets[0].Status}: {targets[0].Message ?? "no message"}";
+        else if (failed) error = $"{failures} of {targets.Count} targets failed, more than maxerrors {job.MaxErrors}: stopped, {notSent} target(s) not sent";
+        return job with
         {
             Status = failed ? AsyncJobStatus.Failed : AsyncJobStatus.Succeeded,
             ProcessStatus = job.CancelRequested ? "Cancelled" : failed ? "Failed" : "Succeeded",
             ErrorText = error,
             Completed = time.GetUtcNow(),
         };
-        // once across instances: the one whose update completes the job publishes its end
-        if (!await store.CompleteJobAsync(done, CancellationToken.None).ConfigureAwait(false)) return;
+    }
+
+    /// <summary>The job was completed by this instance (its update did it): logged, and its end published.</summary>
+    private async Task CompletedAsync(Job done, IReadOnlyList<JobTarget> targets)
+    {
         logger.LogInformation("Job {JobId} ({Command}) {ProcessStatus}: {Succeeded} succeeded, {Failed} failed, {NotSent} not sent",
-            job.Id, job.Command, done.ProcessStatus, targets.Count(t => t.Status == TargetStatus.Success), failures.Count, notSent);
+            done.Id, done.Command, done.ProcessStatus, targets.Count(t => t.Status == TargetStatus.Success), targets.Count(t => t.IsFailure),
+            targets.Count(t => t.Status == TargetStatus.Cancelled));
         await events.JobChangedAsync(done, targets[0].CommandType).ConfigureAwait(false);
     }
 

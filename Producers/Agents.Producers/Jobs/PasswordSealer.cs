@@ -14,11 +14,11 @@ namespace Agents.Producers.Jobs;
 /// <summary>
 /// A reset password is sealed to the VM's certificate as the CA knows it when the command goes
 /// out: by the API call when the VM has one (the first attempt sends that), else, and at every
-/// retry, again at the send. So a VM whose agent has not enrolled yet gets a job that waits for it
+/// retry, again at the send (<see cref="HolderCertificates"/>: kept from the CA's answers, current by its events). So a VM whose agent has not enrolled yet gets a job that waits for it
 /// (the password stays encrypted with the API's own key in the job store meanwhile), and an agent
 /// that renewed its key between attempts gets a password it can open.
 /// </summary>
-public sealed class PasswordSealer(CaClient ca, IJobStore store)
+public sealed class PasswordSealer(HolderCertificates certificates, IJobStore store)
 {
     private const string SealedField = "sealedPassword";
 
@@ -32,7 +32,7 @@ public sealed class PasswordSealer(CaClient ca, IJobStore store)
         HolderCertificate holder;
         try
         {
-            holder = await ca.CallAsync<HolderCertificate>(new GetHolderCertificate { Holder = HolderIdentity.Vm(vmId).Uri }, ct).ConfigureAwait(false);
+            holder = await certificates.CurrentAsync(HolderIdentity.Vm(vmId).Uri, ct).ConfigureAwait(false);
         }
         catch (ApiException e)
         {

@@ -112,6 +112,18 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
         return await db.ExecuteAsync(MoveTarget, MoveArgs(from, to)).ConfigureAwait(false) == 1;
     }
 
+    public Task<(bool Moved, bool Completed)> MoveLastTargetAsync(JobTarget from, JobTarget to, Job done, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(done);
+        return db.InTransactionAsync(async tx =>
+        {
+            if (await tx.ExecuteAsync(MoveTarget, MoveArgs(from, to)).ConfigureAwait(false) != 1) return (false, false);
+            return (true, await tx.ExecuteAsync(CompleteJob, JobArgs(done)).ConfigureAwait(false) == 1);
+        }, ct);
+    }
+
     public async Task<IReadOnlyList<JobTarget>> MoveTargetsAsync(IReadOnlyList<(JobTarget From, JobTarget To)> moves, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(moves);
@@ -128,10 +140,12 @@ public sealed class SqlJobStore(Database db, SecretBox box) : IJobStore
     public async Task<bool> CompleteJobAsync(Job done, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(done);
-        return await db.ExecuteAsync(
-            "UPDATE jobs SET status = @status, process_status = @ps, cancel_requested = @cancel, details = @details, error_text = @error, completed = @completed " +
-            "WHERE id = @id AND completed IS NULL", JobArgs(done)).ConfigureAwait(false) == 1;
+        return await db.ExecuteAsync(CompleteJob, JobArgs(done)).ConfigureAwait(false) == 1;
     }
+
+    private const string CompleteJob =
+        "UPDATE jobs SET status = @status, process_status = @ps, cancel_requested = @cancel, details = @details, error_text = @error, completed = @completed " +
+        "WHERE id = @id AND completed IS NULL";
 
     public async Task<string?> PeekSecretAsync(Guid jobId, CancellationToken ct)
     {
