@@ -12,7 +12,9 @@ namespace Agents.ReliabilityTests;
 /// 200-target fan-out is running, through the real bridge process and 200 agents over mutual TLS.
 /// The survivor takes the job over once A's lease runs out (cluster.heartbeat.threshold: A's
 /// heartbeat stopped, its mshost row is marked Down, the job's job_executing_msid becomes B's),
-/// outcomes reach it as a competing consumer, and it completes the job: every target ends in
+/// outcomes reach it as a competing consumer, and it completes the job (the bridge is frozen with SIGSTOP
+/// from A's death to B's takeover: otherwise B may finish the fan-out through the outcomes it
+/// receives before the lease runs out, and there is nothing left to take over): every target ends in
 /// exactly one terminal status. The overdue sweep is set far beyond the test's length: the lease
 /// is what hands the job on.
 /// </summary>
@@ -57,7 +59,18 @@ public sealed class ApiTakeoverTests(BrokerFixture broker)
         var jobId = ResponseValues.Text(started["jobid"]);
         var db = Database.MySql(database);
         Assert.Equal(msidA, await db.ScalarAsync("SELECT job_executing_msid FROM jobs WHERE id = @id", ("@id", jobId)));
+        // the bridge is frozen while A dies, so no outcome lets the survivor finish the fan-out before A's lease runs out
+        // (any instance may drive any job through the outcomes it receives): the job is still running when B takes it over
+        await rig.Bridge.Process.Signal("STOP");
         await a.KillAsync();
+        try
+        {
+            await b.WaitForOutputAsync($"Job {jobId} (runAgentRecipe) taken over from management server {msidA} by {msidB}", 60);
+        }
+        finally
+        {
+            await rig.Bridge.Process.Signal("CONT");
+        }
 
         var done = await onB.WaitForJobAsync(jobId, new JobWaitOptions { Timeout = TimeSpan.FromMinutes(4) });
         var targets = done.Result!["agentjob"]!["targets"]!.AsArray()

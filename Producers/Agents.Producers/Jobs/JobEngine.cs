@@ -96,9 +96,10 @@ public sealed partial class JobEngine(
                     Message = outcome.Message, NextAttemptAt = null, Updated = time.GetUtcNow(),
                 };
                 // a job of one target ends with its outcome: the outcome and the job's end are one commit, and nothing is left to pump
-                var job = await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
-                var done = job is { IsDone: false } && (await store.CountTargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false)).Total == 1
-                    ? Finished(job, [recorded]) : null;
+                // (only its first target can be a job's only one: a fan-out's other outcomes read nothing more for this)
+                var single = target.Seq == 0 && (await store.CountTargetsAsync(jobId, CancellationToken.None).ConfigureAwait(false)).Total == 1;
+                var job = single ? await store.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false) : null;
+                var done = job is { IsDone: false } ? Finished(job, [recorded]) : null;
                 var (moved, completed) = done is not null
                     ? await store.MoveLastTargetAsync(target, recorded, done, CancellationToken.None).ConfigureAwait(false)
                     : (await store.MoveTargetAsync(target, recorded, CancellationToken.None).ConfigureAwait(false), false);
