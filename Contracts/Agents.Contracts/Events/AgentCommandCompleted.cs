@@ -67,7 +67,7 @@ public sealed record AgentCommandCompleted
             ? (ResourceTypes.DomainRouter, RouterId)
             : (ResourceTypes.VirtualMachine, VmId);
         var type = EventTypeOf(CommandType);
-        var body = new EventBody()
+        var body = new EventBody(fields: 21)
             .Set("status", ActionEventStatus.Completed)
             .Set("event", type)
             .Set("entity", resourceType)

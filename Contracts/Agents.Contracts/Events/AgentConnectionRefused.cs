@@ -36,7 +36,7 @@ public sealed record AgentConnectionRefused
             Type = EventTypes.AgentConnectionRefused,
             ResourceType = resourceType,
             ResourceUuid = resourceUuid,
-            Description = new EventBody()
+            Description = new EventBody(fields: 17)
                 .Set("status", ActionEventStatus.Completed)
                 .Set("level", "WARN")
                 .Set("event", EventTypes.AgentConnectionRefused)

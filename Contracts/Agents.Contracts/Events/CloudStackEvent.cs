@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -69,23 +68,18 @@ public sealed record CloudStackEvent
             CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.ToUniversalTime() : null;
 
     /// <summary>The body as published: the string fields in their order, then the object fields.</summary>
-    public byte[] ToUtf8()
+    public byte[] ToUtf8() => ScratchJsonWriter.Write(this, static (writer, e) =>
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, AgentJson.WriterOptions))
+        writer.WriteStartObject();
+        foreach (var (field, value) in e.Description)
+            if (value is not null) writer.WriteString(field, value);
+        foreach (var (field, value) in e.Objects)
         {
-            writer.WriteStartObject();
-            foreach (var (field, value) in Description)
-                if (value is not null) writer.WriteString(field, value);
-            foreach (var (field, value) in Objects)
-            {
-                writer.WritePropertyName(field);
-                value.WriteTo(writer);
-            }
-            writer.WriteEndObject();
+            writer.WritePropertyName(field);
+            value.WriteTo(writer);
         }
-        return buffer.WrittenSpan.ToArray();
-    }
+        writer.WriteEndObject();
+    });
 
     /// <summary>
     /// Reads a delivery from cloudstack-events, ours or CloudStack's: the routing key's five words,

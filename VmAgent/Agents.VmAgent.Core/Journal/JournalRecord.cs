@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text.Json;
@@ -25,24 +24,23 @@ internal sealed record JournalRecord(Guid CommandId, ResultFrame? Result)
 
     public byte[] Encode()
     {
-        var json = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(json, AgentJson.WriterOptions))
+        var json = ScratchJsonWriter.Write(this, static (writer, record) =>
         {
             writer.WriteStartObject();
-            writer.WriteString("commandId", CommandId);
-            writer.WriteString("state", IsStart ? "started" : "finished");
+            writer.WriteString("commandId", record.CommandId);
+            writer.WriteString("state", record.IsStart ? "started" : "finished");
             writer.WriteString("at", DateTimeOffset.UtcNow);
-            if (Result is not null)
+            if (record.Result is not null)
             {
                 writer.WritePropertyName("result");
-                JsonSerializer.Serialize(writer, Result, AgentJson.TypeInfo<ResultFrame>());
+                JsonSerializer.Serialize(writer, record.Result, AgentJson.TypeInfo<ResultFrame>());
             }
             writer.WriteEndObject();
-        }
-        var line = new byte[CrcDigits + 1 + json.WrittenCount + 1];
-        Crc32.HashToUInt32(json.WrittenSpan).TryFormat(line.AsSpan(0, CrcDigits), out _, "x8", CultureInfo.InvariantCulture);
+        });
+        var line = new byte[CrcDigits + 1 + json.Length + 1];
+        Crc32.HashToUInt32(json).TryFormat(line.AsSpan(0, CrcDigits), out _, "x8", CultureInfo.InvariantCulture);
         line[CrcDigits] = (byte)' ';
-        json.WrittenSpan.CopyTo(line.AsSpan(CrcDigits + 1));
+        json.CopyTo(line.AsSpan(CrcDigits + 1));
         line[^1] = (byte)'\n';
         return line;
     }

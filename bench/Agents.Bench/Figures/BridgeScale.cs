@@ -80,6 +80,7 @@ public sealed class BridgeScale(RabbitMqNode node, TestPki pki, string directory
         // a cheap command (a file in the agent's sandbox, no process) as the API's job engine sends a
         // fan-out: one AgentCommandBatch per agents.command.batch.size targets, expanded by the bridge
         driver.CommandType = Agents.Contracts.Commands.CommandTypes.ResetVmSshKey;
+        Console.WriteLine($"  batched fan-out to {all} agents (bridge pid {bridge.Pid})");
         var (bridgeBefore, brokerBefore, benchBefore) = (bridge.CpuTime().TotalSeconds, ProcessCpu.SecondsOfMatching(node.DataDirectory), ProcessCpu.Seconds(Environment.ProcessId));
         var batched = await driver.BatchFanOutAsync(all, BatchSize);
         var bridgeCpu = (bridge.CpuTime().TotalSeconds - bridgeBefore) / all * 1000;
