@@ -48,6 +48,19 @@ public sealed class ScratchJsonWriterTests
     }
 
     [Fact]
+    public void room_asked_before_and_after_surrounds_the_body_in_one_array()
+    {
+        var framed = ScratchJsonWriter.Write("v", static (writer, value) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("k", value);
+            writer.WriteEndObject();
+        }, before: 3, after: 2);
+        Assert.Equal([0, 0, 0, .. """{"k":"v"}"""u8.ToArray(), 0, 0], framed);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ScratchJsonWriter.Write(0, static (_, _) => { }, before: -1));
+    }
+
+    [Fact]
     public void a_built_event_body_takes_no_more_fields()
     {
         var body = new EventBody(fields: 1).Set("a", "1");

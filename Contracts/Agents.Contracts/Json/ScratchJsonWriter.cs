@@ -19,9 +19,15 @@ public static class ScratchJsonWriter
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    /// <summary>Runs <paramref name="write"/> (a static lambda: no closure) on this thread's writer and returns what it wrote.</summary>
-    public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    /// <summary>
+    /// Runs <paramref name="write"/> (a static lambda: no closure) on this thread's writer and returns
+    /// what it wrote, with <paramref name="before"/> and <paramref name="after"/> zero bytes around it
+    /// for the caller's framing (one array, no second copy).
+    /// </summary>
+    public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, int before = 0, int after = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(before);
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
         ArgumentNullException.ThrowIfNull(write);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         var writer = t_writer ??= new Utf8JsonWriter(buffer, AgentJson.WriterOptions);
@@ -31,7 +37,9 @@ public static class ScratchJsonWriter
         {
             write(writer, state);
             writer.Flush();
-            return buffer.WrittenSpan.ToArray();
+            var framed = new byte[before + buffer.WrittenCount + after];
+            buffer.WrittenSpan.CopyTo(framed.AsSpan(before));
+            return framed;
         }
         finally
         {

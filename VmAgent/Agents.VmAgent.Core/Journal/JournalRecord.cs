@@ -24,7 +24,8 @@ internal sealed record JournalRecord(Guid CommandId, ResultFrame? Result)
 
     public byte[] Encode()
     {
-        var json = ScratchJsonWriter.Write(this, static (writer, record) =>
+        // the JSON with room for its CRC and a space before it and the newline after it: one array
+        var line = ScratchJsonWriter.Write(this, static (writer, record) =>
         {
             writer.WriteStartObject();
             writer.WriteString("commandId", record.CommandId);
@@ -36,11 +37,10 @@ internal sealed record JournalRecord(Guid CommandId, ResultFrame? Result)
                 JsonSerializer.Serialize(writer, record.Result, AgentJson.TypeInfo<ResultFrame>());
             }
             writer.WriteEndObject();
-        });
-        var line = new byte[CrcDigits + 1 + json.Length + 1];
+        }, before: CrcDigits + 1, after: 1);
+        var json = line.AsSpan(CrcDigits + 1, line.Length - CrcDigits - 2);
         Crc32.HashToUInt32(json).TryFormat(line.AsSpan(0, CrcDigits), out _, "x8", CultureInfo.InvariantCulture);
         line[CrcDigits] = (byte)' ';
-        json.CopyTo(line.AsSpan(CrcDigits + 1));
         line[^1] = (byte)'\n';
         return line;
     }
