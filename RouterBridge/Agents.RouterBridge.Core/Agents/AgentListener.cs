@@ -28,6 +28,8 @@ public sealed class AgentListener : IAsyncDisposable
     private readonly EnrollmentEndpoint _enrollment;
     private readonly SessionEndpoint _sessions;
     private readonly SessionReaper _reaper;
+    /// <summary>After a burst of reconnects, the handshakes' garbage is given back rather than kept resident.</summary>
+    private readonly HandshakeBurstCompactor _compactor;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private Task? _acceptLoop;
@@ -56,6 +58,7 @@ public sealed class AgentListener : IAsyncDisposable
         _sessions = new SessionEndpoint(options, authorize, registry, new RenewalRelay(options, enrollment, loggers.CreateLogger<RenewalRelay>()),
             Refuse, loggers.CreateLogger<SessionEndpoint>());
         _reaper = new SessionReaper(registry, options.HeartbeatTimeout);
+        _compactor = new HandshakeBurstCompactor(_logger);
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
@@ -87,6 +90,7 @@ public sealed class AgentListener : IAsyncDisposable
         _socket = socket;
         _acceptLoop = AcceptLoopAsync(socket, _stopping.Token);
         _reaper.Start(_stopping.Token);
+        _compactor.Start(_stopping.Token);
         _logger.LogInformation("Agent listener on {Endpoint}", socket.LocalEndPoint);
     }
 
@@ -123,7 +127,15 @@ public sealed class AgentListener : IAsyncDisposable
             using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 handshake.CancelAfter(_options.HandshakeTimeout);
-                await ssl.AuthenticateAsServerAsync(_tls, handshake.Token).ConfigureAwait(false);
+                try
+                {
+                    await ssl.AuthenticateAsServerAsync(_tls, handshake.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // refused and failed ones too: their garbage is the same
+                    _compactor.HandshakeDone();
+                }
             }
             if (ssl.RemoteCertificate is null)
             {
@@ -205,6 +217,7 @@ public sealed class AgentListener : IAsyncDisposable
         _socket?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
         await _reaper.StopAsync().ConfigureAwait(false);
+        await _compactor.StopAsync().ConfigureAwait(false);
         _enrollment.Dispose();
         foreach (var presence in _registry.Snapshot())
             _registry.Disconnect(HolderIdentity.Vm(presence.VmId), "bridge stopping");
