@@ -58,10 +58,12 @@ public sealed class HandshakeBurstCompactor(ILogger logger)
 
     private void Collect()
     {
-        var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        // resident memory is read now (the GC's own figures are as of its last collection, which may be old)
+        var before = Environment.WorkingSet;
         var watch = Stopwatch.StartNew();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        logger.LogInformation("A burst of handshakes ended: the managed heap's committed memory went from {BeforeMiB:0.0} to {AfterMiB:0.0} MiB in a {PauseMs} ms collection",
-            before / 1048576.0, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, watch.ElapsedMilliseconds);
+        var pause = watch.ElapsedMilliseconds;
+        logger.LogInformation("A burst of handshakes ended: resident memory went from {BeforeMiB:0.0} to {AfterMiB:0.0} MiB in a {PauseMs} ms collection (managed heap now {HeapMiB:0.0} MiB committed)",
+            before / 1048576.0, Environment.WorkingSet / 1048576.0, pause, GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0);
     }
 }
