@@ -112,8 +112,52 @@ public sealed class AgentProgramTests : TempPkiTest
         Assert.Equal(CommandOutcome.Rejected, run.Outcome);
     }
 
+    [Fact]
+    public async Task an_idle_agent_program_gives_back_the_memory_its_start_and_commands_used_and_still_answers()
+    {
+        await using var bridge = new TestBridge(Pki);
+        string[] arguments =
+        [
+            "--router", "127.0.0.1", "--port", Text(bridge.Port), "--data-dir", Path.Combine(Temp.Path, "data"),
+            "--sandbox-root", Path.Combine(Temp.Path, "sandbox"), "--ca-file", Pki.WriteRootPem(Temp.Path), "--log-level", "debug",
+        ];
+        await using var agent = AgentProgram.Start(arguments,
+            new Dictionary<string, string> { [Core.Client.EnrollmentToken.EnvironmentVariable] = bridge.Relay.TokenFor("vm-t") });
+        await ConnectedAsync(bridge, "vm-t", agent);
+
+        // about a second of quiet after connecting: one compacting collection and MADV_PAGEOUT over the file mappings
+        await agent.LineAsync("idle: resident memory went from").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Matches(@"idle: resident memory went from \d+\.\d to \d+\.\d MiB in \d+ ms", agent.Output);
+        Assert.DoesNotContain("idle memory trim stopped", agent.Output, StringComparison.Ordinal);
+
+        // what was given back faults in again: the agent still runs a command
+        const string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITrimmedKey dave@example";
+        var keys = await bridge.Registry.SendCommandAsync("vm-t", Command("ResetVmSshKey", $$"""{"username":"dave","publicKeys":["{{key}}"]}"""), Delivery, Execution, default);
+        Assert.True(keys.Outcome == CommandOutcome.Success, keys.Message);
+        Assert.Equal(0, await agent.StopAsync());
+    }
+
+    [Fact]
+    public async Task with_no_trim_idle_memory_the_agent_program_keeps_its_memory()
+    {
+        await using var bridge = new TestBridge(Pki);
+        await using var agent = AgentProgram.Start([
+            "--router", "127.0.0.1", "--port", Text(bridge.Port), "--data-dir", Path.Combine(Temp.Path, "data"),
+            "--sandbox-root", Path.Combine(Temp.Path, "sandbox"), "--ca-file", Pki.WriteRootPem(Temp.Path), "--log-level", "debug",
+            "--no-trim-idle-memory",
+        ], new Dictionary<string, string> { [Core.Client.EnrollmentToken.EnvironmentVariable] = bridge.Relay.TokenFor("vm-k") });
+        await ConnectedAsync(bridge, "vm-k", agent);
+
+        // three quiet checks' worth: a trimming agent logs its trim after the first
+        await Task.Delay(IdleMemoryTrimmer.Quiet * 3);
+        Assert.Equal(0, await agent.StopAsync());
+        Assert.Contains("connected to router", agent.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("idle: resident memory", agent.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("port", new[] { "--port", "70000" })]
+    [InlineData("trimIdleMemory", new[] { "--trim-idle-memory=sometimes" })]
     [InlineData("routers", new[] { "--router", "not a host!" })]
     [InlineData("policyFile", new[] { "--policy", "/nonexistent/policy.json" })]
     [InlineData("caFile", new[] { "--ca-file", "/nonexistent/ca.pem" })]

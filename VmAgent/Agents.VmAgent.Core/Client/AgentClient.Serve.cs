@@ -17,6 +17,8 @@ public sealed partial class AgentClient
         _log.Info("connected to router {Router} with mutual TLS", endpoint);
         var heartbeats = HeartbeatLoopAsync(session);
         var renewal = RenewalLoopAsync(session);
+        _trimmer?.Active();
+        var trimming = _trimmer?.RunAsync(session.Token) ?? Task.CompletedTask;
         try
         {
             await ReadLoopAsync(session).ConfigureAwait(false);
@@ -41,7 +43,7 @@ public sealed partial class AgentClient
             _session = null;
             session.End();
             session.PendingRenewal?.TrySetCanceled(CancellationToken.None);
-            await Task.WhenAll(heartbeats, renewal).ConfigureAwait(false);
+            await Task.WhenAll(heartbeats, renewal, trimming).ConfigureAwait(false);
         }
         ct.ThrowIfCancellationRequested();
         return session.ReconnectRequested ? SessionOutcome.ReconnectNow : SessionOutcome.Served;
@@ -63,6 +65,7 @@ public sealed partial class AgentClient
                     break;
                 case CommandFrame command:
                     session.CommandStarted();
+                    _trimmer?.Active();
                     _ = RunCommandAsync(session, command);
                     break;
                 case RenewedFrame or RenewRefusedFrame:
@@ -113,6 +116,7 @@ public sealed partial class AgentClient
         finally
         {
             session.CommandFinished();
+            _trimmer?.Active();
         }
     }
 

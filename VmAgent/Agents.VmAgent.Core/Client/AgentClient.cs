@@ -8,6 +8,7 @@ using Agents.Contracts.Protocol;
 using Agents.VmAgent.Core.Handlers;
 using Agents.VmAgent.Core.Identity;
 using Agents.VmAgent.Core.Logging;
+using Agents.VmAgent.Core.Os;
 
 namespace Agents.VmAgent.Core.Client;
 
@@ -25,6 +26,7 @@ public sealed partial class AgentClient : ICertificateRenewer
     private readonly CommandExecutor _executor;
     private readonly FrameCodec _codec;
     private readonly SemaphoreSlim _renewing = new(1, 1);
+    private readonly IdleMemoryTrimmer? _trimmer;
     private AgentSession? _session;
     private CancellationToken _stopping;
 
@@ -37,6 +39,7 @@ public sealed partial class AgentClient : ICertificateRenewer
         _log = log;
         _codec = new FrameCodec(options.MaxFrameBytes);
         _executor = executorFactory(this);
+        _trimmer = options.TrimIdleMemory ? new IdleMemoryTrimmer(log) : null;
     }
 
     /// <summary>True while a mutual-TLS session is up.</summary>

@@ -26,5 +26,7 @@ public sealed class AgentClientOptions
     /// <summary>Renew at this fraction of the certificate's lifetime (± 5 % of the lifetime as jitter).</summary>
     public double RenewAtFraction { get; init; } = 2.0 / 3.0;
     public int MaxFrameBytes { get; init; } = FrameCodec.DefaultMaxFrameBytes;
+    /// <summary>While connected and idle, give back the memory only the start and the last commands used (<see cref="Os.IdleMemoryTrimmer"/>; Linux). Off here, since the trim acts on the whole process; the agent's program turns it on.</summary>
+    public bool TrimIdleMemory { get; init; }
     public string AgentVersion { get; init; } = typeof(AgentClientOptions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 }

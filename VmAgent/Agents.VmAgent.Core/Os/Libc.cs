@@ -2,10 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace Agents.VmAgent.Core.Os;
 
-/// <summary>The POSIX calls .NET does not expose: signalling a process group, chown, and fsync of a directory.</summary>
+/// <summary>The POSIX calls .NET does not expose: signalling a process group, chown, fsync of a directory, and madvise.</summary>
 internal static partial class Libc
 {
     public const int SigKill = 9;
+    /// <summary>madvise: reclaim these pages now (Linux 5.4+; pages shared with other processes are left alone).</summary>
+    public const int MadvPageOut = 21;
     private const int ReadOnly = 0;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -28,6 +30,9 @@ internal static partial class Libc
             _ = Close(fd);
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    public static partial int Madvise(nint address, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);

@@ -131,6 +131,7 @@ public sealed record AgentConfiguration(
             ConnectTimeout = Seconds("connectTimeoutSeconds", s.ConnectTimeoutSeconds ?? 10, 1, 300),
             MaxBackoff = Seconds("maxBackoffSeconds", s.MaxBackoffSeconds ?? 60, 1, 3600),
             MaxFrameBytes = Range("maxFrameBytes", s.MaxFrameBytes ?? 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+            TrimIdleMemory = s.TrimIdleMemory ?? true,
             AgentVersion = AgentVersion.Text,
         };
         return new AgentConfiguration(client, policy, trust, caFile, policyFile, recipeDirectory, sandbox, configFile, ParseLevel(s.LogLevel), healthChecksDirectory);

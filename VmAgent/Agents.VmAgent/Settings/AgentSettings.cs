@@ -33,6 +33,8 @@ public sealed class AgentSettings
     public int? MaxBackoffSeconds { get; set; }
     public int? MaxFrameBytes { get; set; }
     public string? LogLevel { get; set; }
+    /// <summary>While connected and idle, give back the memory only the start and the last commands used (Linux; default true).</summary>
+    public bool? TrimIdleMemory { get; set; }
 
     /// <summary>Values set in <paramref name="over"/> replace ours.</summary>
     public AgentSettings OverriddenBy(AgentSettings over) => new()
@@ -55,6 +57,7 @@ public sealed class AgentSettings
         MaxBackoffSeconds = over.MaxBackoffSeconds ?? MaxBackoffSeconds,
         MaxFrameBytes = over.MaxFrameBytes ?? MaxFrameBytes,
         LogLevel = over.LogLevel ?? LogLevel,
+        TrimIdleMemory = over.TrimIdleMemory ?? TrimIdleMemory,
     };
 }
 

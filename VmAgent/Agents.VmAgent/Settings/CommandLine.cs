@@ -33,6 +33,8 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
           --max-backoff-seconds N    reconnect backoff cap (default 60)
           --max-frame-bytes N        (default 1048576)
           --log-level LEVEL          debug | information | warning | error (default information)
+          --no-trim-idle-memory      keep what the start and the last commands touched resident
+                                     (default: given back to the kernel when idle, Linux)
           --check                    validate the settings, print them (without the token) and exit
           --list-recipes             print the built-in recipes with their sha256 (for policy.json) and exit
           --service                  Windows: run under the service control manager
@@ -92,6 +94,8 @@ public sealed record CommandLine(AgentAction Action, string? ConfigFile, AgentSe
                 case "--max-backoff-seconds": settings.MaxBackoffSeconds = Integer("maxBackoffSeconds", Value()); break;
                 case "--max-frame-bytes": settings.MaxFrameBytes = Integer("maxFrameBytes", Value()); break;
                 case "--log-level": settings.LogLevel = Value(); break;
+                case "--trim-idle-memory": settings.TrimIdleMemory = inline is null || Boolean("trimIdleMemory", inline); break;
+                case "--no-trim-idle-memory": settings.TrimIdleMemory = false; break;
                 default: throw new SettingsException($"unknown option '{args[i]}' (see --help)");
             }
         }

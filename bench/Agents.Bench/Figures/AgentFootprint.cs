@@ -58,7 +58,8 @@ public sealed class AgentFootprint(RabbitMqNode node, TestPki pki, string direct
 
         await using var agent = ServiceProcess.Start("agent", binary, arguments);
         await agent.LineAsync(Connected).WaitAsync(TimeSpan.FromSeconds(60));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // settled: the agent's first exchange is over and its idle trim (1-2 s after the last activity, IdleMemoryTrimmer) has run
+        await Task.Delay(TimeSpan.FromSeconds(5));
         var cpuBefore = agent.CpuTime();
         var (peak, anonymous) = (0L, 0L);
         var idle = Stopwatch.StartNew();
