@@ -9,6 +9,11 @@ namespace Agents.Messaging;
 /// </summary>
 public interface IEventPublisher
 {
+    /// <summary>
+    /// One event. Events the process publishes at the same moment go to the broker together: those that
+    /// arrive while a group waits for its confirms form the next group (one confirm round trip for all);
+    /// an event alone goes at once. A token cancelled after the call began does not stop the event.
+    /// </summary>
     Task PublishAsync(CloudStackEvent e, CancellationToken ct = default);
 
     /// <summary>

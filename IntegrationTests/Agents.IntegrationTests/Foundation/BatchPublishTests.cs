@@ -1,5 +1,6 @@
 using Agents.Messaging;
 using Agents.Messaging.Internal;
+using Agents.Messaging.Telemetry;
 using Agents.Testing;
 using RabbitMQ.Client;
 
@@ -73,6 +74,53 @@ public sealed class BatchPublishTests(BrokerFixture broker)
 
         Assert.Contains(lost.MessageId, refused.Message, StringComparison.Ordinal);
         Assert.Equal((uint)batch.Count - 1, await ReadyAsync(channel, queue));
+    }
+
+    [Fact]
+    public async Task concurrent_coalesced_publishes_go_in_fewer_batches_each_enqueued_once_with_its_own_callers_trace()
+    {
+        await using var rig = await Rig.StartAsync(broker);
+        var (channel, queue, publisher) = (rig.Channel, rig.Queue, rig.Publisher);
+        var messages = Batch(queue, 300);
+        var traces = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+
+        // each caller in its own trace, all at once: those arriving while a batch waits for its confirms go in the next
+        using var start = new ManualResetEventSlim();
+        var publishing = messages.Select(m => Task.Run(async () =>
+        {
+            start.Wait();
+            using var caller = new System.Diagnostics.Activity("caller").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+            traces[m.MessageId] = caller.TraceId.ToString();
+            await publisher.PublishCoalescedAsync(m);
+        })).ToList();
+        start.Set();
+        await Task.WhenAll(publishing).WaitAsync(TimeSpan.FromMinutes(1));
+
+        // confirmed means enqueued, once each
+        Assert.Equal((uint)messages.Count, await ReadyAsync(channel, queue));
+        var taken = await Bus.DrainAsync(channel, queue);
+        Assert.Equal(messages.Select(m => m.MessageId).Order(), taken.Select(t => t.BasicProperties.MessageId!).Order());
+        Assert.True(publisher.CoalescedBatches <= messages.Count / 2, $"{publisher.CoalescedBatches} batches for {messages.Count} concurrent messages: they were not coalesced");
+        foreach (var message in taken)
+        {
+            var traceParent = System.Text.Encoding.UTF8.GetString((byte[])message.BasicProperties.Headers![MessagingTracing.TraceParentHeader]!);
+            Assert.Equal(traces[message.BasicProperties.MessageId!], traceParent.Split('-')[1]);
+        }
+    }
+
+    [Fact]
+    public async Task a_coalesced_publish_the_broker_cannot_route_fails_naming_it_and_the_next_one_goes()
+    {
+        await using var rig = await Rig.StartAsync(broker);
+        var (channel, queue, publisher) = (rig.Channel, rig.Queue, rig.Publisher);
+        var lost = Batch(queue, 1)[0] with { RoutingKey = "nobody-binds-" + Guid.NewGuid().ToString("N") };
+
+        var refused = await Assert.ThrowsAsync<PublishFailedException>(() => publisher.PublishCoalescedAsync(lost));
+        Assert.Contains(lost.MessageId, refused.Message, StringComparison.Ordinal);
+
+        var next = Batch(queue, 1)[0];
+        await publisher.PublishCoalescedAsync(next);
+        Assert.Equal(next.MessageId, Assert.Single(await Bus.DrainAsync(channel, queue)).BasicProperties.MessageId);
     }
 
     /// <summary>A fresh consumer queue and the kit's publisher; disposing deletes the queue through a connection of its own (a test may have cut the others).</summary>

@@ -7,10 +7,11 @@ namespace Agents.Messaging.Internal;
 /// <summary>The contract's two publishes, each confirmed: an event on <c>cloudstack-events</c>, a command on <c>agents.commands</c>.</summary>
 internal sealed class BusPublisher(ConfirmingPublisher publisher) : IEventPublisher, ICommandSender
 {
+    /// <summary>Coalesced with the events this process publishes at the same moment (<see cref="ConfirmingPublisher.PublishCoalescedAsync"/>).</summary>
     public Task PublishAsync(CloudStackEvent e, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return publisher.PublishAsync(EventMessage(e), ct);
+        return publisher.PublishCoalescedAsync(EventMessage(e), ct);
     }
 
     public Task PublishAllAsync(IReadOnlyList<CloudStackEvent> events, CancellationToken ct = default)

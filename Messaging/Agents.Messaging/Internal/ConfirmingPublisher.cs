@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
@@ -30,6 +31,10 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
     private readonly ILogger<ConfirmingPublisher> _logger;
     private readonly Channel<PooledChannel> _pool;
     private readonly List<PooledChannel> _all = [];
+    private readonly ConcurrentQueue<CoalescedPublish> _coalesced = new();
+    private readonly CancellationTokenSource _disposing = new();
+    private int _draining;
+    private long _coalescedBatches;
 
     public ConfirmingPublisher(BrokerConnection connection, ILogger<ConfirmingPublisher> logger)
     {
@@ -71,27 +76,102 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
         }
         try
         {
-            var pooled = await _pool.Reader.ReadAsync(ct).ConfigureAwait(false);
-            try
-            {
-                await PublishWithRetryAsync(pooled, traced, ct).ConfigureAwait(false);
-                foreach (var message in messages) MessagingMetrics.Shared.Confirmed(message.Exchange);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                foreach (var message in messages) MessagingMetrics.Shared.Failed(message.Exchange);
-                foreach (var activity in activities) activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-                throw;
-            }
-            finally
-            {
-                _pool.Writer.TryWrite(pooled);
-            }
+            await SendAsync(traced, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (var activity in activities) activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
         }
         finally
         {
             foreach (var activity in activities) activity?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Publishes one message together with those other callers of this process publish at the same moment
+    /// (group commit, applied to confirms): while one coalesced batch waits for its confirms, the messages
+    /// that arrive queue up and go as the next batch, pipelined on one channel with one confirm round trip
+    /// for all. A message alone goes at once. Completes once this message is confirmed; it fails with its
+    /// batch's failure. Each message keeps its caller's trace (its span starts here, in the caller's context).
+    /// A cancelled <paramref name="ct"/> ends the caller's wait, not the publish of a message already queued.
+    /// Measured on the CA's issuance events (docs/benchmarks.md, CA): the broker's CPU per event from 0.14-0.20 to 0.06-0.07 ms.
+    /// </summary>
+    public async Task PublishCoalescedAsync(OutgoingMessage message, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ct.ThrowIfCancellationRequested();
+        using var activity = MessagingTracing.StartPublish(message);
+        var pending = new CoalescedPublish(WithTraceContext(message, activity ?? Activity.Current));
+        _coalesced.Enqueue(pending);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0) _ = Task.Run(DrainCoalescedAsync, CancellationToken.None);
+        try
+        {
+            await pending.Confirmed.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Batches <see cref="PublishCoalescedAsync"/> has sent so far (tests).</summary>
+    internal long CoalescedBatches => Interlocked.Read(ref _coalescedBatches);
+
+    /// <summary>The one drain at a time: every queued coalesced message as one batch, again until none is left, each caller told its outcome.</summary>
+    private async Task DrainCoalescedAsync()
+    {
+        while (true)
+        {
+            var batch = new List<CoalescedPublish>();
+            while (_coalesced.TryDequeue(out var next)) batch.Add(next);
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref _draining, 0);
+                // a message queued after the dequeue and before the flag fell started no drain: this one goes on for it
+                if (_coalesced.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+                continue;
+            }
+            Interlocked.Increment(ref _coalescedBatches);
+            try
+            {
+                // the batch serves many callers: none of their tokens may cut it short; disposal does
+                await SendAsync([.. batch.Select(p => p.Message)], _disposing.Token).ConfigureAwait(false);
+                foreach (var publish in batch) publish.Confirmed.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                foreach (var publish in batch) publish.Confirmed.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary><paramref name="traced"/> (trace context already in their headers) on one channel of the pool, every one confirmed.</summary>
+    private async Task SendAsync(IReadOnlyList<OutgoingMessage> traced, CancellationToken ct)
+    {
+        var pooled = await _pool.Reader.ReadAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await PublishWithRetryAsync(pooled, traced, ct).ConfigureAwait(false);
+            foreach (var message in traced) MessagingMetrics.Shared.Confirmed(message.Exchange);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (var message in traced) MessagingMetrics.Shared.Failed(message.Exchange);
+            throw;
+        }
+        finally
+        {
+            _pool.Writer.TryWrite(pooled);
+        }
+    }
+
+    private sealed class CoalescedPublish(OutgoingMessage message)
+    {
+        public OutgoingMessage Message => message;
+        public TaskCompletionSource Confirmed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>The message with the trace context of <paramref name="activity"/> in its headers, unless it carries one already.</summary>
@@ -215,6 +295,7 @@ internal sealed class ConfirmingPublisher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _disposing.CancelAsync().ConfigureAwait(false);
         foreach (var pooled in _all) await pooled.ResetAsync().ConfigureAwait(false);
     }
 
