@@ -15,7 +15,8 @@ namespace Agents.Messaging.Internal;
 /// taken responsibility for the message, <see cref="PublishAllAsync"/> once it has for every one of
 /// a batch. Each call has a channel of a pool to itself (so calls never interleave on one channel, and a
 /// tracked publish is never cancelled); a batch is pipelined on its channel, bounded by the channel's
-/// limit of outstanding confirms. A publish interrupted by a lost connection is sent again on a fresh
+/// limit of outstanding confirms. <see cref="PublishCoalescedAsync"/> sends single messages of concurrent
+/// callers as such batches (group commit for confirms). A publish interrupted by a lost connection is sent again on a fresh
 /// channel (at-least-once; consumers are idempotent).
 /// Each publish is a span whose W3C trace context travels in the message's headers
 /// (<see cref="MessagingTracing"/>), and confirms, retries and failures are counted (<see cref="MessagingMetrics"/>).

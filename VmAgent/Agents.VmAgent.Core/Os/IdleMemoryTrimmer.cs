@@ -69,7 +69,18 @@ public sealed class IdleMemoryTrimmer(IAgentLog log)
         var before = Environment.WorkingSet;
         var watch = Stopwatch.StartNew();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        var (pagedOut, errno) = PageOutFileMappings();
+        int pagedOut, errno;
+        try
+        {
+            (pagedOut, errno) = PageOutFileMappings();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // no /proc (a hardened sandbox): the session goes on untrimmed
+            _unsupported = true;
+            log.Debug("idle memory trim stopped: {Error}", e.Message);
+            return;
+        }
         if (pagedOut == 0 && errno != 0)
         {
             // EINVAL: a kernel older than 5.4 (no MADV_PAGEOUT); nothing to gain by asking again
