@@ -33,12 +33,12 @@ try
     results.Add(new Figure("broker baseline", "latency p95 (light load)", baseline.P95, "ms"));
     results.Add(new Figure("broker baseline", "latency p99 (light load)", baseline.P99, "ms"));
 
+    var pipeline = new CommandPipeline(node, pki, work, baseline);
     await SectionAsync("pipeline", "command pipeline (agents.commands -> bridge process -> mutual TLS -> agent -> cloudstack-events)", () =>
-        new CommandPipeline(node, pki, work, baseline).RunAsync(results,
-            agentCounts: quick ? [1, 100] : [1, 100, 1000], commands: quick ? 300 : 1000, samples: quick ? 50 : 200));
+        pipeline.RunAsync(results, agentCounts: quick ? [1, 100] : [1, 100, 1000], commands: quick ? 300 : 1000, samples: quick ? 50 : 200));
 
     await SectionAsync("executor", "the agent's executor alone (journal, policy, handler; no broker, no network)", () =>
-        new AgentExecutor(work, baseline).RunAsync(results, commands: quick ? 300 : 1000));
+        new AgentExecutor(work, baseline) { PipelineRecipes = pipeline.Recipes }.RunAsync(results, commands: quick ? 300 : 1000));
 
     await SectionAsync("scale", "scale of one bridge (idle agents over mutual TLS, memory per connection, fan-out)", () =>
         new BridgeScale(node, pki, work, baseline).RunAsync(results, ScaleCounts(quick ? [100, 1000] : [1000, 10_000]),

@@ -14,6 +14,9 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
 {
     public const int InFlight = 64;
 
+    /// <summary>Recipes per second at saturation, per agent count (the executor section judges them against the executor alone).</summary>
+    public List<(int Agents, double PerSecond)> Recipes { get; } = [];
+
     public async Task RunAsync(Results results, int[] agentCounts, int commands, int samples)
     {
         await using var bridge = await BenchBridge.StartAsync(node, pki, Path.Combine(directory, "bridge-pipeline"));
@@ -35,7 +38,9 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
             var perSecond = await driver.ThroughputAsync(agents, commands, InFlight);
             cpu.Report(results, section, "recipes at saturation", commands);
             var (p50, p95, p99) = CommandDriver.Percentiles(latencies);
-            results.Add(new Figure(section, $"commands at saturation ({InFlight} in flight)", perSecond, "cmd/s", baseline.PerSecond, "broker two hops", "ratio >= 0.5"));
+            // issue 20 judges the recipe path against the recipe executor alone (the executor section), not the broker
+            results.Add(new Figure(section, $"commands at saturation ({InFlight} in flight)", perSecond, "cmd/s", baseline.PerSecond, "broker two hops"));
+            Recipes.Add((agents, perSecond));
             results.Add(new Figure(section, "latency p50 (light load)", p50, "ms", baseline.P50, "broker p50"));
             results.Add(new Figure(section, "latency p95 (light load)", p95, "ms", baseline.P95, "broker p95"));
             results.Add(new Figure(section, "latency p99 (light load)", p99, "ms", baseline.P99, "broker p99"));

@@ -18,6 +18,9 @@ namespace Agents.Bench.Pipeline;
 /// </summary>
 public static class AgentAlone
 {
+    private static readonly JsonElement SshKeyPayload =
+        AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] });
+
     /// <summary>The no-op recipe: written to a work directory and run as a process.</summary>
     public static Task<double> RecipesPerSecondAsync(string directory, int commands, int inFlight)
     {
@@ -31,19 +34,28 @@ public static class AgentAlone
     public static Task<double> SshKeyResetsPerSecondAsync(string directory, int commands, int inFlight)
     {
         var handler = new ResetSshKeyHandler(Sandbox(directory));
-        var payload = AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] });
-        return RateAsync(directory, handler, AgentPolicy.Default, CommandTypes.ResetVmSshKey, payload, commands, inFlight);
+        return RateAsync(directory, handler, AgentPolicy.Default, CommandTypes.ResetVmSshKey, SshKeyPayload, commands, inFlight);
+    }
+
+    /// <summary>The same SSH key resets through the executor as it was before the append-only journal: the baseline of issue 20's 2x goal.</summary>
+    public static Task<double> SshKeyResetsWithFilePerCommandJournalPerSecondAsync(string directory, int commands, int inFlight)
+    {
+        var handler = new ResetSshKeyHandler(Sandbox(directory));
+        var executor = new FilePerCommandExecutor(handler, AgentPolicy.Default,
+            Directory.CreateDirectory(Path.Combine(directory, "journal-per-file-" + CommandTypes.ResetVmSshKey)).FullName,
+            Directory.CreateDirectory(Path.Combine(directory, "work")).FullName);
+        return DriveAsync(CommandTypes.ResetVmSshKey, commands, inFlight, async () =>
+            (await executor.ExecuteAsync(new CommandFrame(Guid.NewGuid(), Guid.NewGuid(), CommandTypes.ResetVmSshKey, SshKeyPayload, 60), CancellationToken.None)).Outcome);
     }
 
     /// <summary>The SSH key handler by itself, no policy and no journal: the ceiling of <see cref="SshKeyResetsPerSecondAsync"/>.</summary>
     public static Task<double> SshKeyHandlerPerSecondAsync(string directory, int commands, int inFlight)
     {
         var handler = new ResetSshKeyHandler(Sandbox(directory));
-        var payload = AgentCommand.PayloadOf(new ResetVmSshKey { Username = "bench", PublicKeys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKey bench@example"] });
         var work = Directory.CreateDirectory(Path.Combine(directory, "work")).FullName;
         return DriveAsync(CommandTypes.ResetVmSshKey, commands, inFlight, async () =>
         {
-            var command = new CommandFrame(Guid.NewGuid(), Guid.NewGuid(), CommandTypes.ResetVmSshKey, payload, 60);
+            var command = new CommandFrame(Guid.NewGuid(), Guid.NewGuid(), CommandTypes.ResetVmSshKey, SshKeyPayload, 60);
             return (await handler.HandleAsync(new CommandContext(command, AgentPolicy.Default, NullAgentLog.Instance, work), CancellationToken.None)).Outcome;
         });
     }

@@ -33,11 +33,18 @@ public sealed class CpuAccount
     /// <summary>Two figures: CPU-ms per unit of work since <see cref="Take(DemoStack)"/> for the whole machine (with the cores it kept busy) and by process.</summary>
     public void Report(Results results, string section, string what, int units)
     {
+        var (perUnit, cores) = Machine(units);
+        var used = _read() - _before;
+        results.Add(new Figure(section, $"{what}: CPU per unit, whole machine ({cores:0.00} of {Environment.ProcessorCount} cores busy)", perUnit, "CPU-ms"));
+        results.Add(new Figure(section, $"{what}: CPU per unit by process: {used.PerUnit(units)}", used.Total * 1000 / units, "CPU-ms"));
+    }
+
+    /// <summary>The whole machine's CPU-ms per unit of work since this account was taken, and the cores it kept busy.</summary>
+    public (double PerUnitMs, double CoresBusy) Machine(int units)
+    {
         var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds;
         var machine = MachineSeconds() - _machineBefore;
-        var used = _read() - _before;
-        results.Add(new Figure(section, $"{what}: CPU per unit, whole machine ({machine / wall:0.00} of {Environment.ProcessorCount} cores busy)", machine * 1000 / units, "CPU-ms"));
-        results.Add(new Figure(section, $"{what}: CPU per unit by process: {used.PerUnit(units)}", used.Total * 1000 / units, "CPU-ms"));
+        return (machine * 1000 / units, machine / wall);
     }
 
     private static CpuUse Read(DemoStack stack)
