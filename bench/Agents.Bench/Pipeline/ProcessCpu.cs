@@ -13,15 +13,32 @@ public static class ProcessCpu
 
     public static double Seconds(int pid)
     {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // the fields after the command name, which is in parentheses and may hold spaces
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
-        }
+        try { return StatSeconds($"/proc/{pid}/stat"); }
         catch (IOException) { return 0; }
         catch (UnauthorizedAccessException) { return 0; }
+    }
+
+    private static double StatSeconds(string statPath)
+    {
+        var stat = File.ReadAllText(statPath);
+        // the fields after the command name, which is in parentheses and may hold spaces
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+    }
+
+    /// <summary>The CPU seconds of the threads of <paramref name="pid"/> named <paramref name="threadName"/> (e.g. the
+    /// runtime's tiered-compilation worker, <c>.NET Tiered Com</c>: its time is the JIT recompiling hot methods).</summary>
+    public static double ThreadSeconds(int pid, string threadName)
+    {
+        var total = 0.0;
+        try
+        {
+            foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == threadName) total += StatSeconds(Path.Combine(task, "stat"));
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return total;
     }
 
     /// <summary>The CPU seconds of every process whose command line holds <paramref name="text"/>.</summary>
