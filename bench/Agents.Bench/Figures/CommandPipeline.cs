@@ -76,34 +76,22 @@ public sealed class CommandPipeline(RabbitMqNode node, TestPki pki, string direc
 
     /// <summary>
     /// Passes of the measured work (<see cref="RecipePass"/> recipes, then <see cref="SshKeyPass"/> SSH key resets) until
-    /// the bridge's tiered-compilation thread (<c>.NET Tiered Com</c>, the JIT recompiling hot methods) used under 2 % of
-    /// a pass's time, after <see cref="MinWarmUpPasses"/>. A young bridge spent 40 % of its CPU in the JIT through the
+    /// the JIT of the bridge and of this process (the agents) is quiet (<see cref="JitWarmUp"/>): a young bridge spent 40 % of its CPU in the JIT through the
     /// first agent count's rounds (perf, 2026-12-06), which the figures would otherwise charge to one agent count only.
     /// </summary>
     private static async Task WarmUpAsync(Results results, string section, CommandDriver driver, int agents, int bridgePid)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var passes = 0;
-        double share;
-        do
+        var (passes, share, took) = await JitWarmUp.RunAsync(() => [bridgePid, Environment.ProcessId], async () =>
         {
-            var pass = System.Diagnostics.Stopwatch.StartNew();
-            var before = ProcessCpu.ThreadSeconds(bridgePid, TieringThread);
             await driver.ThroughputAsync(agents, RecipePass, InFlight);
             driver.CommandType = CommandTypes.ResetVmSshKey;
             await driver.ThroughputAsync(agents, SshKeyPass, InFlight);
             driver.CommandType = CommandTypes.RunRecipe;
-            share = (ProcessCpu.ThreadSeconds(bridgePid, TieringThread) - before) / pass.Elapsed.TotalSeconds;
-            passes++;
-        }
-        while (passes < MaxWarmUpPasses && (passes < MinWarmUpPasses || share >= 0.02));
-        results.Add(new Figure(section, $"warm-up: passes of {RecipePass} recipes and {SshKeyPass} SSH key resets until the bridge's JIT thread used under 2 % of a pass ({passes} passes, the last {share * 100:0.0} %)",
-            watch.Elapsed.TotalSeconds, "s"));
+        });
+        results.Add(new Figure(section, $"warm-up: passes of {RecipePass} recipes and {SshKeyPass} SSH key resets until the JIT threads of the bridge and the bench (the agents) used under 2 % of a pass ({passes} passes, the last {share * 100:0.0} %)",
+            took.TotalSeconds, "s"));
     }
 
-    private const string TieringThread = ".NET Tiered Com";
     private const int RecipePass = 100;
     private const int SshKeyPass = 500;
-    private const int MinWarmUpPasses = 2;
-    private const int MaxWarmUpPasses = 20;
 }
